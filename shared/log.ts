@@ -1,7 +1,7 @@
 /* Logger factory: one root logger per process, a child per module.
  * Human logs go to stderr, one line per event, so that stdout stays free for machine-readable
  * ready lines. `format: "json"` gives pino's JSON lines for log shippers. */
-import { pino, type Logger } from "pino";
+import { type Logger, pino } from "pino";
 import pretty from "pino-pretty";
 
 export type { Logger };
