@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openSqliteStore } from "../../../../hub/storage/sqlite";
+import { SCHEMA_VERSION, SchemaVersionError } from "../../../../hub/storage/sqlite-schema";
+
+describe("sqlite pubsub store", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "xiot-sqlite-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("sets up WAL, FULL sync and the schema version", async () => {
+    const path = join(dir, "p.db");
+    const store = openSqliteStore({ path });
+    await store.close();
+    const db = new Database(path);
+    expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+    expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+
+  it("refuses a database written by a newer schema", () => {
+    const path = join(dir, "p.db");
+    const db = new Database(path);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => openSqliteStore({ path })).toThrow(SchemaVersionError);
+  });
+
+  it("group-commits concurrent publishes into few transactions", async () => {
+    const store = openSqliteStore({ path: join(dir, "p.db") });
+    const config = { maxItems: 1000 } as never;
+    await store.createNode({ id: "n", config, creator: "a@b", created: 0 }, "a@b");
+    const before = store.commits;
+    await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        store.putItem(
+          "n",
+          { id: `${i}`, payload: "<x/>", publisher: "a@b/r", published: i },
+          { maxItems: 1000 },
+        ),
+      ),
+    );
+    expect(store.commits - before).toBe(1);
+    await store.close();
+  });
+});
