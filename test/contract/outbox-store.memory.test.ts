@@ -1,0 +1,6 @@
+import { createMemoryOutboxStore } from "../../agent/outbox/memory";
+import { outboxStoreContract } from "./outbox-store.contract";
+
+outboxStoreContract("memory", {
+  open: async (limits) => createMemoryOutboxStore({ limits }),
+});
