@@ -1,10 +1,11 @@
 /* The device catalogue: every definition, lookup by model, and driver creation with validated options. */
 import { DeviceError } from "./errors";
 import { parseOptions } from "./lib/options";
+import { definitions as serial } from "./serial";
 import { definitions as simulated } from "./simulated";
 import type { DeviceDefinition, Driver, DriverContext } from "./types";
 
-export const definitions: readonly DeviceDefinition[] = [...simulated];
+export const definitions: readonly DeviceDefinition[] = [...simulated, ...serial];
 
 const byModel = new Map(definitions.map((d) => [d.model, d]));
 

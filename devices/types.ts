@@ -80,7 +80,16 @@ export interface PushSensorDriver {
   subscribe(listener: DriverEvents["samples"], onError?: DriverEvents["error"]): Unsubscribe;
   /** Latest samples (quality `stale` once older than the definition allows); rejects before the first. */
   read(): Promise<Samples>;
+  /** Counters for diagnostics (bad frames skipped, reopens after unplugging…). */
+  stats?(): DriverStats;
   close(): Promise<void>;
+}
+
+export interface DriverStats {
+  frames: number;
+  badFrames: number;
+  skippedBytes: number;
+  reopens: number;
 }
 
 /** One actuator channel. `set` resolves with the state actually applied. */
@@ -118,6 +127,8 @@ export interface DeviceDefinition {
   acquisition: Acquisition;
   channels: readonly Channel[];
   options: z.ZodType;
+  /** Channels for given (parsed) options, where the user names them (e.g. the line protocol). */
+  channelsFor?(options: unknown): readonly Channel[];
   /** A valid options object; the invariant test parses it with `options`. */
   example: unknown;
   /** Wiring notes for the README and `xiot devices`. */

@@ -11,6 +11,7 @@ export interface DefinitionSpec<S extends z.ZodType, D extends Driver> {
   options: S;
   example: z.input<S>;
   wiring?: string;
+  channelsFor?(options: z.output<S>): readonly Channel[];
   create(options: z.output<S>, context: DriverContext): D;
 }
 
@@ -19,6 +20,7 @@ export function defineDevice<S extends z.ZodType, D extends Driver>(
 ): DeviceDefinition {
   return {
     ...spec,
+    channelsFor: spec.channelsFor && ((options) => spec.channelsFor!(options as z.output<S>)),
     create: (options, context) => spec.create(options as z.output<S>, context),
   };
 }
