@@ -144,7 +144,21 @@ export function serialRequestSensor<F>(
   });
   port.start();
   let queue: Promise<unknown> = Promise.resolve();
-  const readOnce = () =>
+  const opened = () =>
+    port.isOpen
+      ? Promise.resolve(true)
+      : new Promise<boolean>((resolve) => {
+          const off = port.onEvent((e) => {
+            if (e.type === "open") done(true);
+          });
+          const timer = context.clock.setTimeout(() => done(false), spec.timeoutMs);
+          const done = (ok: boolean) => {
+            off();
+            context.clock.clearTimeout(timer);
+            resolve(ok);
+          };
+        });
+  const exchange = () =>
     new Promise<Samples>((resolve, reject) => {
       const timer = context.clock.setTimeout(() => {
         off();
@@ -163,6 +177,11 @@ export function serialRequestSensor<F>(
         reject(error instanceof DeviceError ? error : new DeviceError("io", String(error), { cause: error }));
       });
     });
+  /** Waits up to the timeout for the port (just created, or being reopened), then asks. */
+  const readOnce = async () => {
+    if (!(await opened())) throw new DeviceError("io", `${options.path}: port not open`);
+    return exchange();
+  };
   return {
     acquisition: "poll",
     read() {
