@@ -1,0 +1,77 @@
+/* What a subcommand is, and the shared ways commands start, report and fail. */
+import type { z } from "zod";
+import { ConfigError, loadConfig } from "../shared/config/load";
+import { createLogger, type LogFormat, type Logger, type LogLevel } from "../shared/log";
+
+export interface OptionHelp {
+  flag: string;
+  description: string;
+}
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  options: OptionHelp[];
+  run(argv: string[]): Promise<number>;
+}
+
+/** Exit codes: 0 done, 1 runtime failure, 2 bad usage or configuration. */
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {}
+
+export interface Started<T> {
+  config: Readonly<T>;
+  log: Logger;
+}
+
+/** Loads and validates a command's configuration; warns once about keys nobody reads. */
+export function startCommand<S extends z.ZodType>(
+  name: string,
+  schema: S,
+  argv: string[],
+  ignore: string[] = [],
+): Started<z.infer<S>> {
+  const { config, unknown } = loadConfig({ schema, argv, ignore: ["help", ...ignore] });
+  const logConfig = (config as { log?: { level?: LogLevel; format?: LogFormat } }).log ?? {};
+  const log = createLogger({ name, level: logConfig.level, format: logConfig.format });
+  for (const key of unknown) log.warn(`ignoring unknown configuration key "${key}"`);
+  return { config, log };
+}
+
+/** Prints a machine-readable line on stdout: the only thing commands write there. */
+export function printReady(info: object): void {
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+}
+
+/** Reports an error in one line on stderr and returns the exit code for it. */
+export function reportFailure(command: string, error: unknown): number {
+  if (error instanceof ConfigError || error instanceof UsageError) {
+    process.stderr.write(`xiot ${command}: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`xiot ${command}: ${message}\n`);
+  return EXIT_FAILURE;
+}
+
+/** Resolves at the first SIGINT or SIGTERM. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      resolve(signal);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+  });
+}
+
+export function helpText(command: Command): string {
+  const width = Math.max(...command.options.map((o) => o.flag.length), 10);
+  const options = command.options.map((o) => `  ${o.flag.padEnd(width)}  ${o.description}`).join("\n");
+  return `Usage: ${command.usage}\n\n${command.summary}\n\nOptions:\n${options}\n`;
+}

@@ -1,0 +1,56 @@
+/* `xiot hub`: runs the hub component until SIGINT/SIGTERM. */
+import type { HubConfig, HubConfigInput } from "../../hub/config";
+import { hubSchema } from "../../hub/config";
+import { createHub } from "../../hub/main";
+import { readServerInfo } from "../../server/run";
+import { ConfigError } from "../../shared/config/load";
+import { type Command, printReady, reportFailure, startCommand, untilSignal } from "../command";
+
+export const hubCommand: Command = {
+  name: "hub",
+  summary: "Run the hub: the PubSub service, device registry and command router (an XEP-0114 component)",
+  usage:
+    "xiot hub --server-dir .xiot/server | --xmpp.service xmpp://HOST:5347 --xmpp.domain hub.DOMAIN --xmpp.password SECRET",
+  options: [
+    {
+      flag: "--server-dir DIR",
+      description: "read the three xmpp keys from a running `xiot server`'s server.json",
+    },
+    {
+      flag: "--xmpp.service URI",
+      description: "the server's component listener, e.g. xmpp://127.0.0.1:5347",
+    },
+    { flag: "--xmpp.domain NAME", description: "the component's own domain, e.g. hub.localhost" },
+    { flag: "--xmpp.password SECRET", description: "the component secret configured on the server" },
+    { flag: "--log.level L", description: "fatal|error|warn|info|debug|trace|silent (default info)" },
+    { flag: "--config FILE", description: "JSON file with any of these keys" },
+  ],
+  async run(argv) {
+    try {
+      const { config, log } = startCommand("hub", hubSchema, argv);
+      const hub = createHub({ config: resolveHubConfig(config), log });
+      const online = hub.start();
+      const first = await Promise.race([online.then(() => "online" as const), untilSignal()]);
+      if (first === "online") {
+        printReady({ ready: true, jid: hub.jid });
+        await untilSignal();
+      }
+      await hub.stop();
+      return 0;
+    } catch (error) {
+      return reportFailure("hub", error);
+    }
+  },
+};
+
+export function resolveHubConfig(input: HubConfigInput): HubConfig {
+  const fromServer = input.serverDir ? readServerInfo(input.serverDir) : undefined;
+  const service = input.xmpp.service ?? fromServer?.component;
+  const domain = input.xmpp.domain ?? fromServer?.hub;
+  const password = input.xmpp.password ?? fromServer?.hubSecret;
+  const hint = "give it, or --server-dir pointing at a running `xiot server`";
+  if (!service) throw new ConfigError("xmpp.service", `required (${hint})`);
+  if (!domain) throw new ConfigError("xmpp.domain", `required (${hint})`);
+  if (!password) throw new ConfigError("xmpp.password", `required (${hint})`);
+  return { xmpp: { service, domain, password }, log: input.log };
+}

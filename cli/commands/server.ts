@@ -1,0 +1,45 @@
+/* `xiot server`: runs the embedded Prosody until SIGINT/SIGTERM. */
+import { serverSchema } from "../../server/config";
+import { runServer } from "../../server/run";
+import { type Command, EXIT_FAILURE, printReady, reportFailure, startCommand, untilSignal } from "../command";
+
+export const serverCommand: Command = {
+  name: "server",
+  summary: "Run the embedded XMPP server (Prosody) with a generated configuration",
+  usage: "xiot server [--dir .xiot/server] [--domain localhost] [--c2s-port 5222] ...",
+  options: [
+    { flag: "--dir DIR", description: "data folder for config, accounts, logs (default .xiot/server)" },
+    { flag: "--domain NAME", description: "the XMPP domain (default localhost); the hub is hub.<domain>" },
+    { flag: "--c2s-port N", description: "client port (default 5222; 0 picks a free one)" },
+    { flag: "--component-port N", description: "component port for the hub (default 5347; 0 picks)" },
+    { flag: "--http-port N", description: "WebSocket and BOSH port (default 5280; 0 picks)" },
+    { flag: "--https-port N", description: "also serve HTTPS on this port (default: none)" },
+    { flag: "--s2s-port N", description: "enable server-to-server on this port (default: off)" },
+    { flag: "--public", description: "listen on all interfaces, require TLS, make a private CA" },
+    { flag: "--smacks-hibernation S", description: "seconds a broken client session is kept (default 600)" },
+    { flag: "--prosody-log-level L", description: "Prosody's own log level (default info)" },
+    { flag: "--log.level L", description: "fatal|error|warn|info|debug|trace|silent (default info)" },
+    { flag: "--config FILE", description: "JSON file with any of these keys" },
+  ],
+  async run(argv) {
+    try {
+      const { config, log } = startCommand("server", serverSchema, argv);
+      const server = await runServer(config, log);
+      printReady(server.info);
+      log.info(`Prosody is running: ${server.info.c2s} for clients, ${server.info.component} for the hub`);
+      const outcome = await Promise.race([
+        untilSignal().then((signal) => ({ signal })),
+        server.prosody.exited.then((exit) => ({ exit })),
+      ]);
+      if ("exit" in outcome) {
+        log.error(outcome.exit, "prosody exited unexpectedly; see prosody.log in the data folder");
+        return EXIT_FAILURE;
+      }
+      log.info(`${outcome.signal}: stopping Prosody`);
+      await server.stop();
+      return 0;
+    } catch (error) {
+      return reportFailure("server", error);
+    }
+  },
+};

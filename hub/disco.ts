@@ -1,0 +1,71 @@
+/* XEP-0030 Service Discovery for the hub's own JID: identities and features are the union of
+ * what each service contributes, so the hub advertises exactly what it implements. Queries that
+ * name a node go to the service that owns it.
+ * References: XEP-0030 §3.1 (info), §4.1 (items), §3.2 / §4.2 (node queries, item-not-found). */
+import xml, { type Element } from "@xmpp/xml";
+import { makeStanzaError } from "../shared/xmpp/stanza-error";
+import type { DiscoContribution, IqContext, IqRoute } from "./iq-types";
+
+export const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
+export const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
+
+export interface DiscoNodeProvider {
+  /** disco#info for a node; undefined when this provider does not know the node. */
+  info?(ctx: IqContext, node: string): Promise<Element | undefined> | Element | undefined;
+  /** disco#items for the hub (node undefined) or a node; undefined when not this provider's. */
+  items?(ctx: IqContext, node: string | undefined): Promise<Element[] | undefined> | Element[] | undefined;
+}
+
+export interface Disco {
+  contribute(contribution: DiscoContribution): void;
+  provide(provider: DiscoNodeProvider): void;
+  routes(): IqRoute[];
+}
+
+export function createDisco(): Disco {
+  const contributions: DiscoContribution[] = [{ identities: [], features: [NS_DISCO_INFO, NS_DISCO_ITEMS] }];
+  const providers: DiscoNodeProvider[] = [];
+
+  async function info(ctx: IqContext): Promise<Element> {
+    const node = ctx.child.attrs.node as string | undefined;
+    if (node !== undefined) {
+      for (const provider of providers) {
+        const answer = await provider.info?.(ctx, node);
+        if (answer) return answer;
+      }
+      return makeStanzaError("cancel", "item-not-found");
+    }
+    const identities = contributions.flatMap((c) => c.identities);
+    const features = [...new Set(contributions.flatMap((c) => c.features))].sort();
+    return xml(
+      "query",
+      { xmlns: NS_DISCO_INFO },
+      ...identities.map((i) => xml("identity", { category: i.category, type: i.type, name: i.name })),
+      ...features.map((f) => xml("feature", { var: f })),
+    );
+  }
+
+  async function items(ctx: IqContext): Promise<Element> {
+    const node = ctx.child.attrs.node as string | undefined;
+    const found: Element[] = [];
+    let known = node === undefined;
+    for (const provider of providers) {
+      const answer = await provider.items?.(ctx, node);
+      if (answer) {
+        known = true;
+        found.push(...answer);
+      }
+    }
+    if (!known) return makeStanzaError("cancel", "item-not-found");
+    return xml("query", { xmlns: NS_DISCO_ITEMS, ...(node === undefined ? {} : { node }) }, ...found);
+  }
+
+  return {
+    contribute: (contribution) => void contributions.push(contribution),
+    provide: (provider) => void providers.push(provider),
+    routes: () => [
+      { type: "get", ns: NS_DISCO_INFO, name: "query", handler: info },
+      { type: "get", ns: NS_DISCO_ITEMS, name: "query", handler: items },
+    ],
+  };
+}

@@ -1,0 +1,7 @@
+/* XEP-0199 XMPP Ping §4.2: the hub answers pings with an empty result. */
+import type { DiscoContribution, IqRoute } from "./iq-types";
+
+export const NS_PING = "urn:xmpp:ping";
+
+export const pingRoute: IqRoute = { type: "get", ns: NS_PING, name: "ping", handler: () => undefined };
+export const pingDisco: DiscoContribution = { identities: [], features: [NS_PING] };

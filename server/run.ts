@@ -1,0 +1,159 @@
+/* `xiot server`: the embedded default XMPP server. Writes a Prosody config into the data folder,
+ * picks ports, runs Prosody, and describes the running server in server.json. */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Logger } from "../shared/log";
+import { ensureCertificates } from "./certs";
+import type { ServerConfig } from "./config";
+import { ensureProsody } from "./install";
+import { isPortFree, pickFreePort } from "./ports";
+import { BindError, type RunningProsody, startProsody, stopStale } from "./process";
+import { renderProsodyConfig } from "./prosody-config";
+
+/** The ready line and server.json: a contract with scripts and the other commands. */
+export interface ServerInfo {
+  ready: true;
+  domain: string;
+  c2s: string;
+  component: string;
+  websocket: string;
+  hub: string;
+  hubSecret: string;
+  ca?: string;
+}
+
+export class PortInUseError extends Error {}
+
+type PortName = "c2s" | "component" | "http" | "https" | "s2s";
+const FLAG: Record<PortName, string> = {
+  c2s: "--c2s-port",
+  component: "--component-port",
+  http: "--http-port",
+  https: "--https-port",
+  s2s: "--s2s-port",
+};
+
+export interface RunningServer {
+  info: ServerInfo;
+  prosody: RunningProsody;
+  stop(): Promise<void>;
+}
+
+export async function runServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
+  const dir = resolve(config.dir);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  stopStale(dir, log);
+  const binary = ensureProsody(log);
+  const hubSecret = ensureSecret(dir);
+  const tls =
+    config.public || config.httpsPort !== undefined ? ensureCertificates(dir, config.domain) : undefined;
+  const host = config.public ? "0.0.0.0" : "127.0.0.1";
+  const wanted: Partial<Record<PortName, number>> = {
+    c2s: config.c2sPort,
+    component: config.componentPort,
+    http: config.httpPort,
+    https: config.httpsPort,
+    s2s: config.s2sPort,
+  };
+  for (let attempt = 1; ; attempt++) {
+    const ports = await choosePorts(wanted, host);
+    const configFile = join(dir, "prosody.cfg.lua");
+    writeFileSync(
+      configFile,
+      renderProsodyConfig({
+        dir,
+        domain: config.domain,
+        hubSecret,
+        ports: {
+          c2s: ports.c2s!,
+          component: ports.component!,
+          http: ports.http!,
+          https: ports.https,
+          s2s: ports.s2s,
+        },
+        interfaces: config.public ? ["*"] : ["127.0.0.1"],
+        componentInterfaces: ["127.0.0.1"],
+        requireEncryption: config.public,
+        tls: tls && { key: tls.key, certificate: tls.certificate },
+        runAsRoot: process.getuid?.() === 0,
+        logLevel: config.prosodyLogLevel,
+        smacksHibernationSeconds: config.smacksHibernation,
+      }),
+    );
+    const services = (Object.keys(ports) as PortName[]).filter((name) => ports[name] !== undefined);
+    try {
+      const prosody = await startProsody({ binary, dir, config: configFile, services, log });
+      const info = describe(config, ports, hubSecret, tls?.ca);
+      writeFileSync(join(dir, "server.json"), `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+      return { info, prosody, stop: () => prosody.stop() };
+    } catch (error) {
+      if (!(error instanceof BindError)) throw error;
+      const name = (Object.keys(ports) as PortName[]).find((n) => ports[n] === error.port);
+      const picked = name !== undefined && wanted[name] === 0;
+      if (!picked || attempt >= 5) {
+        throw new PortInUseError(
+          `port ${error.port}${name ? ` (${name}, ${FLAG[name]})` : ""} is already in use`,
+        );
+      }
+      log.warn({ port: error.port }, "a free port was taken before Prosody could bind it; picking again");
+    }
+  }
+}
+
+async function choosePorts(
+  wanted: Partial<Record<PortName, number>>,
+  host: string,
+): Promise<Partial<Record<PortName, number>>> {
+  const chosen: Partial<Record<PortName, number>> = {};
+  for (const [name, port] of Object.entries(wanted) as [PortName, number | undefined][]) {
+    if (port === undefined) continue;
+    if (port === 0) {
+      let free = await pickFreePort(host);
+      while (Object.values(chosen).includes(free)) free = await pickFreePort(host);
+      chosen[name] = free;
+    } else if (await isPortFree(port, host)) {
+      chosen[name] = port;
+    } else {
+      throw new PortInUseError(`port ${port} (${name}, ${FLAG[name]}) is already in use on ${host}`);
+    }
+  }
+  return chosen;
+}
+
+function describe(
+  config: ServerConfig,
+  ports: Partial<Record<PortName, number>>,
+  hubSecret: string,
+  ca: string | undefined,
+): ServerInfo {
+  const host = config.public ? config.domain : "127.0.0.1";
+  return {
+    ready: true,
+    domain: config.domain,
+    c2s: `xmpp://${host}:${ports.c2s}`,
+    component: `xmpp://127.0.0.1:${ports.component}`,
+    websocket: `ws://${host}:${ports.http}/xmpp-websocket`,
+    hub: `hub.${config.domain}`,
+    hubSecret,
+    ...(ca ? { ca } : {}),
+  };
+}
+
+function ensureSecret(dir: string): string {
+  const file = join(dir, "hub-secret");
+  if (existsSync(file)) {
+    const secret = readFileSync(file, "utf8").trim();
+    if (secret) return secret;
+  }
+  const secret = randomBytes(24).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** Reads server.json from a running (or last run) `xiot server`'s data folder. */
+export function readServerInfo(dir: string): ServerInfo {
+  const file = join(resolve(dir), "server.json");
+  if (!existsSync(file)) throw new Error(`${file} not found: is \`xiot server --dir ${dir}\` running?`);
+  return JSON.parse(readFileSync(file, "utf8")) as ServerInfo;
+}

@@ -1,0 +1,30 @@
+/* Schema pieces shared by every command's configuration. */
+import { z } from "zod";
+import { LOG_LEVELS } from "../log";
+
+export const logSchema = z
+  .object({
+    level: z.enum(LOG_LEVELS).default("info"),
+    format: z.enum(["pretty", "json"]).default("pretty"),
+  })
+  .prefault({});
+
+/** A TCP port; 0 asks for a free one. */
+export const portSchema = z.number().int().min(0).max(65535);
+
+export const domainSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i,
+    "expected a domain name such as localhost or example.org",
+  );
+
+/** xmpp://host:port, xmpps://host:port or ws(s)://host:port/path. */
+export const serviceSchema = z.string().refine((value) => {
+  try {
+    const url = new URL(value);
+    return ["xmpp:", "xmpps:", "ws:", "wss:"].includes(url.protocol) && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}, "expected a service URI such as xmpp://127.0.0.1:5222");

@@ -1,0 +1,77 @@
+/* Configuration errors that name the key, and schema key lookup for case-insensitive sources. */
+import { z } from "zod";
+
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    readonly problem: string,
+  ) {
+    super(key ? `configuration key "${key}": ${problem}` : `configuration: ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function formatIssue(issue: z.core.$ZodIssue, merged: unknown): ConfigError {
+  const key = issue.path.map(String).join(".");
+  const got = valueAt(merged, issue.path);
+  const shown = got === undefined ? "" : ` (got ${JSON.stringify(got)})`;
+  return new ConfigError(key, `${issue.message}${shown}`);
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let node = root;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+}
+
+export interface KeyLookup {
+  (parentPath: string, key: string): string;
+  has(path: string): boolean;
+  isObject(path: string): boolean;
+}
+
+/** Maps keys case-insensitively onto the schema's spelling (XIOT_XMPP__ALLOWPLAINTEXT → allowPlaintext). */
+export function keyLookup(schema: z.ZodType): KeyLookup {
+  const paths = new Map<string, boolean>();
+  collect(schema, "", paths);
+  const byLower = new Map([...paths.keys()].map((path) => [path.toLowerCase(), path]));
+  const lookup = ((parentPath: string, key: string) => {
+    const full = parentPath ? `${parentPath}.${key}` : key;
+    const known = byLower.get(full.toLowerCase());
+    return known === undefined ? key.toLowerCase() : (known.split(".").pop() as string);
+  }) as KeyLookup;
+  lookup.has = (path) => paths.has(path);
+  lookup.isObject = (path) => paths.get(path) === true;
+  return lookup;
+}
+
+function collect(schema: z.ZodType, prefix: string, out: Map<string, boolean>): void {
+  const inner = unwrap(schema);
+  if (!(inner instanceof z.ZodObject)) return;
+  for (const [key, child] of Object.entries(inner.shape as Record<string, z.ZodType>)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const isObject = unwrap(child) instanceof z.ZodObject;
+    out.set(path, isObject);
+    collect(child, path, out);
+  }
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema;
+  for (;;) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodNullable
+    ) {
+      current = current.unwrap() as z.ZodType;
+    } else if (current instanceof z.ZodPipe) {
+      current = current.in as z.ZodType;
+    } else {
+      return current;
+    }
+  }
+}

@@ -1,0 +1,164 @@
+/* Keeps one XMPP entity (client or component) connected: jittered exponential backoff between
+ * attempts, reset only after a stable period online; one log line per failed attempt with its
+ * reason; stop() leaves no timer, socket or stray reconnect behind (DESIGN §4: the library's own
+ * reconnect retries every second forever and keeps going after stop()). */
+import { EventEmitter } from "node:events";
+import type { Logger } from "../log";
+import { Backoff, type BackoffOptions } from "./backoff";
+
+/** The parts of an @xmpp entity the link drives. */
+export interface LinkEntity {
+  status: string;
+  options: { service?: string; domain?: string; lang?: string };
+  connect(service: string): Promise<unknown>;
+  open(options: { domain?: string; lang?: string }): Promise<unknown>;
+  disconnect(): Promise<unknown>;
+  stop(): Promise<unknown>;
+  socket: { destroy(): void } | null;
+  // biome-ignore lint/suspicious/noExplicitAny: the libraries' emitters take any listener shape.
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
+  removeListener(event: string, listener: (...args: any[]) => void): unknown;
+}
+
+export interface LinkOptions {
+  entity: LinkEntity;
+  log: Logger;
+  /** What is connecting, for log lines ("component hub.localhost", "client kitchen-1@localhost"). */
+  label: string;
+  backoff?: BackoffOptions;
+  /** Online this long resets the backoff (default 30 s). */
+  stableMs?: number;
+  /** An attempt that is not online after this long is abandoned (default 20 s). */
+  attemptTimeoutMs?: number;
+  /** Explains an error for people (e.g. "wrong component secret: check xmpp.password"). */
+  explain?: (error: Error) => string | undefined;
+}
+
+export interface LinkEvents {
+  online: [];
+  offline: [];
+  retry: [{ attempt: number; delayMs: number; reason: string }];
+}
+
+export class Link extends EventEmitter<LinkEvents> {
+  private readonly backoff: Backoff;
+  private timer: NodeJS.Timeout | null = null;
+  private stableTimer: NodeJS.Timeout | null = null;
+  private attemptTimer: NodeJS.Timeout | null = null;
+  private stopped = true;
+  private lastError: Error | null = null;
+  private wasOnline = false;
+
+  constructor(private readonly options: LinkOptions) {
+    super();
+    this.backoff = new Backoff(options.backoff);
+  }
+
+  get online(): boolean {
+    return this.options.entity.status === "online";
+  }
+
+  /** Starts connecting; resolves at the first time online. Retries until then, or until stop(). */
+  start(): Promise<void> {
+    const { entity } = this.options;
+    this.stopped = false;
+    entity.on("error", this.onError);
+    entity.on("online", this.onOnline);
+    entity.on("disconnect", this.onDisconnect);
+    const firstOnline = new Promise<void>((resolve, reject) => {
+      const onOnline = () => {
+        this.off("offline", onStopped);
+        resolve();
+      };
+      const onStopped = () => {
+        if (!this.stopped) return;
+        this.off("online", onOnline);
+        reject(new Error(`${this.options.label}: stopped before it was online`));
+      };
+      this.once("online", onOnline);
+      this.on("offline", onStopped);
+    });
+    void this.attempt();
+    return firstOnline;
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.clearTimers();
+    const { entity } = this.options;
+    try {
+      if (entity.status !== "offline" && entity.status !== "disconnect") await entity.stop();
+    } catch {
+      // The peer may already be gone; tearing the socket down below is all that is left to do.
+    }
+    entity.socket?.destroy();
+    entity.removeListener("error", this.onError);
+    entity.removeListener("online", this.onOnline);
+    entity.removeListener("disconnect", this.onDisconnect);
+    this.emit("offline");
+  }
+
+  private async attempt(): Promise<void> {
+    const { entity } = this.options;
+    this.timer = null;
+    this.lastError = null;
+    this.attemptTimer = setTimeout(() => {
+      this.lastError = new Error("timed out before the session was online");
+      entity.socket?.destroy();
+    }, this.options.attemptTimeoutMs ?? 20_000);
+    try {
+      const { service, domain, lang } = entity.options;
+      await entity.connect(service ?? "");
+      await entity.open({ domain, lang });
+    } catch (error) {
+      this.lastError ??= error as Error;
+      // A half-open socket (stream never opened) would never emit 'disconnect': close it.
+      if (entity.status !== "disconnect" && entity.status !== "offline") entity.socket?.destroy();
+    }
+  }
+
+  private readonly onError = (error: Error) => {
+    this.lastError ??= error;
+  };
+
+  private readonly onOnline = () => {
+    if (this.attemptTimer) clearTimeout(this.attemptTimer);
+    this.attemptTimer = null;
+    this.wasOnline = true;
+    this.options.log.info(`${this.options.label}: online`);
+    this.stableTimer = setTimeout(() => this.backoff.reset(), this.options.stableMs ?? 30_000);
+    this.emit("online");
+  };
+
+  private readonly onDisconnect = () => {
+    if (this.stopped || this.timer) return;
+    this.clearTimers();
+    if (this.wasOnline) {
+      this.wasOnline = false;
+      this.emit("offline");
+    }
+    const delayMs = this.backoff.next();
+    const reason = this.describe(this.lastError);
+    this.options.log.warn(
+      { attempt: this.backoff.attempts, delayMs },
+      `${this.options.label}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s`,
+    );
+    this.emit("retry", { attempt: this.backoff.attempts, delayMs, reason });
+    this.timer = setTimeout(() => void this.attempt(), delayMs);
+  };
+
+  private describe(error: Error | null): string {
+    if (error === null) return "connection lost";
+    const explained = this.options.explain?.(error);
+    if (explained) return explained;
+    const condition = (error as Error & { condition?: string }).condition;
+    return condition ? `${condition}${error.message ? ` (${error.message})` : ""}` : error.message;
+  }
+
+  private clearTimers(): void {
+    for (const timer of [this.timer, this.stableTimer, this.attemptTimer]) if (timer) clearTimeout(timer);
+    this.timer = this.stableTimer = this.attemptTimer = null;
+  }
+}
