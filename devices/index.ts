@@ -3,9 +3,10 @@ import { DeviceError } from "./errors";
 import { parseOptions } from "./lib/options";
 import { definitions as serial } from "./serial";
 import { definitions as simulated } from "./simulated";
+import { definitions as sysfs } from "./sysfs";
 import type { DeviceDefinition, Driver, DriverContext } from "./types";
 
-export const definitions: readonly DeviceDefinition[] = [...simulated, ...serial];
+export const definitions: readonly DeviceDefinition[] = [...simulated, ...sysfs, ...serial];
 
 const byModel = new Map(definitions.map((d) => [d.model, d]));
 
