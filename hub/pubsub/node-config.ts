@@ -1,0 +1,73 @@
+/* Node configuration: defaults, the defaults of device nodes, and validation of changes.
+ * References: XEP-0060 §16.4.3 (pubsub#node_config fields), §4.5 (access models),
+ * DESIGN §2 (device nodes: the device is the only publisher). */
+import { DEVICE_ID_RE } from "../../shared/model";
+import type { NodeConfig } from "../storage/types";
+import { type Fail, fail, ok, type PubsubLimits, type Result } from "./types";
+
+export const BASE_NODE_CONFIG: NodeConfig = {
+  title: "",
+  accessModel: "open",
+  publishModel: "publishers",
+  maxItems: 100,
+  itemExpire: 0,
+  notifyRetract: true,
+  notifyDelete: true,
+  notifyConfig: false,
+  deliverPayloads: true,
+  deliverNotifications: true,
+  persistItems: true,
+  sendLastPublishedItem: "never",
+  notificationType: "headline",
+  payloadType: "",
+};
+
+/** `devices/<id>/<leaf>` → the device id, for nodes under a device's own subtree. */
+export function deviceOfNode(node: string): string | undefined {
+  const m = /^devices\/([^/]+)\/[^/]+$/.exec(node);
+  return m?.[1] !== undefined && DEVICE_ID_RE.test(m[1]) ? m[1] : undefined;
+}
+
+/** DESIGN §2: readings nodes are append-only. */
+export const isReadingsNode = (node: string): boolean =>
+  deviceOfNode(node) !== undefined && node.endsWith("/readings");
+
+/** Defaults for a node about to be created: device nodes are whitelist-only. */
+export function defaultConfigFor(node: string, overrides: Partial<NodeConfig> = {}): NodeConfig {
+  const base = { ...BASE_NODE_CONFIG, ...overrides };
+  if (deviceOfNode(node) === undefined) return base;
+  const device: NodeConfig = { ...base, accessModel: "whitelist", publishModel: "publishers" };
+  if (isReadingsNode(node)) return { ...device, maxItems: 1000 };
+  return { ...device, maxItems: 1, sendLastPublishedItem: "on_sub" };
+}
+
+const ACCESS = ["open", "authorize", "whitelist"];
+const PUBLISH = ["publishers", "subscribers", "open"];
+
+/** Checks a configuration after changes were merged in; unsupported values name their feature. */
+export function validateConfig(config: NodeConfig, limits: PubsubLimits): Result<NodeConfig> {
+  // XEP-0060 §4.5: presence and roster access need the server's rosters, which a component
+  // cannot read.
+  if (config.accessModel === "presence" || config.accessModel === "roster") {
+    return fail("unsupported", `access-${config.accessModel}`);
+  }
+  const bad = invalidField(config, limits);
+  return bad ?? ok(config);
+}
+
+function invalidField(c: NodeConfig, limits: PubsubLimits): Fail | undefined {
+  if (!ACCESS.includes(c.accessModel) || !PUBLISH.includes(c.publishModel)) return fail("not-acceptable");
+  if (c.maxItems !== "max" && (!Number.isInteger(c.maxItems) || c.maxItems < 1))
+    return fail("not-acceptable");
+  if (c.maxItems !== "max" && c.maxItems > limits.maxItemsCeiling) return fail("max-items-exceeded");
+  if (!Number.isInteger(c.itemExpire) || c.itemExpire < 0) return fail("not-acceptable");
+  if (c.sendLastPublishedItem !== "never" && c.sendLastPublishedItem !== "on_sub")
+    return fail("not-acceptable");
+  if (c.notificationType !== "headline" && c.notificationType !== "normal") return fail("not-acceptable");
+  if (c.title.length > 1024 || c.payloadType.length > 1024) return fail("not-acceptable");
+  return undefined;
+}
+
+/** The number of items a node keeps. */
+export const effectiveMaxItems = (config: NodeConfig, limits: PubsubLimits): number =>
+  config.maxItems === "max" ? limits.maxItemsCeiling : config.maxItems;

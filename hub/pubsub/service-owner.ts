@@ -1,0 +1,147 @@
+/* Owner use cases: managing subscriptions and affiliations, approving pending subscriptions.
+ * References: XEP-0060 §8.6 (approve subscription requests), §8.8 (manage subscriptions),
+ * §8.9 (manage affiliations). */
+import type { Affiliation, NodeRecord, SubscriptionRecord } from "../storage/types";
+import { actorOf, affiliationOf, loadNode, type ServiceContext } from "./context";
+import { type Jid, normalizeJid } from "./jids";
+import { fail, ok, type Result } from "./types";
+
+export interface SubscriptionChange {
+  jid: string;
+  state: "subscribed" | "none";
+}
+export interface AffiliationChange {
+  jid: string;
+  affiliation: Affiliation;
+}
+
+const AFFILIATIONS: ReadonlySet<string> = new Set([
+  "owner",
+  "publisher",
+  "publish-only",
+  "member",
+  "none",
+  "outcast",
+]);
+
+export function createOwnerOps(
+  ctx: ServiceContext,
+  sendLastItem: (node: NodeRecord, sub: SubscriptionRecord) => Promise<void>,
+) {
+  async function asOwner(from: string, nodeId: string | undefined): Promise<Result<NodeRecord>> {
+    const actor = actorOf(from);
+    if (!actor.ok) return actor;
+    const node = await loadNode(ctx, nodeId);
+    if (!node.ok) return node;
+    const affiliation = await affiliationOf(ctx, node.value.id, actor.value.bare);
+    return affiliation === "owner" ? node : fail("forbidden"); // §8.8.1, §8.9.1: owners only
+  }
+
+  function parseJids<T extends { jid: string }>(changes: T[]): Result<Array<T & { parsed: Jid }>> {
+    const out: Array<T & { parsed: Jid }> = [];
+    for (const change of changes) {
+      const parsed = normalizeJid(change.jid);
+      if (!parsed) return fail("invalid-jid");
+      out.push({ ...change, parsed });
+    }
+    return ok(out);
+  }
+
+  async function subscriptions(from: string, nodeId: string | undefined) {
+    const node = await asOwner(from, nodeId);
+    return node.ok ? ok(await ctx.store.getSubscriptions(node.value.id)) : node;
+  }
+
+  async function setState(node: NodeRecord, jid: string, state: "subscribed" | "none"): Promise<void> {
+    const current = await ctx.store.getSubscription(node.id, jid);
+    if (state === "none") {
+      if (!current) return;
+      await ctx.store.removeSubscription(node.id, jid);
+      ctx.broadcaster.broadcast({ type: "subscription", node: node.id, jid, state: "none" });
+      return;
+    }
+    if (current?.state === "subscribed") return;
+    const sub: SubscriptionRecord = current
+      ? { ...current, state: "subscribed" }
+      : {
+          node: node.id,
+          jid,
+          subid: ctx.newId(),
+          state: "subscribed",
+          options: { "pubsub#deliver": ["true"] },
+        };
+    await ctx.store.putSubscription(sub);
+    ctx.broadcaster.broadcast({
+      type: "subscription",
+      node: node.id,
+      jid,
+      state: "subscribed",
+      subid: sub.subid,
+    });
+    await sendLastItem(node, sub);
+  }
+
+  async function modifySubscriptions(
+    from: string,
+    nodeId: string | undefined,
+    changes: SubscriptionChange[],
+  ) {
+    const node = await asOwner(from, nodeId);
+    if (!node.ok) return node;
+    const parsed = parseJids(changes);
+    if (!parsed.ok) return parsed;
+    for (const change of parsed.value) await setState(node.value, change.parsed.full, change.state); // §8.8.2
+    return ok(undefined);
+  }
+
+  async function affiliations(from: string, nodeId: string | undefined) {
+    const node = await asOwner(from, nodeId);
+    return node.ok ? ok(await ctx.store.getAffiliations(node.value.id)) : node;
+  }
+
+  async function modifyAffiliations(
+    from: string,
+    nodeId: string | undefined,
+    changes: AffiliationChange[],
+  ): Promise<Result<void>> {
+    const node = await asOwner(from, nodeId);
+    if (!node.ok) return node;
+    const parsed = parseJids(changes);
+    if (!parsed.ok) return parsed;
+    if (parsed.value.some((c) => !AFFILIATIONS.has(c.affiliation))) return fail("bad-request");
+    const after = await ctx.store.getAffiliations(node.value.id);
+    for (const c of parsed.value) after.set(c.parsed.bare, c.affiliation);
+    // §8.9.2: a node is never left without an owner.
+    if (![...after.values()].includes("owner")) return fail("not-acceptable");
+    for (const c of parsed.value) {
+      await ctx.store.setAffiliation(node.value.id, c.parsed.bare, c.affiliation);
+      if (c.affiliation === "outcast") await dropSubscriptionsOf(node.value, c.parsed.bare);
+    }
+    return ok(undefined);
+  }
+
+  /** §4.1: an outcast has no subscriptions. */
+  async function dropSubscriptionsOf(node: NodeRecord, bare: string): Promise<void> {
+    const subs = (await ctx.store.getSubscriptions(node.id)).filter((s) => s.jid.split("/")[0] === bare);
+    for (const sub of subs) await setState(node, sub.jid, "none");
+  }
+
+  /** §8.6: an owner's answer to an authorization request. */
+  async function authorize(
+    from: string,
+    nodeId: string | undefined,
+    subscriber: string,
+    allow: boolean,
+  ): Promise<Result<void>> {
+    const node = await asOwner(from, nodeId);
+    if (!node.ok) return node;
+    const jid = normalizeJid(subscriber);
+    if (!jid) return fail("invalid-jid");
+    const current = await ctx.store.getSubscription(node.value.id, jid.full);
+    if (current?.state !== "pending") return fail("item-not-found");
+    await setState(node.value, jid.full, allow ? "subscribed" : "none");
+    return ok(undefined);
+  }
+
+  return { subscriptions, modifySubscriptions, affiliations, modifyAffiliations, authorize };
+}

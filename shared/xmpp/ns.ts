@@ -1,0 +1,28 @@
+/* Every XML namespace xiot speaks, in one place.
+ * References: RFC 6120 §8.3 (stanza errors), XEP-0004, XEP-0030, XEP-0059, XEP-0060, XEP-0203. */
+
+export const NS_CLIENT = "jabber:client";
+export const NS_COMPONENT = "jabber:component:accept";
+export const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
+export const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
+export const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
+export const NS_DATA = "jabber:x:data";
+export const NS_RSM = "http://jabber.org/protocol/rsm";
+export const NS_DELAY = "urn:xmpp:delay";
+export const NS_SHIM = "http://jabber.org/protocol/shim";
+
+export const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
+export const NS_PUBSUB_OWNER = "http://jabber.org/protocol/pubsub#owner";
+export const NS_PUBSUB_EVENT = "http://jabber.org/protocol/pubsub#event";
+export const NS_PUBSUB_ERRORS = "http://jabber.org/protocol/pubsub#errors";
+/** Prefix of the pubsub feature names advertised in disco#info (XEP-0060 §10). */
+export const NS_PUBSUB_FEATURE = "http://jabber.org/protocol/pubsub#";
+/** FORM_TYPE values (XEP-0060 §16). */
+export const NS_PUBSUB_NODE_CONFIG = "http://jabber.org/protocol/pubsub#node_config";
+export const NS_PUBSUB_META_DATA = "http://jabber.org/protocol/pubsub#meta-data";
+export const NS_PUBSUB_SUBSCRIBE_OPTIONS = "http://jabber.org/protocol/pubsub#subscribe_options";
+export const NS_PUBSUB_SUBSCRIBE_AUTHORIZATION = "http://jabber.org/protocol/pubsub#subscribe_authorization";
+export const NS_PUBSUB_PUBLISH_OPTIONS = "http://jabber.org/protocol/pubsub#publish-options";
+
+export const NS_READINGS = "urn:xiot:readings:0";

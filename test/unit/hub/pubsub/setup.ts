@@ -1,0 +1,60 @@
+/* A pure PubSub service over the in-memory store, with a spy broadcaster and a manual clock. */
+import { createPubsubService } from "../../../../hub/pubsub/service";
+import {
+  DEFAULT_LIMITS,
+  type PubsubEvent,
+  type PubsubLimits,
+  type PubsubServiceConfig,
+} from "../../../../hub/pubsub/types";
+import { createMemoryStore } from "../../../../hub/storage/memory";
+
+export const ALICE = "alice@example.org/laptop";
+export const BOB = "bob@example.org/phone";
+export const CAROL = "carol@example.org/desk";
+export const ADMIN = "admin@example.org/cli";
+export const DEVICE = "dev1@example.org/agent";
+export const STRANGER = "eve@elsewhere.net/x";
+export const PAYLOAD = "<entry xmlns='urn:test'>hi</entry>";
+
+export interface Setup {
+  service: ReturnType<typeof createPubsubService>;
+  store: ReturnType<typeof createMemoryStore>;
+  events: PubsubEvent[];
+  advance(ms: number): void;
+}
+
+export function setup(
+  over: Partial<Omit<PubsubServiceConfig, "limits">> & { limits?: Partial<PubsubLimits> } = {},
+): Setup {
+  const store = createMemoryStore();
+  const events: PubsubEvent[] = [];
+  let now = 1_700_000_000_000;
+  let n = 0;
+  const service = createPubsubService({
+    store,
+    broadcaster: { broadcast: (e) => events.push(e) },
+    clock: { now: () => now },
+    config: {
+      domain: "example.org",
+      admins: ["Admin@Example.org"],
+      allowLocalUsers: true,
+      ...over,
+      limits: { ...DEFAULT_LIMITS, ...over.limits },
+    },
+    newId: () => `id${++n}`,
+  });
+  return {
+    service,
+    store,
+    events,
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+/** Unwraps an ok result, failing the test with the error code otherwise. */
+export function value<T>(r: { ok: true; value: T } | { ok: false; error: string }): T {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error}`);
+  return r.value;
+}
