@@ -1,0 +1,218 @@
+/* References: DESIGN §2 (append-only readings nodes: republishing an id with the same payload is
+ * acknowledged again, a different payload is refused with `conflict`), DESIGN §4 (the outbox plus
+ * idempotent item ids make delivery reliable; do not trust stream management), RFC 6120 §8.3.2
+ * (error types: `wait` = retry later; `modify`, `cancel`, `auth` = do not retry as is).
+ *
+ * The queue on top of an OutboxStore: while online, publishes the oldest records with at most
+ * `maxInFlight` publishes outstanding; removes a record only after the hub's publish result;
+ * backs off (exponential, jittered) on `wait` errors and transport failures; quarantines records
+ * refused for good and goes on with the rest. With `maxInFlight: 1` the hub sees strict order. */
+import type { Logger } from "../../shared/log";
+import type { AppendResult, BuildRecord, OutboxRecord, OutboxStore } from "./store";
+
+/** What a publish attempt came to; the XMPP layer maps the IQ result or error onto this. */
+export type PublishOutcome =
+  | { kind: "ok" }
+  /** Error type `wait`, a timeout or a lost connection: keep the record, retry later. */
+  | { kind: "wait"; reason?: string }
+  /** Error type `modify`, `cancel` or `auth`: the same publish would fail again. */
+  | { kind: "modify" | "cancel" | "auth"; reason: string };
+
+export type Publish = (record: OutboxRecord) => Promise<PublishOutcome>;
+
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+  factor: number;
+}
+
+export interface OutboxOptions {
+  store: OutboxStore;
+  publish: Publish;
+  log: Logger;
+  /** Publishes outstanding at once. Default 4. */
+  maxInFlight?: number;
+  /** Default 1 s doubling up to 60 s; each delay is drawn from [d/2, d]. */
+  backoff?: Partial<BackoffOptions>;
+  random?: () => number;
+  timers?: Timers;
+  /** `pause` policy: called with true when the store is full, false once it is below `resumeBelow`. */
+  onPressure?: (paused: boolean) => void;
+  /** Fullness ratio below which a paused producer may go on. Default 0.9. */
+  resumeBelow?: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 1000, maxMs: 60_000, factor: 2 };
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export class Outbox {
+  readonly #o: OutboxOptions;
+  readonly #backoff: BackoffOptions;
+  readonly #timers: Timers;
+  readonly #maxInFlight: number;
+  readonly #inFlight = new Map<number, Promise<void>>();
+  #started = false;
+  #online = false;
+  #paused = false;
+  #attempt = 0;
+  #retry: unknown;
+  #idle: (() => void)[] = [];
+
+  constructor(options: OutboxOptions) {
+    this.#o = options;
+    this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.#timers = options.timers ?? realTimers;
+    this.#maxInFlight = options.maxInFlight ?? 4;
+    if (!Number.isInteger(this.#maxInFlight) || this.#maxInFlight < 1)
+      throw new TypeError("maxInFlight must be ≥ 1");
+  }
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  start(): void {
+    this.#started = true;
+    this.#pump();
+  }
+
+  /** Stops publishing, cancels the retry timer and waits for outstanding publishes to settle. */
+  async stop(): Promise<void> {
+    this.#started = false;
+    this.#cancelRetry();
+    await Promise.all(this.#inFlight.values());
+  }
+
+  /** The connection came up (drain) or went down (stop issuing; outstanding publishes settle). */
+  setOnline(online: boolean): void {
+    this.#online = online;
+    if (online) {
+      this.#attempt = 0;
+      this.#pump();
+    } else {
+      this.#cancelRetry();
+      this.#checkIdle();
+    }
+  }
+
+  /** Stores one document (see BuildRecord) and starts publishing it if online. */
+  async enqueue(build: BuildRecord): Promise<AppendResult> {
+    const res = await this.#o.store.append(build);
+    if (!res.ok && res.error === "full") this.#setPaused(true);
+    else if (this.#o.store.limits.policy === "pause" && this.#o.store.usage().ratio >= 1)
+      this.#setPaused(true);
+    if (res.ok && res.dropped > 0)
+      this.#o.log.warn({ dropped: res.dropped }, "outbox full: dropped oldest documents");
+    this.#pump();
+    return res;
+  }
+
+  /** Resolves once nothing is in flight and nothing more can be sent right now. */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#idle.push(resolve);
+      this.#checkIdle();
+    });
+  }
+
+  #canSend(): boolean {
+    return this.#started && this.#online && this.#retry === undefined;
+  }
+
+  #pump(): void {
+    if (!this.#canSend()) return this.#checkIdle();
+    const candidates = this.#o.store.list(this.#inFlight.size + this.#maxInFlight);
+    for (const rec of candidates) {
+      if (this.#inFlight.size >= this.#maxInFlight) break;
+      if (this.#inFlight.has(rec.key)) continue;
+      const done = this.#publishOne(rec).finally(() => {
+        this.#inFlight.delete(rec.key);
+        this.#pump();
+      });
+      this.#inFlight.set(rec.key, done);
+    }
+    this.#checkIdle();
+  }
+
+  async #publishOne(rec: OutboxRecord): Promise<void> {
+    let outcome: PublishOutcome;
+    try {
+      outcome = await this.#o.publish(rec);
+    } catch (err) {
+      outcome = { kind: "wait", reason: err instanceof Error ? err.message : String(err) };
+    }
+    try {
+      await this.#settle(rec, outcome);
+    } catch (err) {
+      // Why not rethrow: nobody awaits this promise but stop(); the record stays queued and is retried.
+      this.#o.log.error({ err, itemId: rec.itemId }, "outbox: could not record a publish outcome");
+    }
+  }
+
+  async #settle(rec: OutboxRecord, outcome: PublishOutcome): Promise<void> {
+    if (outcome.kind === "ok") {
+      this.#attempt = 0;
+      await this.#o.store.ack(rec.key);
+      this.#maybeResume();
+    } else if (outcome.kind === "wait") {
+      this.#o.log.debug({ itemId: rec.itemId, reason: outcome.reason }, "outbox: publish must wait");
+      this.#scheduleRetry();
+    } else {
+      const reason = `${outcome.kind}: ${outcome.reason}`;
+      this.#o.log.warn({ itemId: rec.itemId, reason }, "outbox: hub refused document; quarantined");
+      await this.#o.store.quarantine(rec.key, reason);
+      this.#maybeResume();
+    }
+  }
+
+  #scheduleRetry(): void {
+    if (!this.#started || !this.#online || this.#retry !== undefined) return;
+    const b = this.#backoff;
+    const full = Math.min(b.maxMs, b.initialMs * b.factor ** this.#attempt);
+    const delay = full / 2 + (this.#o.random ?? Math.random)() * (full / 2);
+    this.#attempt++;
+    this.#retry = this.#timers.setTimeout(() => {
+      this.#retry = undefined;
+      this.#pump();
+    }, delay);
+  }
+
+  #cancelRetry(): void {
+    if (this.#retry === undefined) return;
+    this.#timers.clearTimeout(this.#retry);
+    this.#retry = undefined;
+  }
+
+  #setPaused(paused: boolean): void {
+    if (this.#paused === paused) return;
+    this.#paused = paused;
+    this.#o.log.info(
+      { paused },
+      paused ? "outbox full: pausing producer" : "outbox has room: resuming producer",
+    );
+    this.#o.onPressure?.(paused);
+  }
+
+  #maybeResume(): void {
+    if (this.#paused && this.#o.store.usage().ratio < (this.#o.resumeBelow ?? 0.9)) this.#setPaused(false);
+  }
+
+  #checkIdle(): void {
+    if (this.#inFlight.size > 0) return;
+    if (this.#canSend() && this.#o.store.list(1).length > 0) return;
+    for (const resolve of this.#idle.splice(0)) resolve();
+  }
+}
