@@ -133,8 +133,7 @@ export class Outbox {
   }
 
   #pump(): void {
-    if (!this.#canSend()) return this.#checkIdle();
-    const candidates = this.#o.store.list(this.#inFlight.size + this.#maxInFlight);
+    const candidates = this.#canSend() ? this.#o.store.list(this.#inFlight.size + this.#maxInFlight) : [];
     for (const rec of candidates) {
       if (this.#inFlight.size >= this.#maxInFlight) break;
       if (this.#inFlight.has(rec.key)) continue;
