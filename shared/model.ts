@@ -139,6 +139,12 @@ function checkReading(x: unknown, path: string): ModelError | null {
   return null;
 }
 
+/** Validates one reading on its own (as a producer would before batching it). */
+export function parseReading(input: unknown): Result<Reading, ModelError> {
+  const err = checkReading(input, "reading");
+  return err ? { ok: false, error: err } : { ok: true, value: input as Reading };
+}
+
 function checkGap(x: unknown): ModelError | null {
   const bad = (msg: string) => new ModelError("invalid-document", "gap", msg);
   if (!isObject(x)) return bad("must be an object");
