@@ -13,7 +13,7 @@ export function encode(value: JsonValue, options?: EncodeOptions): Uint8Array {
 
 /** Decodes EXI4JSON bytes. Throws only `Exi4JsonError`, whatever the bytes. */
 export function decode(bytes: Uint8Array, limits?: DecodeLimits): JsonValue {
-  const full = { ...DEFAULT_LIMITS, ...limits };
+  const full = resolveLimits(limits);
   try {
     const start = bodyStart(bytes);
     const reader = new BitReader(bytes, start);
@@ -33,6 +33,19 @@ export function decode(bytes: Uint8Array, limits?: DecodeLimits): JsonValue {
       { cause: err },
     );
   }
+}
+
+/** Defaults for the limits not given; a given limit that is not a number ≥ 0 is a bug. */
+function resolveLimits(limits: DecodeLimits = {}): Required<DecodeLimits> {
+  const out = { ...DEFAULT_LIMITS };
+  for (const name of Object.keys(out) as (keyof DecodeLimits)[]) {
+    const v = limits[name];
+    if (v === undefined) continue;
+    if (typeof v !== "number" || Number.isNaN(v) || v < 0)
+      throw new TypeError(`decode limit ${name} must be ≥ 0`);
+    out[name] = v;
+  }
+  return out;
 }
 
 const COOKIE = [0x24, 0x45, 0x58, 0x49]; // "$EXI"

@@ -113,6 +113,23 @@ describe("numbers", () => {
   });
 });
 
+describe("j:other (decode only)", () => {
+  it("reads an xs:integer beyond 2^53", () => {
+    // root SE(j:other) = 5, child integer = 1, sign 0, 2^56 as nine octets (beyond the 7-octet fast path)
+    const bytes = bits(`10000000 101 001 0 ${"10000000 ".repeat(8)}00000001`);
+    expect(decode(bytes)).toBe(2 ** 56);
+  });
+
+  it("reads an xs:decimal with reversed fraction digits", () => {
+    // child decimal = 2, sign 1, integral 3, fraction digits "14" reversed = 41
+    expect(decode(bits("10000000 101 010 1 00000011 00101001"))).toBe(-3.14);
+  });
+
+  it("refuses the children that have no JSON number form", () => {
+    expect(errorCode(() => decode(bits("10000000 101 000 00000000")))).toBe("invalid-stream");
+  });
+});
+
 describe("values the encoder refuses", () => {
   it("refuses undefined, functions, bigints and class instances", () => {
     for (const v of [undefined, () => 1, 1n, new Date(0), new Map()]) {
@@ -140,6 +157,12 @@ describe("decode limits", () => {
     expect(decode(bytes)).toEqual(deep(50));
     expect(errorCode(() => decode(bytes, { maxDepth: 49 }))).toBe("depth-limit");
     expect(DEFAULT_LIMITS.maxDepth).toBeLessThan(10_000);
+  });
+
+  it("keeps the default for a limit given as undefined and refuses nonsense limits", () => {
+    const bytes = encode(deep(300), { maxDepth: 400 });
+    expect(errorCode(() => decode(bytes, { maxDepth: undefined }))).toBe("depth-limit");
+    expect(() => decode(bytes, { maxDepth: -1 })).toThrow(TypeError);
   });
 
   it("applies the string length limit", () => {
