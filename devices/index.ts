@@ -1,12 +1,13 @@
 /* The device catalogue: every definition, lookup by model, and driver creation with validated options. */
 import { DeviceError } from "./errors";
+import { definitions as gpio } from "./gpio";
 import { parseOptions } from "./lib/options";
 import { definitions as serial } from "./serial";
 import { definitions as simulated } from "./simulated";
 import { definitions as sysfs } from "./sysfs";
 import type { DeviceDefinition, Driver, DriverContext } from "./types";
 
-export const definitions: readonly DeviceDefinition[] = [...simulated, ...sysfs, ...serial];
+export const definitions: readonly DeviceDefinition[] = [...simulated, ...sysfs, ...gpio, ...serial];
 
 const byModel = new Map(definitions.map((d) => [d.model, d]));
 

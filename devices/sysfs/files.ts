@@ -1,6 +1,6 @@
 /* Reading sysfs attributes under a configurable root (a fixture tree in tests). Missing files and
  * malformed contents become typed DeviceErrors, never crashes. */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { DeviceError, errorMessage } from "../errors";
 
@@ -41,7 +41,7 @@ export async function listDir(root: string, ...path: string[]): Promise<string[]
 
 export async function exists(root: string, ...path: string[]): Promise<boolean> {
   try {
-    await readFile(join(root, ...path));
+    await stat(join(root, ...path));
     return true;
   } catch {
     // Any failure to read means "not usable here", which is the only question asked.
