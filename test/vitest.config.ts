@@ -2,10 +2,13 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+// Every run also leaves a JSON report; test/summary.mjs adds them up for CI's closing line.
+const report = `test/artifacts/results-${Date.now()}-${process.pid}.json`;
 
 export default defineConfig({
   test: {
     root,
+    reporters: ["default", ["json", { outputFile: report }]],
     projects: [
       {
         test: {

@@ -59,19 +59,13 @@ function collect(schema: z.ZodType, prefix: string, out: Map<string, boolean>): 
   }
 }
 
+/** Looks through optional/default/prefault/nullable wrappers and pipes to the inner schema. */
 function unwrap(schema: z.ZodType): z.ZodType {
   let current: z.ZodType = schema;
   for (;;) {
-    if (
-      current instanceof z.ZodOptional ||
-      current instanceof z.ZodDefault ||
-      current instanceof z.ZodNullable
-    ) {
-      current = current.unwrap() as z.ZodType;
-    } else if (current instanceof z.ZodPipe) {
-      current = current.in as z.ZodType;
-    } else {
-      return current;
-    }
+    const def = current._zod.def as { innerType?: z.ZodType; in?: z.ZodType };
+    const inner = def.innerType ?? def.in;
+    if (inner === undefined) return current;
+    current = inner;
   }
 }

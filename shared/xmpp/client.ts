@@ -43,6 +43,8 @@ export interface ClientConnection {
 
 export interface ClientDeps {
   config: ClientConfig;
+  /** Runs on the open (and, where offered, encrypted) stream before SASL: e.g. XEP-0077. */
+  beforeAuthenticate?: (xmpp: Client) => Promise<void>;
   log: Logger;
   backoff?: BackoffOptions;
   stableMs?: number;
@@ -52,7 +54,13 @@ interface MechanismFactory {
   _mechs: { name: string; mech: new () => unknown }[];
 }
 
-export function createClient({ config, log, backoff, stableMs }: ClientDeps): ClientConnection {
+export function createClient({
+  config,
+  log,
+  backoff,
+  stableMs,
+  beforeAuthenticate,
+}: ClientDeps): ClientConnection {
   const plaintextOk = config.allowPlaintext === true || isLoopbackHost(serviceHost(config.service));
   let scram: NativeScramSha1 | null = null;
   const userAgent = xml("user-agent", { id: randomUUID() });
@@ -72,6 +80,7 @@ export function createClient({ config, log, backoff, stableMs }: ClientDeps): Cl
       if (mechanism === undefined) {
         throw new Error(`no acceptable SASL mechanism offered (offered: ${mechanisms.join(", ")})`);
       }
+      await beforeAuthenticate?.(entity);
       await authenticate({ username: config.username, password: config.password }, mechanism, userAgent);
     },
   });
@@ -101,6 +110,11 @@ export function createClient({ config, log, backoff, stableMs }: ClientDeps): Cl
     start: () => link.start(),
     stop: () => link.stop(),
   };
+}
+
+/** Makes any @xmpp/client use the native SCRAM-SHA-1 (what createClient does, on its own). */
+export function useNativeScram(xmpp: Client): void {
+  replaceScram((xmpp as unknown as { saslFactory: MechanismFactory }).saslFactory, () => undefined);
 }
 
 /** Puts the native SCRAM-SHA-1 first in the factory so that it, not the library's, is created. */

@@ -41,6 +41,8 @@ export class NativeScramSha1 {
   private serverFirst = "";
   private expectedServerSignature: Buffer | null = null;
 
+  constructor(private readonly makeNonce: () => string = () => randomBytes(18).toString("base64")) {}
+
   response(cred: Credentials): string {
     switch (this.stage) {
       case "initial":
@@ -64,7 +66,7 @@ export class NativeScramSha1 {
   }
 
   private clientFirstMessage(cred: Credentials): string {
-    this.clientNonce = randomBytes(18).toString("base64");
+    this.clientNonce = this.makeNonce();
     this.gs2Header = `n,${cred.authzid ? `a=${saslName(cred.authzid)}` : ""},`;
     this.clientFirstBare = `n=${saslName(cred.username ?? "")},r=${this.clientNonce}`;
     this.stage = "challenge";
