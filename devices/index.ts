@@ -26,6 +26,7 @@ export function createDriverFor(model: string, options: unknown, context: Driver
   return createDriver(definition, options, context);
 }
 
+export { systemClock, systemContext } from "./context";
 export { DeviceError, DeviceOptionsError } from "./errors";
 export { validateOptions } from "./lib/options";
 export type * from "./types";

@@ -6,12 +6,17 @@ import { DeviceError, errorMessage } from "../errors";
 import { listeners } from "./listeners";
 import type { SerialLink, SerialOpener, SerialOpenOptions } from "./types";
 
-export function serialportOpener(): SerialOpener {
+type PortInfo = Awaited<ReturnType<typeof SerialPort.list>>[number];
+
+/** `list` is injectable so the udevadm-missing path can be tested anywhere. */
+export function serialportOpener(
+  deps: { list: () => Promise<PortInfo[]> } = { list: () => SerialPort.list() },
+): SerialOpener {
   return {
     open: openSerialport,
     async list() {
       try {
-        const ports = await SerialPort.list();
+        const ports = await deps.list();
         return {
           ok: true,
           ports: ports.map((p) => ({
