@@ -149,36 +149,36 @@ class FileOutboxStore implements OutboxStore {
     return this.state.list(limit);
   }
 
-  #remove(key: number, type: EntryType): Promise<boolean> {
+  /** Writes a removal to the ack log and applies it; call only inside #serial. */
+  async #removeNow(key: number, type: EntryType): Promise<void> {
+    await this.#write(this.acks, encodeFrame(type, { key }));
+    this.state.applyRemove(key);
+    this.frameSize.delete(key);
+    await this.#compactIfNeeded();
+  }
+
+  ack(key: number): Promise<void> {
     return this.#serial(async () => {
-      if (!this.state.records.has(key)) return false;
-      await this.#write(this.acks, encodeFrame(type, { key }));
-      this.state.applyRemove(key);
-      this.frameSize.delete(key);
-      await this.#compactIfNeeded();
-      return true;
+      if (this.state.records.has(key)) await this.#removeNow(key, ENTRY.ack);
     });
   }
 
-  async ack(key: number): Promise<void> {
-    await this.#remove(key, ENTRY.ack);
-  }
-
-  async quarantine(key: number, reason: string): Promise<void> {
-    const rec = this.state.records.get(key);
-    if (rec === undefined) return;
-    const path = join(this.options.dir, FILES.quarantine);
-    await this.#serial(async () => {
+  /** Copies the record to the quarantine log (synced) first, then removes it from the queue. A
+   * crash in between leaves it in both: it is published again and quarantined a second time. */
+  quarantine(key: number, reason: string): Promise<void> {
+    return this.#serial(async () => {
+      const rec = this.state.records.get(key);
+      if (rec === undefined) return;
       const header = { ...dataHeader(rec), reason, at: (this.options.now ?? Date.now)() };
-      const handle = await open(path, "a");
+      const handle = await open(join(this.options.dir, FILES.quarantine), "a");
       try {
         await handle.write(encodeFrame(ENTRY.quarantine, header, rec.payload));
         await handle.sync();
       } finally {
         await handle.close();
       }
+      await this.#removeNow(key, ENTRY.quarantine);
     });
-    await this.#remove(key, ENTRY.quarantine);
   }
 
   async quarantined(): Promise<QuarantinedRecord[]> {
