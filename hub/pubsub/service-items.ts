@@ -109,6 +109,7 @@ export function createItemOps(ctx: ServiceContext) {
         recipients,
         payloads: config.deliverPayloads,
         delayed: false,
+        messageType: config.notificationType,
       });
     }
     return ok(item.id);

@@ -108,6 +108,7 @@ export function createSubscriptionOps(ctx: ServiceContext) {
       recipients: [{ jid: sub.jid, subid: sub.subid }],
       payloads: node.config.deliverPayloads,
       delayed: true,
+      messageType: node.config.notificationType,
     });
   }
 
@@ -166,5 +167,23 @@ export function createSubscriptionOps(ctx: ServiceContext) {
     return ok(nodeId === undefined ? affs : affs.filter((a) => a.node === nodeId));
   }
 
-  return { subscribe, unsubscribe, getOptions, setOptions, mySubscriptions, myAffiliations, sendLastItem };
+  /** Removes every subscription of exactly this JID (its address permanently fails). */
+  async function dropSubscriber(jid: string): Promise<number> {
+    const target = normalizeJid(jid);
+    if (!target) return 0;
+    const subs = (await ctx.store.subscriptionsOf(target.full)).filter((s) => s.jid === target.full);
+    for (const sub of subs) await ctx.store.removeSubscription(sub.node, sub.jid);
+    return subs.length;
+  }
+
+  return {
+    subscribe,
+    unsubscribe,
+    getOptions,
+    setOptions,
+    mySubscriptions,
+    myAffiliations,
+    sendLastItem,
+    dropSubscriber,
+  };
 }

@@ -109,6 +109,7 @@ export function createPubsubService(deps: ServiceDeps) {
     setOptions: subs.setOptions,
     mySubscriptions: subs.mySubscriptions,
     myAffiliations: subs.myAffiliations,
+    dropSubscriber: subs.dropSubscriber,
     ownerSubscriptions: owner.subscriptions,
     modifySubscriptions: owner.modifySubscriptions,
     ownerAffiliations: owner.affiliations,

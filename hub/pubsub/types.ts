@@ -28,7 +28,9 @@ export type PubsubEvent =
       items: StoredItem[];
       recipients: Recipient[];
       payloads: boolean;
+      /** true for items delivered after the fact (send_last_published_item): XEP-0203 delay. */
       delayed: boolean;
+      messageType: "headline" | "normal";
     }
   | { type: "retract"; node: string; ids: string[]; recipients: Recipient[] }
   | { type: "delete"; node: string; redirect?: string; recipients: Recipient[] }

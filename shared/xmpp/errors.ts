@@ -49,6 +49,7 @@ export const ERRORS = {
   "rate-limited": { type: "wait", condition: "policy-violation" }, // RFC 6120 §8.3.3.12
   unsupported: { type: "cancel", condition: "feature-not-implemented", pubsub: "unsupported" }, // §7.1.3.2 etc.
   "bad-request": { type: "modify", condition: "bad-request" },
+  "feature-not-implemented": { type: "cancel", condition: "feature-not-implemented" },
   "service-unavailable": { type: "cancel", condition: "service-unavailable" },
   "internal-server-error": { type: "wait", condition: "internal-server-error" },
 } as const satisfies Record<string, ErrorSpec>;

@@ -18,6 +18,7 @@ describe("pubsub service: publish, retract, items", () => {
       recipients: [{ jid: BOB, subid: "id1" }],
       payloads: true,
       delayed: false,
+      messageType: "headline",
     });
     expect(events).toHaveLength(2);
   });

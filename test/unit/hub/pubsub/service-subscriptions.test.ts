@@ -33,6 +33,7 @@ describe("pubsub service: subscriptions", () => {
         recipients: [{ jid: BOB, subid: "id1" }],
         payloads: true,
         delayed: true,
+        messageType: "headline",
       },
     ]);
   });

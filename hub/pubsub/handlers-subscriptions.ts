@@ -1,0 +1,105 @@
+/* Handlers: subscribe, unsubscribe, subscription options, own subscriptions and affiliations.
+ * References: XEP-0060 §6.1, §6.2, §6.3 (options, §6.3.7 subscribe and configure), §5.6, §5.7. */
+import xml, { type Element } from "@xmpp/xml";
+import { makeError } from "../../shared/xmpp/errors";
+import { findForm, makeForm, parseForm } from "../../shared/xmpp/forms";
+import { NS_PUBSUB_SUBSCRIBE_OPTIONS } from "../../shared/xmpp/ns";
+import type { SubscriptionRecord } from "../storage/types";
+import { attr, attrs, type PubsubHandler, pubsub, replyWith } from "./handler-types";
+import type { SubscriptionOptions } from "./service-subscriptions";
+
+/** A submitted subscribe_options form → options; undefined when malformed. */
+function parseOptionsForm(el: Element | undefined): SubscriptionOptions | undefined {
+  const form = parseForm(el);
+  if (form?.type !== "submit") return undefined;
+  if (form.formType !== undefined && form.formType !== NS_PUBSUB_SUBSCRIBE_OPTIONS) return undefined;
+  return Object.fromEntries(form.fields);
+}
+
+export const makeSubscription = (sub: SubscriptionRecord, withNode = true): Element =>
+  xml("subscription", {
+    ...(withNode && { node: sub.node }),
+    jid: sub.jid,
+    subid: sub.subid,
+    subscription: sub.state,
+  });
+
+export const subscribe: PubsubHandler = async ({ iq, action, pubsub: ps, service }) => {
+  const node = attr(action, "node");
+  if (node === undefined) return makeError("nodeid-required");
+  const formEl = findForm(ps.getChild("options"));
+  const options = formEl ? parseOptionsForm(formEl) : {};
+  if (!options) return makeError("invalid-options"); // §6.3.6.2
+  const result = await service.subscribe(iq.from, node, attr(action, "jid"), options);
+  return replyWith(result, (sub) => pubsub(makeSubscription(sub)));
+};
+
+export const unsubscribe: PubsubHandler = async ({ iq, action, service }) => {
+  const node = attr(action, "node");
+  if (node === undefined) return makeError("nodeid-required");
+  const result = await service.unsubscribe(iq.from, node, attr(action, "jid"), attr(action, "subid"));
+  return replyWith(result, () => undefined);
+};
+
+export const getOptions: PubsubHandler = async ({ iq, action, service }) => {
+  const node = attr(action, "node");
+  if (node === undefined) return makeError("nodeid-required");
+  const jid = attr(action, "jid");
+  const subid = attr(action, "subid");
+  const result = await service.getOptions(iq.from, node, jid, subid);
+  return replyWith(result, (options) =>
+    pubsub(
+      xml(
+        "options",
+        attrs({ node, jid, subid }),
+        makeForm({
+          type: "form",
+          formType: NS_PUBSUB_SUBSCRIBE_OPTIONS,
+          fields: [
+            {
+              var: "pubsub#deliver",
+              type: "boolean",
+              label: "Enable delivery?",
+              values: [
+                options["pubsub#deliver"]?.[0] === "false" || options["pubsub#deliver"]?.[0] === "0"
+                  ? "0"
+                  : "1",
+              ],
+            },
+          ],
+        }),
+      ),
+    ),
+  );
+};
+
+export const setOptions: PubsubHandler = async ({ iq, action, service }) => {
+  const node = attr(action, "node");
+  if (node === undefined) return makeError("nodeid-required");
+  const options = parseOptionsForm(findForm(action));
+  if (!options) return makeError("invalid-options");
+  const result = await service.setOptions(iq.from, node, attr(action, "jid"), options, attr(action, "subid"));
+  return replyWith(result, () => undefined);
+};
+
+export const subscriptions: PubsubHandler = async ({ iq, action, service }) => {
+  const node = attr(action, "node");
+  const result = await service.mySubscriptions(iq.from, node);
+  return replyWith(result, (subs) =>
+    pubsub(xml("subscriptions", attrs({ node }), ...subs.map((s) => makeSubscription(s)))),
+  );
+};
+
+export const affiliations: PubsubHandler = async ({ iq, action, service }) => {
+  const node = attr(action, "node");
+  const result = await service.myAffiliations(iq.from, node);
+  return replyWith(result, (affs) =>
+    pubsub(
+      xml(
+        "affiliations",
+        attrs({ node }),
+        ...affs.map((a) => xml("affiliation", { node: a.node, affiliation: a.affiliation })),
+      ),
+    ),
+  );
+};

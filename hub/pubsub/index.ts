@@ -1,0 +1,126 @@
+/* Composition of the hub's PubSub service: pure service, protocol routes, disco answers,
+ * notifications, bounce handling, authorization answers and the item-expiry sweep.
+ * References: XEP-0060, XEP-0030, XEP-0004 (§8.6 authorization forms arrive in <message/>). */
+import xml, { type Element } from "@xmpp/xml";
+import type { Logger } from "../../shared/log";
+import { findForm, parseBoolean, parseForm } from "../../shared/xmpp/forms";
+import { NS_PUBSUB_SUBSCRIBE_AUTHORIZATION } from "../../shared/xmpp/ns";
+import type { DiscoContribution, IqRoute, SendStanza } from "../iq-types";
+import type { PubsubStore } from "../storage/types";
+import { createPubsubDisco, PUBSUB_DISCO } from "./disco";
+import { errorOf } from "./handler-types";
+import { classifyBounce, createNotifier } from "./notify";
+import { createPubsubRoutes } from "./protocol";
+import { createPubsubService, type PubsubService } from "./service";
+import type { Clock, PubsubServiceConfig } from "./types";
+
+export interface PubsubDeps {
+  store: PubsubStore;
+  send: SendStanza;
+  clock: Clock;
+  log: Logger;
+  config: PubsubServiceConfig;
+  /** The service's JID; defaults to `hub.<domain>`. */
+  jid?: string;
+  /** How often expired items are swept (ms); default one minute. */
+  sweepIntervalMs?: number;
+  newId?: () => string;
+}
+
+export interface Pubsub {
+  service: PubsubService;
+  routes: IqRoute[];
+  disco: DiscoContribution;
+  /** disco#info with a node attribute: the whole <query/> or an <error/>. */
+  nodeInfo(from: string, node: string): Promise<Element>;
+  /** disco#items with a node attribute: the whole <query/> or an <error/>. */
+  nodeItems(from: string, node: string): Promise<Element>;
+  /** disco#items without a node: <item/> children listing the nodes the sender may see. */
+  rootItems(from: string): Promise<Element[]>;
+  /** Incoming <message type='error'/>: bounced notifications. */
+  onMessageError(stanza: Element): Promise<void>;
+  /** Incoming <message/> other than errors; true when it was a pubsub authorization answer. */
+  onMessage(stanza: Element): Promise<boolean>;
+  start(): void;
+  stop(): void;
+}
+
+export function createPubsub(deps: PubsubDeps): Pubsub {
+  const jid = deps.jid ?? `hub.${deps.config.domain}`;
+  const log = deps.log;
+  const broadcaster = createNotifier({ jid, send: deps.send, log, ...(deps.newId && { newId: deps.newId }) });
+  const service = createPubsubService({
+    store: deps.store,
+    broadcaster,
+    clock: deps.clock,
+    config: deps.config,
+    ...(deps.newId && { newId: deps.newId }),
+  });
+  const disco = createPubsubDisco(service);
+  let timer: NodeJS.Timeout | undefined;
+
+  async function onMessageError(stanza: Element): Promise<void> {
+    const from = stanza.attrs.from as string | undefined;
+    const decision = classifyBounce(stanza);
+    if (decision.action === "keep" || from === undefined) {
+      log.debug({ from, ...decision }, "pubsub notification bounced; subscription kept");
+      return;
+    }
+    const dropped = await service.dropSubscriber(from);
+    log.info(
+      { from, condition: decision.condition, dropped },
+      "pubsub subscriptions of an unreachable JID removed",
+    );
+  }
+
+  /** XEP-0060 §8.6: an owner submits the authorization form in a message. */
+  async function onMessage(stanza: Element): Promise<boolean> {
+    const form = parseForm(findForm(stanza));
+    if (!form || form.formType !== NS_PUBSUB_SUBSCRIBE_AUTHORIZATION || form.type !== "submit") return false;
+    const node = form.fields.get("pubsub#node")?.[0];
+    const subscriber = form.fields.get("pubsub#subscriber_jid")?.[0];
+    const allow = parseBoolean(form.fields.get("pubsub#allow")?.[0]);
+    const from = stanza.attrs.from as string;
+    const result =
+      subscriber === undefined || allow === undefined
+        ? ({ ok: false, error: "bad-request" } as const)
+        : await service.authorize(from, node, subscriber, allow);
+    if (!result.ok) {
+      const id = stanza.attrs.id as string | undefined;
+      await deps.send(
+        xml("message", { from: jid, to: from, type: "error", ...(id && { id }) }, errorOf(result)),
+      );
+    }
+    return true;
+  }
+
+  async function sweep(): Promise<void> {
+    try {
+      const removed = await service.sweepExpired();
+      if (removed > 0) log.debug({ removed }, "expired pubsub items removed");
+    } catch (error) {
+      // The next sweep retries; expired items are already hidden from readers meanwhile.
+      log.error({ err: error }, "pubsub expiry sweep failed");
+    }
+  }
+
+  return {
+    service,
+    routes: createPubsubRoutes(service),
+    disco: PUBSUB_DISCO,
+    nodeInfo: (from, node) => disco.nodeInfo(from, node),
+    nodeItems: (from, node) => disco.nodeItems(from, jid, node),
+    rootItems: (from) => disco.rootItems(from, jid),
+    onMessageError,
+    onMessage,
+    start() {
+      if (timer) return;
+      timer = setInterval(() => void sweep(), deps.sweepIntervalMs ?? 60_000);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
