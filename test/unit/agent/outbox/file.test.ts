@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FILES, openFileOutboxStore } from "../../../../agent/outbox/file";
 import { parseFsyncPolicy } from "../../../../agent/outbox/fsync";
 import type { OutboxStore } from "../../../../agent/outbox/store";
@@ -124,6 +124,21 @@ describe("fsync policy", () => {
     expect(parseFsyncPolicy("interval:250")).toEqual({ kind: "interval", ms: 250 });
     expect(parseFsyncPolicy("interval:0")).toHaveProperty("error");
     expect(parseFsyncPolicy("sometimes")).toHaveProperty("error");
+  });
+
+  it("interval policy keeps a timer only while open", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    try {
+      const store = await openFileOutboxStore({ dir, fsync: "interval:10" });
+      expect(vi.getTimerCount()).toBe(1);
+      await put(store, doc("1.aa", 0));
+      vi.advanceTimersByTime(10); // runs the periodic fsync
+      await store.close();
+      expect(vi.getTimerCount()).toBe(0);
+      await store.close(); // closing twice is harmless
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("refuses to open with a bad policy", async () => {
