@@ -3,7 +3,9 @@
 import { z } from "zod";
 import { co2, pm, sensor, temperature } from "./lib/channels";
 import { defineDevice } from "./lib/define";
-import { serialFrameSensor, serialOptionsSchema, serialRequestSensor } from "./lib/serial-sensor";
+import { serialFrameSensor } from "./lib/serial-push";
+import { serialRequestSensor } from "./lib/serial-request";
+import { serialOptionsSchema } from "./lib/serial-sensor";
 import { nmeaChannels, nmeaSamples } from "./serial/nmea-samples";
 import { lineParser } from "./serial/parsers/line";
 import { MHZ19_READ_CO2, mhz19Command, mhz19Parser } from "./serial/parsers/mhz19";
