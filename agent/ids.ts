@@ -14,7 +14,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../shared/log";
-import { writeFileAtomic } from "./outbox/atomic";
+import { removeStaleTemps, writeFileAtomic } from "./outbox/atomic";
 import { crc32 } from "./outbox/crc32";
 
 export const BOOT_SLOTS = ["boot-counter.0", "boot-counter.1"] as const;
@@ -101,6 +101,7 @@ function choose(slots: Slot[], options: BootIdOptions): { previous: number; targ
 /** Reads, increments and durably stores the boot counter, and returns this boot's id. */
 export async function nextBootId(options: BootIdOptions): Promise<BootId> {
   await mkdir(options.stateDir, { recursive: true });
+  for (const name of BOOT_SLOTS) await removeStaleTemps(options.stateDir, name);
   const slots = await Promise.all(BOOT_SLOTS.map((name) => readSlot(join(options.stateDir, name))));
   const { previous, target } = choose(slots, options);
   const counter = previous + 1;

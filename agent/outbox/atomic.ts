@@ -1,6 +1,6 @@
 /* Durable file replacement: write a temporary file, fsync it, rename it over the target, fsync the
  * directory. After a crash the target holds either the old or the new content, never a mix. */
-import { open, rename, rm } from "node:fs/promises";
+import { open, readdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 /** fsync a directory so that a rename or a new file inside it survives a power loss. */
@@ -29,4 +29,12 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   await handle.close();
   await rename(tmp, path);
   await fsyncDir(dir);
+}
+
+/** Removes temporary files a crash left behind from writeFileAtomic(`<dir>/<name>`). */
+export async function removeStaleTemps(dir: string, name: string): Promise<void> {
+  const prefix = `.${name}.`;
+  for (const entry of await readdir(dir)) {
+    if (entry.startsWith(prefix) && entry.endsWith(".tmp")) await rm(join(dir, entry), { force: true });
+  }
 }

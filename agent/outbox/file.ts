@@ -14,7 +14,7 @@
 import { mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../../shared/log";
-import { writeFileAtomic } from "./atomic";
+import { removeStaleTemps, writeFileAtomic } from "./atomic";
 import { type FsyncPolicy, parseFsyncPolicy } from "./fsync";
 import { ENTRY, type EntryType, encodeFrame, scanFrames } from "./log";
 import { dataHeader, entryRecord, type LogFile, openLog, replayAcks, replayData } from "./replay";
@@ -49,6 +49,7 @@ export async function openFileOutboxStore(options: FileOutboxOptions): Promise<O
   const fsync = typeof options.fsync === "string" ? parseFsyncPolicy(options.fsync) : options.fsync;
   if (fsync !== undefined && "error" in fsync) throw new TypeError(fsync.error);
   await mkdir(options.dir, { recursive: true });
+  await removeStaleTemps(options.dir, FILES.data); // a compaction cut short by a crash
   const state = new OutboxState({ ...DEFAULT_LIMITS, ...options.limits });
   const data = await openLog(join(options.dir, FILES.data), options.log);
   const acks = await openLog(join(options.dir, FILES.acks), options.log).catch(async (err) => {

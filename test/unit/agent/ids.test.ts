@@ -56,6 +56,14 @@ describe("nextBootId", () => {
     expect((await nextBootId({ stateDir: dir })).counter).toBe(4);
   });
 
+  it("ignores and removes a temporary file left by a crash mid-write", async () => {
+    await nextBootId({ stateDir: dir });
+    const tmp = join(dir, `.${BOOT_SLOTS[1]}.4242.tmp`);
+    await writeFile(tmp, "xiot-boot 9");
+    expect((await nextBootId({ stateDir: dir })).counter).toBe(1);
+    await expect(readFile(tmp)).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
   it("refuses to reset silently when every slot is corrupt", async () => {
     await writeFile(join(dir, BOOT_SLOTS[0]), "garbage");
     await writeFile(join(dir, BOOT_SLOTS[1]), "");
