@@ -18,7 +18,7 @@ import {
   parseGpiodVersion,
   parseGpiomonLine,
 } from "./gpiod-args";
-import type { GpioDriver, GpioInput, GpioOutput } from "./types";
+import type { GpioDriver, GpioInput, GpioInputOptions, GpioOutput, GpioOutputOptions } from "./types";
 
 export interface GpiodDeps {
   clock: Clock;
@@ -78,110 +78,123 @@ function spawned(proc: ChildProcess, what: string): Promise<void> {
   });
 }
 
+interface Tools {
+  deps: GpiodDeps;
+  version: GpiodVersion;
+  chip: string;
+}
+
+/** One gpioset process holds the output; each write replaces it with one holding the new level. */
+async function openGpiodOutput(
+  { deps, version, chip }: Tools,
+  options: GpioOutputOptions,
+): Promise<GpioOutput> {
+  const line: LineSpec = { chip, pin: options.pin, activeLow: options.activeLow };
+  let value = options.initial === "keep" ? options.safeState : options.initial;
+  if (options.initial === "keep" && version === 2) {
+    value = parseValue(await run("gpioget", gpiogetArgs(2, line, "none", true), deps.env), "gpioget");
+  } else if (options.initial === "keep") {
+    deps.log.warn(
+      { pin: options.pin },
+      "gpiod v1 cannot read an output without changing it; using the safe state",
+    );
+  }
+  let proc: ChildProcess | undefined;
+  let failure: Error | undefined;
+  const hold = async (v: boolean) => {
+    await stopProcess(proc);
+    const p = spawn("gpioset", gpiosetArgs(version, line, v), {
+      env: deps.env,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    p.stderr?.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    p.once("exit", (code, signal) => {
+      if (proc !== p || signal === "SIGTERM") return;
+      failure = new DeviceError(
+        "io",
+        `gpioset for GPIO ${options.pin} exited (${code ?? signal}): ${stderr.trim()}`,
+      );
+      deps.log.error({ pin: options.pin, err: failure.message }, "gpioset exited");
+    });
+    proc = p;
+    failure = undefined;
+    await spawned(p, "gpioset");
+    value = v;
+  };
+  await hold(value);
+  return {
+    read: async () => {
+      if (failure) throw failure;
+      return value;
+    },
+    write: async (v) => {
+      if (failure) deps.log.warn({ pin: options.pin }, "restarting gpioset after a failure");
+      await hold(v);
+    },
+    close: () => stopProcess(proc),
+  };
+}
+
+/** Reads with gpioget; watching runs one gpiomon and parses its lines. */
+async function openGpiodInput({ deps, version, chip }: Tools, options: GpioInputOptions): Promise<GpioInput> {
+  const line: LineSpec = { chip, pin: options.pin, activeLow: options.activeLow };
+  let current = parseValue(
+    await run("gpioget", gpiogetArgs(version, line, options.pull), deps.env),
+    "gpioget",
+  );
+  let monitor: ChildProcess | undefined;
+  return {
+    // gpiomon holds the line while watching, so reads use the last reported level.
+    read: async () =>
+      monitor
+        ? current
+        : parseValue(await run("gpioget", gpiogetArgs(version, line, options.pull), deps.env), "gpioget"),
+    watch(listener, onError) {
+      // v2 debounces in the kernel; v1 has no debounce option, so it is done here.
+      const swDebounce = version === 1 ? options.debounceMs : 0;
+      const debounce = debouncer(swDebounce, deps.clock, (e) => {
+        current = e.value;
+        listener(e);
+      });
+      const args = gpiomonArgs(version, line, options.edge, options.pull, options.debounceMs);
+      const p = spawn("gpiomon", args, { env: deps.env, stdio: ["ignore", "pipe", "pipe"] });
+      monitor = p;
+      p.once("error", (e) => onError?.(new DeviceError("io", `gpiomon: ${e.message}`, { cause: e })));
+      p.once("exit", (code, signal) => {
+        if (monitor === p && signal !== "SIGTERM")
+          onError?.(new DeviceError("io", `gpiomon exited (${code ?? signal})`));
+      });
+      createInterface({ input: p.stdout! }).on("line", (text) => {
+        const event = parseGpiomonLine(version, text);
+        if (event?.offset === options.pin) debounce.push({ value: event.rising, t: deps.clock.now() });
+      });
+      return () => {
+        debounce.stop();
+        if (monitor === p) monitor = undefined;
+        void stopProcess(p);
+      };
+    },
+    close: async () => {
+      const p = monitor;
+      monitor = undefined;
+      await stopProcess(p);
+    },
+  };
+}
+
 export function gpiodDriver(deps: GpiodDeps): GpioDriver {
-  let detected: Promise<{ version: GpiodVersion; chip: string }> | undefined;
+  let detected: Promise<Tools> | undefined;
   const setup = () => {
-    detected ??= detect(deps);
+    detected ??= detect(deps).then((d) => ({ deps, ...d }));
     return detected;
   };
   return {
     name: "gpiod",
     capabilities: { pull: true, debounce: true },
-    async openOutput(options): Promise<GpioOutput> {
-      const { version, chip } = await setup();
-      const line: LineSpec = { chip, pin: options.pin, activeLow: options.activeLow };
-      let value = options.initial === "keep" ? options.safeState : options.initial;
-      if (options.initial === "keep" && version === 2) {
-        value = parseValue(await run("gpioget", gpiogetArgs(2, line, "none", true), deps.env), "gpioget");
-      } else if (options.initial === "keep") {
-        deps.log.warn(
-          { pin: options.pin },
-          "gpiod v1 cannot read an output without changing it; using the safe state",
-        );
-      }
-      let proc: ChildProcess | undefined;
-      let failure: Error | undefined;
-      const hold = async (v: boolean) => {
-        await stopProcess(proc);
-        const p = spawn("gpioset", gpiosetArgs(version, line, v), {
-          env: deps.env,
-          stdio: ["ignore", "ignore", "pipe"],
-        });
-        let stderr = "";
-        p.stderr?.on("data", (d: Buffer) => {
-          stderr += d.toString();
-        });
-        p.once("exit", (code, signal) => {
-          if (proc !== p || signal === "SIGTERM") return;
-          failure = new DeviceError(
-            "io",
-            `gpioset for GPIO ${options.pin} exited (${code ?? signal}): ${stderr.trim()}`,
-          );
-          deps.log.error({ pin: options.pin, err: failure.message }, "gpioset exited");
-        });
-        proc = p;
-        failure = undefined;
-        await spawned(p, "gpioset");
-        value = v;
-      };
-      await hold(value);
-      return {
-        read: async () => {
-          if (failure) throw failure;
-          return value;
-        },
-        write: async (v) => {
-          if (failure) deps.log.warn({ pin: options.pin }, "restarting gpioset after a failure");
-          await hold(v);
-        },
-        close: () => stopProcess(proc),
-      };
-    },
-    async openInput(options): Promise<GpioInput> {
-      const { version, chip } = await setup();
-      const line: LineSpec = { chip, pin: options.pin, activeLow: options.activeLow };
-      let current = parseValue(
-        await run("gpioget", gpiogetArgs(version, line, options.pull), deps.env),
-        "gpioget",
-      );
-      let monitor: ChildProcess | undefined;
-      return {
-        // gpiomon holds the line while watching, so reads use the last reported level.
-        read: async () =>
-          monitor
-            ? current
-            : parseValue(await run("gpioget", gpiogetArgs(version, line, options.pull), deps.env), "gpioget"),
-        watch(listener, onError) {
-          // v2 debounces in the kernel; v1 has no debounce option, so it is done here.
-          const swDebounce = version === 1 ? options.debounceMs : 0;
-          const debounce = debouncer(swDebounce, deps.clock, (e) => {
-            current = e.value;
-            listener(e);
-          });
-          const args = gpiomonArgs(version, line, options.edge, options.pull, options.debounceMs);
-          const p = spawn("gpiomon", args, { env: deps.env, stdio: ["ignore", "pipe", "pipe"] });
-          monitor = p;
-          p.once("error", (e) => onError?.(new DeviceError("io", `gpiomon: ${e.message}`, { cause: e })));
-          p.once("exit", (code, signal) => {
-            if (monitor === p && signal !== "SIGTERM")
-              onError?.(new DeviceError("io", `gpiomon exited (${code ?? signal})`));
-          });
-          createInterface({ input: p.stdout! }).on("line", (text) => {
-            const event = parseGpiomonLine(version, text);
-            if (event?.offset === options.pin) debounce.push({ value: event.rising, t: deps.clock.now() });
-          });
-          return () => {
-            debounce.stop();
-            if (monitor === p) monitor = undefined;
-            void stopProcess(p);
-          };
-        },
-        close: async () => {
-          const p = monitor;
-          monitor = undefined;
-          await stopProcess(p);
-        },
-      };
-    },
+    openOutput: async (options) => openGpiodOutput(await setup(), options),
+    openInput: async (options) => openGpiodInput(await setup(), options),
   };
 }
