@@ -1,4 +1,5 @@
 /* A manual clock for device tests: time moves only when the test says so, and timers fire in order. */
+import { systemClock } from "../../../devices/context";
 import type { Clock, DriverContext } from "../../../devices/types";
 import { silentLogger } from "../../../shared/log";
 
@@ -34,12 +35,9 @@ export function manualClock(start = 1_700_000_000_000): ManualClock {
   };
 }
 
+/** The production clock, for tests that run against real processes and ptys. */
 export function realClock(): Clock {
-  return {
-    now: () => Date.now(),
-    setTimeout: (cb, ms) => setTimeout(cb, ms),
-    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-  };
+  return systemClock;
 }
 
 export function testContext(overrides: Partial<DriverContext> = {}): DriverContext {
