@@ -1,7 +1,9 @@
 /* Invariants across every device definition (STYLE §1.2 convention 7). */
 import { describe, expect, it } from "vitest";
+import { DeviceError } from "../../devices/errors";
 import { createDriver, definitions, findDefinition, validateOptions } from "../../devices/index";
-import { testContext } from "../helpers/devices/clock";
+import { manualClock, testContext } from "../helpers/devices/clock";
+import { fakeBoard, fakeGpioDriver } from "../helpers/devices/fake-gpio";
 
 const CHANNEL_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
@@ -36,6 +38,27 @@ describe("device definitions", () => {
     (_m, d) => {
       const result = validateOptions(d, d.example);
       expect(result).toMatchObject({ ok: true });
+    },
+  );
+
+  it.each(definitions.map((d) => [d.model, d] as const))(
+    "%s: creates a driver of its acquisition kind",
+    async (_m, d) => {
+      const clock = manualClock();
+      const context = testContext({
+        clock,
+        gpio: () => fakeGpioDriver(fakeBoard(), clock),
+        serial: {
+          open: () => Promise.reject(new DeviceError("io", "no port in this test")),
+          list: async () => ({ ok: true, ports: [] }),
+        },
+      });
+      const driver = createDriver(d, d.example, context);
+      expect(driver.acquisition).toBe(d.acquisition);
+      expect(typeof driver.read).toBe("function");
+      if (driver.acquisition === "push") expect(typeof driver.subscribe).toBe("function");
+      if (driver.acquisition === "actuator") expect(typeof driver.set).toBe("function");
+      await driver.close();
     },
   );
 
