@@ -1,6 +1,7 @@
-/* Crash-test child: takes a boot id, then appends documents to a file outbox forever, acking
- * every third one. Prints `boot <counter> <id>` once, then `ok <itemId>` after each append resolved
- * `acking <itemId>` before an ack and `ack <itemId>` after it resolved. The parent SIGKILLs it at a random point.
+/* Crash-test child: takes a boot id, then appends documents to a file outbox forever, one operation
+ * at a time, acking every seq with seq % 3 != 1 right after its append. Prints `boot <counter> <id>`
+ * once, then `ok <itemId>` after each append resolved and `ack <itemId>` after each ack resolved.
+ * The parent SIGKILLs it at a random point.
  * Usage: tsx outbox-crash-child.ts <stateDir> <fsync policy> */
 import { nextBootId } from "../../../agent/ids";
 import { openFileOutboxStore } from "../../../agent/outbox/file";
@@ -23,7 +24,6 @@ for (let seq = 0; ; seq++) {
   if (!res.ok) throw new Error(`append refused: ${res.error}`);
   process.stdout.write(`ok ${itemId}\n`);
   if (seq % 3 !== 1) {
-    process.stdout.write(`acking ${itemId}\n`);
     await store.ack(res.key);
     process.stdout.write(`ack ${itemId}\n`);
   }
