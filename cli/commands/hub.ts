@@ -22,6 +22,8 @@ export const hubCommand: Command = {
     },
     { flag: "--xmpp.domain NAME", description: "the component's own domain, e.g. hub.localhost" },
     { flag: "--xmpp.password SECRET", description: "the component secret configured on the server" },
+    { flag: "--xmpp.reconnect.initialMs N", description: "first reconnect delay, doubling (default 1000)" },
+    { flag: "--xmpp.reconnect.maxMs N", description: "longest reconnect delay (default 60000)" },
     { flag: "--log.level L", description: "fatal|error|warn|info|debug|trace|silent (default info)" },
     { flag: "--config FILE", description: "JSON file with any of these keys" },
   ],
@@ -52,5 +54,5 @@ export function resolveHubConfig(input: HubConfigInput): HubConfig {
   if (!service) throw new ConfigError("xmpp.service", `required (${hint})`);
   if (!domain) throw new ConfigError("xmpp.domain", `required (${hint})`);
   if (!password) throw new ConfigError("xmpp.password", `required (${hint})`);
-  return { xmpp: { service, domain, password }, log: input.log };
+  return { xmpp: { service, domain, password, reconnect: input.xmpp.reconnect }, log: input.log };
 }

@@ -28,3 +28,12 @@ export const serviceSchema = z.string().refine((value) => {
     return false;
   }
 }, "expected a service URI such as xmpp://127.0.0.1:5222");
+
+/** Reconnect backoff: the first delay doubles up to the cap, jittered (shared/xmpp/backoff.ts). */
+export const reconnectSchema = z
+  .object({
+    initialMs: z.number().int().min(100).default(1000),
+    maxMs: z.number().int().min(100).default(60_000),
+  })
+  .refine((r) => r.maxMs >= r.initialMs, { message: "maxMs must be at least initialMs", path: ["maxMs"] })
+  .prefault({});
