@@ -2,7 +2,27 @@
 import { z } from "zod";
 import { domainSchema, logSchema, reconnectSchema, serviceSchema } from "../shared/config/common";
 
+const bareJid = z
+  .string()
+  .regex(/^[^@/\s]+@[^@/\s]+$/, "expected bare JIDs such as admin@example.org")
+  .transform((jid) => jid.toLowerCase());
+
+/** A list given as repeated flags, a JSON array, or one comma-separated string. */
+const jidList = z.preprocess(
+  (value) =>
+    typeof value === "string"
+      ? value
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value,
+  z.array(bareJid),
+);
+
+const positive = z.number().int().positive();
+
 export const hubSchema = z.object({
+  dir: z.string().min(1).default(".xiot/hub"),
   serverDir: z.string().min(1).optional(),
   xmpp: z
     .object({
@@ -12,17 +32,42 @@ export const hubSchema = z.object({
       reconnect: reconnectSchema,
     })
     .prefault({}),
+  hub: z
+    .object({
+      /** The users' domain; by default the component domain without its first label. */
+      userDomain: domainSchema.optional(),
+      admins: jidList.default([]),
+      allowLocalUsers: z.boolean().default(false),
+    })
+    .prefault({}),
+  pubsub: z
+    .object({
+      maxPayloadBytes: positive.default(64 * 1024),
+      maxNodesPerOwner: positive.default(1000),
+      maxSubscriptionsPerNode: positive.default(10_000),
+      publishRate: positive.default(200),
+      publishBurst: positive.default(1000),
+      maxItemsPerPage: positive.max(1000).default(100),
+      maxItemsCeiling: positive.default(10_000),
+    })
+    .prefault({}),
+  storage: z
+    .object({
+      /** SQLite file; default <dir>/hub.sqlite. */
+      path: z.string().min(1).optional(),
+      commitWindowMs: z.number().min(0).max(100).default(0),
+    })
+    .prefault({}),
   log: logSchema,
 });
 
 export type HubConfigInput = z.infer<typeof hubSchema>;
 
-export interface HubConfig {
+export interface HubConfig extends Omit<HubConfigInput, "serverDir" | "xmpp"> {
   xmpp: {
     service: string;
     domain: string;
     password: string;
     reconnect?: HubConfigInput["xmpp"]["reconnect"];
   };
-  log: HubConfigInput["log"];
 }

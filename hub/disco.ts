@@ -10,10 +10,12 @@ export const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 export const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
 
 export interface DiscoNodeProvider {
-  /** disco#info for a node; undefined when this provider does not know the node. */
+  /** disco#info for a node: the whole <query/> or an <error/>; undefined when not this provider's. */
   info?(ctx: IqContext, node: string): Promise<Element | undefined> | Element | undefined;
-  /** disco#items for the hub (node undefined) or a node; undefined when not this provider's. */
-  items?(ctx: IqContext, node: string | undefined): Promise<Element[] | undefined> | Element[] | undefined;
+  /** disco#items for a node: the whole <query/> or an <error/>; undefined when not this provider's. */
+  nodeItems?(ctx: IqContext, node: string): Promise<Element | undefined> | Element | undefined;
+  /** <item/> children for disco#items on the hub itself. */
+  rootItems?(ctx: IqContext): Promise<Element[]> | Element[];
 }
 
 export interface Disco {
@@ -47,17 +49,16 @@ export function createDisco(): Disco {
 
   async function items(ctx: IqContext): Promise<Element> {
     const node = ctx.child.attrs.node as string | undefined;
-    const found: Element[] = [];
-    let known = node === undefined;
-    for (const provider of providers) {
-      const answer = await provider.items?.(ctx, node);
-      if (answer) {
-        known = true;
-        found.push(...answer);
+    if (node !== undefined) {
+      for (const provider of providers) {
+        const answer = await provider.nodeItems?.(ctx, node);
+        if (answer) return answer;
       }
+      return makeStanzaError("cancel", "item-not-found");
     }
-    if (!known) return makeStanzaError("cancel", "item-not-found");
-    return xml("query", { xmlns: NS_DISCO_ITEMS, ...(node === undefined ? {} : { node }) }, ...found);
+    const found: Element[] = [];
+    for (const provider of providers) found.push(...((await provider.rootItems?.(ctx)) ?? []));
+    return xml("query", { xmlns: NS_DISCO_ITEMS }, ...found);
   }
 
   return {

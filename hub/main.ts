@@ -1,11 +1,15 @@
 /* The hub's composition root: the component link, the stanza router and the services on it. */
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { Logger } from "../shared/log";
 import type { BackoffOptions } from "../shared/xmpp/backoff";
 import { createComponent } from "../shared/xmpp/component";
 import type { HubConfig } from "./config";
 import { createDisco } from "./disco";
 import { pingDisco, pingRoute } from "./ping";
+import { createPubsub } from "./pubsub";
 import { createRouter } from "./router";
+import { openSqliteStore } from "./storage/sqlite";
 
 export interface Hub {
   readonly jid: string;
@@ -19,24 +23,65 @@ export interface HubDeps {
   backoff?: BackoffOptions;
 }
 
-export function createHub({ config, log, backoff }: HubDeps): Hub {
+export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubDeps): Hub {
   const component = createComponent({
     config: config.xmpp,
     log: log.child({ module: "component" }),
     backoff,
   });
   const router = createRouter({ send: component.send, log: log.child({ module: "router" }) });
+  const storePath = resolve(config.storage.path ?? join(config.dir, "hub.sqlite"));
+  mkdirSync(dirname(storePath), { recursive: true });
+  const store = openSqliteStore({ path: storePath, commitWindowMs: config.storage.commitWindowMs });
+  const pubsub = createPubsub({
+    store,
+    send: component.send,
+    clock: { now: () => Date.now() },
+    log: log.child({ module: "pubsub" }),
+    jid: config.xmpp.domain,
+    config: {
+      domain: config.hub.userDomain ?? userDomainOf(config.xmpp.domain),
+      admins: [...config.hub.admins],
+      allowLocalUsers: config.hub.allowLocalUsers,
+      limits: { ...config.pubsub },
+    },
+  });
+
   const disco = createDisco();
   disco.contribute({
     identities: [{ category: "component", type: "generic", name: "xiot hub" }],
     features: [],
   });
   disco.contribute(pingDisco);
-  for (const route of [...disco.routes(), pingRoute]) router.add(route);
+  disco.contribute(pubsub.disco);
+  disco.provide({
+    info: (ctx, node) => pubsub.nodeInfo(ctx.from, node),
+    nodeItems: (ctx, node) => pubsub.nodeItems(ctx.from, node),
+    rootItems: (ctx) => pubsub.rootItems(ctx.from),
+  });
+  for (const route of [...disco.routes(), pingRoute, ...pubsub.routes]) router.add(route);
+  router.onMessage(async (stanza) => {
+    if (stanza.attrs.type === "error") await pubsub.onMessageError(stanza);
+    else await pubsub.onMessage(stanza);
+  });
   component.onStanza((stanza) => void router.dispatch(stanza));
+
   return {
     jid: component.jid,
-    start: () => component.start(),
-    stop: () => component.stop(),
+    async start() {
+      pubsub.start();
+      await component.start();
+    },
+    async stop() {
+      pubsub.stop();
+      await component.stop();
+      await store.close();
+    },
   };
+}
+
+/** hub.example.org serves the users of example.org. */
+function userDomainOf(componentDomain: string): string {
+  const dot = componentDomain.indexOf(".");
+  return dot > 0 ? componentDomain.slice(dot + 1) : componentDomain;
 }

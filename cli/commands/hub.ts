@@ -24,6 +24,14 @@ export const hubCommand: Command = {
     { flag: "--xmpp.password SECRET", description: "the component secret configured on the server" },
     { flag: "--xmpp.reconnect.initialMs N", description: "first reconnect delay, doubling (default 1000)" },
     { flag: "--xmpp.reconnect.maxMs N", description: "longest reconnect delay (default 60000)" },
+    { flag: "--hub.admins JID,...", description: "bare JIDs with every right on every node" },
+    {
+      flag: "--hub.allowLocalUsers",
+      description: "let any user of the domain create nodes outside devices/",
+    },
+    { flag: "--pubsub.maxPayloadBytes N", description: "largest item payload (default 65536)" },
+    { flag: "--pubsub.publishRate N", description: "publishes per second per JID (default 200, burst 1000)" },
+    { flag: "--storage.path FILE", description: "SQLite file (default <dir>/hub.sqlite)" },
     { flag: "--log.level L", description: "fatal|error|warn|info|debug|trace|silent (default info)" },
     { flag: "--config FILE", description: "JSON file with any of these keys" },
   ],
@@ -54,5 +62,6 @@ export function resolveHubConfig(input: HubConfigInput): HubConfig {
   if (!service) throw new ConfigError("xmpp.service", `required (${hint})`);
   if (!domain) throw new ConfigError("xmpp.domain", `required (${hint})`);
   if (!password) throw new ConfigError("xmpp.password", `required (${hint})`);
-  return { xmpp: { service, domain, password, reconnect: input.xmpp.reconnect }, log: input.log };
+  const { serverDir: _serverDir, xmpp, ...rest } = input;
+  return { ...rest, xmpp: { service, domain, password, reconnect: xmpp.reconnect } };
 }

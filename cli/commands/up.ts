@@ -2,6 +2,7 @@
 
 import { join } from "node:path";
 import { z } from "zod";
+import { hubSchema } from "../../hub/config";
 import { createHub } from "../../hub/main";
 import { runServer } from "../../server/run";
 import { domainSchema, logSchema, portSchema } from "../../shared/config/common";
@@ -51,8 +52,8 @@ export const upCommand: Command = {
       const { info } = server;
       const hub = createHub({
         config: {
+          ...hubSchema.parse({ dir: join(config.dir, "hub"), log: config.log }),
           xmpp: { service: info.component, domain: info.hub, password: info.hubSecret },
-          log: config.log,
         },
         log: log.child({ module: "hub" }),
       });

@@ -76,7 +76,16 @@ export async function startServer(extraArgs: string[] = []): Promise<TestServer>
       return connection;
     },
     async hub(extraArgs = []) {
-      const hub = runXiot(["hub", "--server-dir", dir, "--log.format", "json", ...extraArgs]);
+      const hub = runXiot([
+        "hub",
+        "--dir",
+        join(dir, "hub"),
+        "--server-dir",
+        dir,
+        "--log.format",
+        "json",
+        ...extraArgs,
+      ]);
       children.push(hub);
       await hub.ready(30_000);
       return hub;

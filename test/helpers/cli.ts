@@ -1,6 +1,9 @@
 /* Runs the real `xiot` command as a child process, as a user would, and reads its output lines. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -30,9 +33,16 @@ export interface CliProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Commands run in a scratch folder, so default data folders (.xiot/…) never land in the repo. */
+function scratchCwd(): string {
+  const dir = join(tmpdir(), `xiot-cwd-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
 export function runXiot(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliProcess {
   const child = spawn(process.execPath, [XIOT, ...args], {
-    cwd: options.cwd ?? ROOT,
+    cwd: options.cwd ?? scratchCwd(),
     env: { ...process.env, ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
