@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import xml from "@xmpp/xml";
 import type { ServerInfo } from "../../server/run";
 import { silentLogger } from "../../shared/log";
 import { type ClientConnection, createClient } from "../../shared/xmpp/client";
@@ -73,6 +74,8 @@ export async function startServer(extraArgs: string[] = []): Promise<TestServer>
       });
       clients.push(connection);
       await connection.start();
+      // Available presence, as any chat client sends: messages to the bare JID reach it.
+      await connection.send(xml("presence"));
       return connection;
     },
     async hub(extraArgs = []) {

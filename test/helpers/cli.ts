@@ -56,7 +56,7 @@ export function runXiot(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?
     createInterface({ input: child[stream]! }).on("line", (text) => {
       const line = { text, at: Date.now() };
       lines[stream].push(line);
-      if (process.env.XIOT_TEST_ECHO) process.stderr.write(`[${args[0]} ${stream}] ${text}\n`);
+      if (process.env.ECHO_XIOT_OUTPUT) process.stderr.write(`[${args[0]} ${stream}] ${text}\n`);
       for (const waiter of [...waiters]) {
         if (waiter.stream === stream && waiter.match(text)) {
           waiters.splice(waiters.indexOf(waiter), 1);
