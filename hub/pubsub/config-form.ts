@@ -122,6 +122,11 @@ function parseValue(def: FieldDef, values: string[]): unknown {
 function parseChanges(fields: Map<string, string[]>, bad: Fail): Result<Partial<NodeConfig>> {
   const changes: Record<string, unknown> = {};
   for (const [name, values] of fields) {
+    if (name === "pubsub#node_type") {
+      // §8.1.3: every node here is a leaf; asking for a collection names the missing feature.
+      if (values.length === 1 && values[0] === "leaf") continue;
+      return values.length === 1 && values[0] === "collection" ? fail("unsupported", "collections") : bad;
+    }
     const def = CONFIG_FIELDS[name];
     const value = def && parseValue(def, values);
     if (!def || value === undefined) return bad;

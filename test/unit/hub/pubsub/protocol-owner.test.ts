@@ -39,6 +39,25 @@ describe("pubsub protocol: create, configure, delete, owner management", () => {
     ).toBe(canon(`<error type='auth'><forbidden xmlns='${ST}'/></error>`));
   });
 
+  it("creates leaf nodes only: a collection names the missing feature", async () => {
+    const h = harness();
+    const create = (node: string, type: string) =>
+      h.set(
+        ALICE,
+        `<pubsub xmlns='${PS}'><create node='${node}'/><configure>${submit(field("pubsub#node_type", type))}</configure></pubsub>`,
+      );
+    expect(canon(await create("c", "collection"))).toBe(
+      canon(
+        `<error type='cancel'><feature-not-implemented xmlns='${ST}'/><unsupported xmlns='${ERR}' feature='collections'/></error>`,
+      ),
+    );
+    expect(await h.store.getNode("c")).toBeUndefined();
+    expect(await create("l", "leaf")).toBeUndefined();
+    expect(canon(await create("w", "tree"))).toBe(
+      canon(`<error type='modify'><not-acceptable xmlns='${ST}'/></error>`),
+    );
+  });
+
   it("returns the configuration form to owners and applies a submitted one", async () => {
     const h = harness();
     await h.set(ALICE, `<pubsub xmlns='${PS}'><create node='n'/></pubsub>`);
