@@ -103,10 +103,10 @@ interface IqError {
 }
 
 /** Asserts that the request failed with exactly this stanza error; returns the <error/>. */
-export async function expectError(request: Promise<Element>, want: ExpectedError): Promise<Element> {
+export async function expectError(request: Promise<unknown>, want: ExpectedError): Promise<Element> {
   const error = await request.then(
     (result) => {
-      throw new Error(`expected ${want.condition}, got a result: ${result.toString()}`);
+      throw new Error(`expected ${want.condition}, got a result: ${String(result)}`);
     },
     (e: unknown) => e,
   );
