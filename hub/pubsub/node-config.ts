@@ -32,8 +32,20 @@ export function deviceOfNode(node: string): string | undefined {
 export const isReadingsNode = (node: string): boolean =>
   deviceOfNode(node) !== undefined && node.endsWith("/readings");
 
-/** Defaults for a node about to be created: device nodes are whitelist-only. */
-export function defaultConfigFor(node: string, overrides: Partial<NodeConfig> = {}): NodeConfig {
+/** Defaults for a node about to be created: device nodes are whitelist-only. A default never
+ * exceeds the service's max_items ceiling (a small ceiling must not make creation fail). */
+export function defaultConfigFor(
+  node: string,
+  overrides: Partial<NodeConfig> = {},
+  ceiling = Number.POSITIVE_INFINITY,
+): NodeConfig {
+  const config = unclampedDefaults(node, overrides);
+  return typeof config.maxItems === "number" && config.maxItems > ceiling
+    ? { ...config, maxItems: ceiling }
+    : config;
+}
+
+function unclampedDefaults(node: string, overrides: Partial<NodeConfig>): NodeConfig {
   const base = { ...BASE_NODE_CONFIG, ...overrides };
   if (deviceOfNode(node) === undefined) return base;
   const device: NodeConfig = { ...base, accessModel: "whitelist", publishModel: "publishers" };

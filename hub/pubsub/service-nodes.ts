@@ -39,7 +39,10 @@ export function createNodeOps(ctx: ServiceContext) {
     if (!mayCreate(ctx, actor.value, id)) return fail("forbidden"); // §8.1.3.2
     const node = id ?? `instant-${ctx.newId()}`; // §8.1.2 instant node
     const config = validateConfig(
-      { ...defaultConfigFor(node, ctx.config.nodeDefaults), ...changes },
+      {
+        ...defaultConfigFor(node, ctx.config.nodeDefaults, ctx.config.limits.maxItemsCeiling),
+        ...changes,
+      },
       ctx.config.limits,
     );
     if (!config.ok) return config;

@@ -120,7 +120,8 @@ export function createPubsubService(deps: ServiceDeps) {
     listNodes,
     sweepExpired,
     /** The configuration a new node would get (XEP-0060 §8.3). */
-    defaultConfig: (node = "") => ok(defaultConfigFor(node, ctx.config.nodeDefaults)),
+    defaultConfig: (node = "") =>
+      ok(defaultConfigFor(node, ctx.config.nodeDefaults, ctx.config.limits.maxItemsCeiling)),
   };
 }
 

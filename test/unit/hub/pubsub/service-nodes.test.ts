@@ -49,6 +49,18 @@ describe("pubsub service: node lifecycle", () => {
     });
   });
 
+  it("keeps default max_items within a small service ceiling, so device nodes can still be created", async () => {
+    const { service, store } = setup({ limits: { maxItemsCeiling: 50 } });
+    value(await service.create(DEVICE, "devices/dev1/readings"));
+    expect((await store.getNode("devices/dev1/readings"))?.config.maxItems).toBe(50);
+    const defaults = service.defaultConfig("devices/dev1/readings");
+    expect(defaults.ok && defaults.value.maxItems).toBe(50);
+    expect(await service.create(DEVICE, "devices/dev1/state", { maxItems: 51 })).toEqual({
+      ok: false,
+      error: "max-items-exceeded",
+    });
+  });
+
   it("refuses presence and roster access models with the unsupported feature", async () => {
     const { service } = setup();
     expect(await service.create(ALICE, "n", { accessModel: "presence" })).toEqual({
