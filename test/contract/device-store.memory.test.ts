@@ -1,0 +1,4 @@
+import { createMemoryDeviceStore } from "../../hub/devices/memory";
+import { deviceStoreContract } from "./device-store.contract";
+
+deviceStoreContract("memory", { open: async () => createMemoryDeviceStore() });
