@@ -1,10 +1,11 @@
 /* The xiot command: one entry, subcommands found in a table. */
 import { type Command, EXIT_USAGE, helpText } from "./command";
+import { agentCommand } from "./commands/agent";
 import { hubCommand } from "./commands/hub";
 import { serverCommand } from "./commands/server";
 import { upCommand } from "./commands/up";
 
-const commands: Command[] = [serverCommand, hubCommand, upCommand];
+const commands: Command[] = [serverCommand, hubCommand, agentCommand, upCommand];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

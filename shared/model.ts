@@ -36,6 +36,11 @@ export interface Gap {
   n: number;
   from: number;
   to: number;
+  /**
+   * Boot id of the dropped documents, present only when it differs from the carrying document's
+   * `boot` (the gap is from an earlier boot). Additive to v1: docs/protocol.md.
+   */
+  boot?: string;
 }
 
 export interface ReadingsDocumentV1 {
@@ -148,8 +153,9 @@ export function parseReading(input: unknown): Result<Reading, ModelError> {
 function checkGap(x: unknown): ModelError | null {
   const bad = (msg: string) => new ModelError("invalid-document", "gap", msg);
   if (!isObject(x)) return bad("must be an object");
-  const keys = checkKeys(x, ["n", "from", "to"], "gap");
+  const keys = checkKeys(x, ["n", "from", "to", "boot"], "gap");
   if (keys) return keys;
+  if (x.boot !== undefined && !isBootId(x.boot)) return bad(`boot must match ${BOOT_ID_RE.source}`);
   if (!isSeq(x.n) || x.n < 1) return bad("n must be a positive integer");
   if (!isSeq(x.from) || !isSeq(x.to)) return bad("from and to must be sequence numbers");
   if (x.from > x.to) return bad("from must not exceed to");

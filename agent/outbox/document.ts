@@ -1,8 +1,9 @@
-/* References: DESIGN §2 (item id `<bootId>-<seq>`; `gap` only when readings were dropped).
+/* References: DESIGN §2 (item id `<bootId>-<seq>`; `gap` only when readings were dropped),
+ * docs/protocol.md (optional `gap.boot` for a gap from an earlier boot).
  *
  * The glue between a readings document and the outbox: builds the record for a document and puts
  * the outbox's pending gap into it, inside the store's write order (see BuildRecord). */
-import { itemId, type ReadingsDocument } from "../../shared/model";
+import { type Gap, itemId, type ReadingsDocument } from "../../shared/model";
 import type { BuildRecord } from "./store";
 
 /** Encodes a document to the bytes published in the item (EXI4JSON, or JSON text). */
@@ -13,7 +14,10 @@ export function documentRecord(doc: ReadingsDocument, encode: EncodeDocument): B
   return (pending) => {
     if (pending === undefined)
       return { itemId: itemId(doc.boot, doc.seq), count: doc.r.length, payload: encode(doc) };
-    const withGap: ReadingsDocument = { ...doc, gap: { n: pending.n, from: pending.from, to: pending.to } };
+    const gap: Gap = { n: pending.n, from: pending.from, to: pending.to };
+    // docs/protocol.md: `gap.boot` only when the dropped documents belong to an earlier boot.
+    if (pending.boot !== doc.boot) gap.boot = pending.boot;
+    const withGap: ReadingsDocument = { ...doc, gap };
     return { itemId: itemId(doc.boot, doc.seq), count: doc.r.length, gap: pending, payload: encode(withGap) };
   };
 }

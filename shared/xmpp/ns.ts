@@ -26,3 +26,13 @@ export const NS_PUBSUB_SUBSCRIBE_AUTHORIZATION = "http://jabber.org/protocol/pub
 export const NS_PUBSUB_PUBLISH_OPTIONS = "http://jabber.org/protocol/pubsub#publish-options";
 
 export const NS_READINGS = "urn:xiot:readings:0";
+
+// Device agent (XEP-0202, XEP-0280, XEP-0297, XEP-0323, XEP-0325 and xiot's own payloads).
+export const NS_TIME = "urn:xmpp:time";
+export const NS_CARBONS = "urn:xmpp:carbons:2";
+export const NS_FORWARD = "urn:xmpp:forward:0";
+export const NS_IOT_SENSORDATA = "urn:xmpp:iot:sensordata";
+export const NS_IOT_CONTROL = "urn:xmpp:iot:control";
+export const NS_XIOT_COMMAND = "urn:xiot:command:0";
+export const NS_XIOT_META = "urn:xiot:meta:0";
+export const NS_XIOT_STATE = "urn:xiot:state:0";

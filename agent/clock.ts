@@ -1,0 +1,94 @@
+/* Is the board's clock synchronised, and what time is it at the hub?
+ * References: DESIGN §2 (readings taken before time sync carry `clk: "unsync"`; the agent learns
+ * the offset to the hub's clock at connect), DESIGN §2 (commands expire by the hub's clock).
+ *
+ * `clock.synced`:
+ *   true / false  trust the configuration (a board with an RTC, or a test);
+ *   auto          1. systemd-timesyncd's flag file /run/systemd/timesync/synchronized exists → sync;
+ *                 2. else `timedatectl show -p NTPSynchronized --value` says yes/no (chrony, ntpd
+ *                    and timesyncd all set the kernel's sync status it reports), re-asked every
+ *                    minute;
+ *                 3. else (no systemd: containers, minimal images) the server's clock decides:
+ *                    sync once the learnt offset is within `maxOffsetMs`, unsync before any
+ *                    offset was learnt. */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import type { Logger } from "../shared/log";
+
+export type SyncMode = "auto" | "true" | "false";
+type SystemAnswer = "yes" | "no" | "unknown";
+
+export interface ClockOptions {
+  mode: SyncMode;
+  maxOffsetMs: number;
+  log: Logger;
+  now?: () => number;
+  /** Injectable system probe (tests); default reads the flag file and asks timedatectl. */
+  probe?: () => Promise<SystemAnswer>;
+  probeEveryMs?: number;
+}
+
+export const TIMESYNC_FLAG = "/run/systemd/timesync/synchronized";
+
+export function systemProbe(): Promise<SystemAnswer> {
+  if (existsSync(TIMESYNC_FLAG)) return Promise.resolve("yes");
+  return new Promise((resolve) => {
+    execFile("timedatectl", ["show", "-p", "NTPSynchronized", "--value"], { timeout: 2000 }, (err, out) => {
+      // Why no error is reported: a missing timedatectl (no systemd) is an answer, "unknown".
+      if (err) return resolve("unknown");
+      const word = out.trim();
+      resolve(word === "yes" ? "yes" : word === "no" ? "no" : "unknown");
+    });
+  });
+}
+
+export class AgentClock {
+  readonly #o: ClockOptions;
+  readonly #now: () => number;
+  #system: SystemAnswer = "unknown";
+  #offset: number | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: ClockOptions) {
+    this.#o = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async start(): Promise<void> {
+    if (this.#o.mode !== "auto") return;
+    await this.#ask();
+    this.#timer = setInterval(() => void this.#ask(), this.#o.probeEveryMs ?? 60_000);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Offset to the hub's clock learnt at connect (remote − local, ms). */
+  setOffset(offsetMs: number): void {
+    this.#offset = offsetMs;
+  }
+
+  get offsetMs(): number | undefined {
+    return this.#offset;
+  }
+
+  /** The hub's time now, as well as we know it (local time until an offset was learnt). */
+  hubNow(): number {
+    return this.#now() + (this.#offset ?? 0);
+  }
+
+  synced(): boolean {
+    if (this.#o.mode !== "auto") return this.#o.mode === "true";
+    if (this.#system !== "unknown") return this.#system === "yes";
+    return this.#offset !== undefined && Math.abs(this.#offset) <= this.#o.maxOffsetMs;
+  }
+
+  async #ask(): Promise<void> {
+    const before = this.#system;
+    this.#system = await (this.#o.probe ?? systemProbe)();
+    if (before !== this.#system) this.#o.log.info({ system: this.#system }, "clock synchronisation status");
+  }
+}

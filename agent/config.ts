@@ -1,0 +1,150 @@
+/* `xiot agent` configuration (DESIGN §5: flags → XIOT_ variables → --config JSON file → defaults).
+ * References: DESIGN §2 (device ids, channel names). Device models and their options are checked
+ * against the catalogue in channels.ts, which names the key of any problem. */
+import { z } from "zod";
+import { domainSchema, logSchema, reconnectSchema, serviceSchema } from "../shared/config/common";
+import { CHANNEL_RE, DEVICE_ID_RE } from "../shared/model";
+
+const bareJid = z
+  .string()
+  .regex(/^[^@/\s]+@[^@/\s]+$/, "expected bare JIDs such as alice@example.org")
+  .transform((jid) => jid.toLowerCase());
+
+/** A list given as repeated flags, a JSON array, or one comma-separated string. */
+const jidList = z.preprocess(
+  (value) =>
+    typeof value === "string"
+      ? value
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value,
+  z.array(bareJid),
+);
+
+const positiveInt = z.number().int().positive();
+const finite = z.number().refine(Number.isFinite, "expected a finite number");
+
+/** Sampling intervals: 10 ms is the fastest a Node timer is worth; a day the slowest. */
+export const MIN_INTERVAL_MS = 10;
+export const MAX_INTERVAL_MS = 86_400_000;
+
+const filterSchema = z
+  .object({
+    calibration: z.object({ scale: finite.optional(), offset: finite.optional() }).optional(),
+    clamp: z
+      .object({ min: finite.optional(), max: finite.optional() })
+      .refine((c) => (c.min ?? -Infinity) <= (c.max ?? Infinity), "clamp min must not exceed max")
+      .optional(),
+    deadband: z.number().min(0).optional(),
+    throttleMs: z.number().min(0).optional(),
+    heartbeatMs: z.number().positive().optional(),
+  })
+  .strict();
+
+export const channelSchema = z
+  .object({
+    /** A model from the devices/ catalogue. */
+    model: z.string().min(1, "expected a device model such as sim-temperature"),
+    options: z.record(z.string(), z.unknown()).default({}),
+    /** Polling period for polled sensors; actuators and push sensors report on change. */
+    intervalMs: z
+      .number()
+      .int("expected whole milliseconds")
+      .min(MIN_INTERVAL_MS, `the shortest interval is ${MIN_INTERVAL_MS} ms`)
+      .max(MAX_INTERVAL_MS, `the longest interval is ${MAX_INTERVAL_MS} ms (a day)`)
+      .default(1000),
+    /** Each wait is drawn from interval × [1 − jitter, 1 + jitter]. */
+    jitter: z.number().min(0).max(0.5).default(0.05),
+    filters: filterSchema.default({}),
+    /** Actuators: the state applied at shutdown instead of the model's safe state; "keep" leaves it. */
+    safeState: z.union([z.boolean(), z.number(), z.literal("keep")]).optional(),
+  })
+  .strict();
+
+export const agentSchema = z.object({
+  device: z
+    .object({
+      id: z.string().regex(DEVICE_ID_RE, `expected a device id matching ${DEVICE_ID_RE.source}`),
+      /** What the meta node calls this device. */
+      model: z.string().min(1).default("xiot-agent"),
+    })
+    .strict(),
+  xmpp: z
+    .object({
+      service: serviceSchema,
+      domain: domainSchema,
+      /** Defaults to device.id: the device JID is <device.id>@<domain>. */
+      username: z.string().min(1).optional(),
+      password: z.string().min(1),
+      /** PEM file of a private CA (applied through NODE_EXTRA_CA_CERTS, see shared/xmpp/ca.ts). */
+      ca: z.string().min(1).optional(),
+      allowPlaintext: z.boolean().default(false),
+      reconnect: reconnectSchema,
+      /** Publish IQs without an answer after this long count as lost (retried). */
+      requestTimeoutMs: positiveInt.default(15_000),
+    })
+    .strict(),
+  hub: z.object({ jid: domainSchema.optional() }).prefault({}),
+  state: z
+    .object({
+      dir: z.string().min(1).default(".xiot/agent"),
+      /** How often the state item (uptime) is republished. */
+      intervalMs: positiveInt.default(60_000),
+    })
+    .prefault({}),
+  batch: z
+    .object({
+      maxReadings: positiveInt.max(10_000).default(30),
+      maxDelayMs: z.number().int().min(0).max(MAX_INTERVAL_MS).default(10_000),
+    })
+    .prefault({}),
+  outbox: z
+    .object({
+      maxRecords: positiveInt.default(100_000),
+      maxBytes: positiveInt.default(32 * 1024 * 1024),
+      policy: z.enum(["drop-oldest", "pause"]).default("drop-oldest"),
+      fsync: z
+        .string()
+        .regex(/^(always|never|interval:[1-9][0-9]*)$/, "expected always, never or interval:<ms>")
+        .default("always"),
+      maxInFlight: positiveInt.max(64).default(4),
+    })
+    .prefault({}),
+  encoding: z.enum(["exi4json", "json"]).default("exi4json"),
+  /** Bare JIDs allowed to read (XEP-0323) and control (XEP-0325, chat) this device. */
+  allow: jidList.default([]),
+  clock: z
+    .object({
+      /** auto: ask the system (systemd-timesyncd, timedatectl), else compare with the server's clock. */
+      synced: z.enum(["auto", "true", "false"]).or(z.boolean()).default("auto"),
+      /** auto without system information: synchronised when within this of the server's clock. */
+      maxOffsetMs: positiveInt.default(2000),
+    })
+    .prefault({}),
+  control: z
+    .object({
+      /** Chat commands delivered later than this (offline storage) are refused. */
+      chatTtlMs: positiveInt.default(60_000),
+    })
+    .prefault({}),
+  debug: z
+    .object({
+      /** Append every reading the drivers produce to <state.dir>/produced.jsonl (tests, audits). */
+      recordReadings: z.boolean().default(false),
+    })
+    .prefault({}),
+  channels: z
+    .record(z.string().regex(CHANNEL_RE, `channel names must match ${CHANNEL_RE.source}`), channelSchema)
+    .refine((c) => Object.keys(c).length > 0, "configure at least one channel"),
+  log: logSchema,
+});
+
+export type AgentConfig = z.infer<typeof agentSchema>;
+export type ChannelConfig = AgentConfig["channels"][string];
+
+/** The clock setting as one of three words (flags and variables give booleans). */
+export function clockMode(config: AgentConfig): "auto" | "true" | "false" {
+  const s = config.clock.synced;
+  return typeof s === "boolean" ? (s ? "true" : "false") : s;
+}

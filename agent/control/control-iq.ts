@@ -1,0 +1,55 @@
+/* XEP-0325 `set` requests → actuators, answered when the change is done.
+ * References: XEP-0325 §3.1–3.3 (set, answered once done), §3.5 (errors naming the parameter),
+ * DESIGN §2 (`<cmd/>` metadata: deduplication, TTL by the hub's clock, seq per channel). */
+import type { Element } from "@xmpp/xml";
+import type { Logger } from "../../shared/log";
+import {
+  makeControlError,
+  makeSetResponse,
+  parseCommandMeta,
+  parseControlSet,
+} from "../../shared/xmpp/control";
+import type { Actuators, ApplyResult } from "./actuators";
+import { type Authority, bareJid } from "./authority";
+
+export interface ControlOptions {
+  actuators: Actuators;
+  allowed: Authority;
+  log: Logger;
+}
+
+const ERROR_WIRE: Record<Exclude<ApplyResult, { ok: true }>["error"], [string, string]> = {
+  "unknown-field": ["cancel", "item-not-found"],
+  "bad-value": ["modify", "bad-request"],
+  expired: ["cancel", "not-acceptable"],
+  "device-error": ["wait", "internal-server-error"],
+};
+
+/** The iqCallee handler for `set` `<set xmlns='urn:xmpp:iot:control'/>`. */
+export function controlHandler(o: ControlOptions) {
+  return async (ctx: { stanza: Element; element: Element }): Promise<Element> => {
+    const from = ctx.stanza.attrs.from as string | undefined;
+    if (!o.allowed(from)) {
+      o.log.warn({ from }, "control refused: not allowed");
+      return makeControlError("auth", "forbidden", { message: "not allowed to control this device" });
+    }
+    const params = parseControlSet(ctx.element);
+    if (!params.ok) return makeControlError("modify", "bad-request", params.error);
+    const cmd = parseCommandMeta(ctx.element) ?? parseCommandMeta(ctx.stanza);
+    if (cmd && !cmd.ok) return makeControlError("modify", "bad-request", cmd.error);
+    const result = await o.actuators.apply(
+      params.value.map((p) => ({ channel: p.name, value: p.value })),
+      { from: bareJid(from as string), via: "xep-0325", ...(cmd ? { cmd: cmd.value } : {}) },
+    );
+    if (result.ok) {
+      if (result.ignored)
+        o.log.info({ from, cmd: cmd?.ok ? cmd.value.id : undefined, why: result.ignored }, "command ignored");
+      return makeSetResponse();
+    }
+    const [type, condition] = ERROR_WIRE[result.error];
+    return makeControlError(type, condition, {
+      message: result.message,
+      ...(result.field ? { field: result.field } : {}),
+    });
+  };
+}

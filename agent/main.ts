@@ -1,0 +1,148 @@
+/* The agent's composition root: channels, clock, session, readings pipeline, control, lifecycle.
+ * References: DESIGN §1 (the agent), DESIGN §2 (nodes, payloads, commands). */
+import type { Element } from "@xmpp/xml";
+import { systemContext } from "../devices";
+import type { ActuatorChannel } from "../devices/types";
+import type { Logger } from "../shared/log";
+import { readingsNode } from "../shared/model";
+import { NS_IOT_CONTROL, NS_IOT_SENSORDATA } from "../shared/xmpp/ns";
+import { actuatorsOf, closeChannels, openChannels, planChannels } from "./channels";
+import { AgentClock } from "./clock";
+import { type AgentConfig, clockMode } from "./config";
+import { Actuators } from "./control/actuators";
+import { createAuthority } from "./control/authority";
+import { chatHandler } from "./control/chat";
+import { controlHandler } from "./control/control-iq";
+import { readoutHandler } from "./control/readout";
+import { SeenCommands } from "./control/seen";
+import { makeMetaPayload, makeStatePayload, metaDocument } from "./describe";
+import { Lifecycle } from "./lifecycle";
+import { openPipeline } from "./pipeline";
+import { Sampler } from "./sampler";
+import { AGENT_VERSION } from "./version";
+import { Announcer } from "./xmpp/announce";
+import { readingsPublisher } from "./xmpp/pubsub";
+import { AGENT_RESOURCE, createSession } from "./xmpp/session";
+
+type IqContext = { stanza: Element; element: Element };
+
+export interface Agent {
+  jid: string;
+  device: string;
+  /** Resolves once online with nodes ready and meta published. */
+  start(): Promise<void>;
+  /** Flushes what can be flushed, applies safe states, goes offline. */
+  stop(): Promise<void>;
+}
+
+export async function createAgent(config: AgentConfig, log: Logger): Promise<Agent> {
+  const deviceId = config.device.id;
+  const hub = config.hub.jid ?? `hub.${config.xmpp.domain}`;
+  const plans = planChannels(config);
+  const context = systemContext({ log: log.child({ module: "devices" }) });
+  const channels = await openChannels(plans, context);
+  const clock = new AgentClock({ mode: clockMode(config), maxOffsetMs: config.clock.maxOffsetMs, log });
+  const session = createSession(config, log);
+  const publish = readingsPublisher({
+    request: session.request,
+    hub,
+    node: readingsNode(deviceId),
+    timeoutMs: config.xmpp.requestTimeoutMs,
+  });
+  let sampler: Sampler | undefined;
+  const pipeline = await openPipeline({
+    config,
+    log,
+    publish,
+    synced: () => clock.synced(),
+    onPressure: (paused) => sampler?.pause(paused),
+  });
+  sampler = new Sampler({ channels, log, onReading: pipeline.add, onProduced: pipeline.produced });
+  const seen = await SeenCommands.open(config.state.dir, Date.now());
+  const startedAt = Date.now();
+  const keep = new Set(
+    plans.filter((p) => p.config.safeState === "keep").flatMap((p) => p.channels.map((c) => c.name)),
+  );
+  const actuators = new Actuators({
+    actuators: actuatorsOf(channels).map(({ channel, open }) => ({
+      channel: withSafeState(channel, open.config.safeState),
+      open,
+    })),
+    stateDir: config.state.dir,
+    seen,
+    keep,
+    hubNow: () => clock.hubNow(),
+    log: log.child({ module: "control" }),
+    onChange: (_open, name, sample) => {
+      sampler?.report(name, sample);
+      void announcer.publishState();
+    },
+  });
+  const meta = metaDocument({ deviceId, model: config.device.model, version: AGENT_VERSION, channels });
+  const announcer = new Announcer({
+    session,
+    deviceId,
+    hub,
+    timeSource: config.xmpp.domain,
+    allow: config.allow,
+    clock,
+    log,
+    meta: () => makeMetaPayload(meta),
+    state: async () =>
+      makeStatePayload({
+        v: 1,
+        dev: deviceId,
+        boot: pipeline.boot.id,
+        version: AGENT_VERSION,
+        uptime: Math.round((Date.now() - startedAt) / 1000),
+        clk: clock.synced() ? "sync" : "unsync",
+        t: Date.now(),
+        actuators: Object.fromEntries(
+          Object.entries(await actuators.states()).map(([name, s]) => [
+            name,
+            { v: s.value, t: Math.round(s.t ?? Date.now()) },
+          ]),
+        ),
+      }),
+  });
+  const allowed = createAuthority(config.allow, hub);
+  const controlLog = log.child({ module: "control" });
+  const xmpp = session.connection.xmpp;
+  const readout = readoutHandler({ deviceId, channels, allowed, send: session.send, log: controlLog });
+  const control = controlHandler({ actuators, allowed, log: controlLog });
+  // The iqCallee context carries the stanza and its one child (`element`), which is all handlers read.
+  xmpp.iqCallee.get(NS_IOT_SENSORDATA, "req", (ctx: unknown) => readout(ctx as IqContext));
+  xmpp.iqCallee.set(NS_IOT_CONTROL, "set", (ctx: unknown) => control(ctx as IqContext));
+  const onChat = chatHandler({
+    deviceId,
+    channels,
+    actuators,
+    allowed,
+    chatTtlMs: config.control.chatTtlMs,
+    status: () =>
+      `${deviceId}: up ${Math.round((Date.now() - startedAt) / 1000)} s, boot ${pipeline.boot.id}, clock ${clock.synced() ? "synchronised" : "not synchronised"}, ${pipeline.store.usage().records} documents waiting`,
+    send: session.send,
+    log: controlLog,
+  });
+  xmpp.on("stanza", (stanza) => {
+    if (stanza.is("message")) onChat(stanza).catch((err) => controlLog.warn({ err }, "chat command failed"));
+  });
+  const lifecycle = new Lifecycle({ config, log, session, pipeline, sampler, announcer, actuators, clock });
+  return {
+    jid: `${config.xmpp.username ?? deviceId}@${config.xmpp.domain}/${AGENT_RESOURCE}`,
+    device: deviceId,
+    start: () => lifecycle.start(),
+    async stop() {
+      await lifecycle.stop();
+      seen.close();
+      await closeChannels(channels, context);
+    },
+  };
+}
+
+function withSafeState(
+  channel: ActuatorChannel,
+  override: boolean | number | "keep" | undefined,
+): ActuatorChannel {
+  return override === undefined || override === "keep" ? channel : { ...channel, safeState: override };
+}

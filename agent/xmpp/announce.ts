@@ -1,0 +1,91 @@
+/* What the agent does each time it comes online, in order: presence, the hub's clock, its nodes
+ * (first time only), the allowed JIDs as members, meta and state; then the outbox may drain.
+ * References: DESIGN §2 (nodes under devices/<id>/; a device may create its own before
+ * provisioning exists and is their owner; meta and state items `current`), XEP-0060 §8.1 (create),
+ * §8.9.2 (modify affiliations), XEP-0202 (the hub's clock), RFC 6121 §4.6 (directed presence). */
+import type { Element } from "@xmpp/xml";
+import type { Logger } from "../../shared/log";
+import { metaNode, readingsNode, stateNode } from "../../shared/model";
+import type { AgentClock } from "../clock";
+import { ensureNode, makeAffiliations, makePublish } from "./pubsub";
+import type { AgentSession } from "./session";
+import { measureOffset } from "./time";
+
+export interface AnnounceOptions {
+  session: AgentSession;
+  deviceId: string;
+  hub: string;
+  /** Where to ask XEP-0202 time (the server's domain). */
+  timeSource: string;
+  allow: readonly string[];
+  clock: AgentClock;
+  meta: () => Element;
+  state: () => Promise<Element>;
+  log: Logger;
+}
+
+export class Announcer {
+  readonly #o: AnnounceOptions;
+  #nodesReady = false;
+
+  constructor(options: AnnounceOptions) {
+    this.#o = options;
+  }
+
+  get nodes(): string[] {
+    const id = this.#o.deviceId;
+    return [readingsNode(id), stateNode(id), metaNode(id)];
+  }
+
+  /** Runs the online sequence; throws if the nodes could not be made ready (retry later). */
+  async online(): Promise<void> {
+    const { session, hub, log } = this.#o;
+    await session.sendPresence(hub);
+    await this.#learnTime();
+    if (!this.#nodesReady) {
+      for (const node of this.nodes) {
+        const how = await ensureNode(session.request, hub, node);
+        log.info({ node }, how === "created" ? "node created" : "node exists");
+      }
+      await this.#allowMembers();
+      this.#nodesReady = true;
+    }
+    await this.publishMeta();
+    await this.publishState();
+  }
+
+  async publishMeta(): Promise<void> {
+    const node = metaNode(this.#o.deviceId);
+    await this.#o.session.request(makePublish(this.#o.hub, node, "current", this.#o.meta()));
+  }
+
+  /** Publishes the state item; a failure is logged (the next change or interval sends it again). */
+  async publishState(): Promise<void> {
+    if (!this.#o.session.online) return;
+    const node = stateNode(this.#o.deviceId);
+    try {
+      await this.#o.session.request(makePublish(this.#o.hub, node, "current", await this.#o.state()));
+    } catch (error) {
+      this.#o.log.warn({ err: error }, "state not published");
+    }
+  }
+
+  async #learnTime(): Promise<void> {
+    const { session, timeSource, clock, log } = this.#o;
+    try {
+      const sample = await measureOffset(session.request, timeSource);
+      clock.setOffset(sample.offsetMs);
+      log.info(sample, "clock offset to the server learnt");
+    } catch (error) {
+      // Why not fatal: commands then expire by the local clock, which is all there is.
+      log.warn({ err: error }, "could not learn the server's clock (XEP-0202)");
+    }
+  }
+
+  async #allowMembers(): Promise<void> {
+    if (this.#o.allow.length === 0) return;
+    const members = Object.fromEntries(this.#o.allow.map((jid) => [jid, "member"]));
+    for (const node of this.nodes)
+      await this.#o.session.request(makeAffiliations(this.#o.hub, node, members));
+  }
+}
