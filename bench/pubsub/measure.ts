@@ -1,0 +1,174 @@
+/* Measures one target with S subscribers: fresh node, subscriptions, a warm-up burst, then the
+ * measured burst with CPU, disk writes and memory of Prosody and of the target's own process.
+ * References: XEP-0060 §8.1.3, §8.2, §6.1, §6.5, §8.4. */
+import { StanzaError } from "../../shared/xmpp/stanza-error";
+import type { Peers } from "./peers";
+import { type DeliveryTracker, type PhaseResult, runPhase } from "./phase";
+import { type ProcSample, quantile, rssBytes, sample } from "./proc";
+import {
+  countItems,
+  makeConfigureGet,
+  makeCreate,
+  makeDelete,
+  makeItemsGet,
+  makeSubscribe,
+  NODE,
+  parseConfigField,
+  parseSubscription,
+} from "./stanzas";
+import { parseBoolean, type TargetSpec } from "./targets";
+
+export interface MeasureContext {
+  peers: Peers;
+  tracker: DeliveryTracker;
+  /** The JID serving each kind of target. */
+  jids: Record<TargetSpec["service"], string>;
+  prosodyPid: number;
+  /** The target's own process, where it has one (hub, do-nothing component). */
+  targetPid: (target: TargetSpec) => number | undefined;
+  n: number;
+  warmup: number;
+  window: number;
+  payload: string;
+  stallMs: number;
+}
+
+export interface CpuFigures {
+  /** CPU seconds per delivery, in µs. */
+  usPerDelivery: number;
+  /** Share of one core over the measured interval, in %. */
+  percent: number;
+  /** Bytes written to storage per acknowledged publish (NaN when unknown). */
+  writtenPerPublish: number;
+}
+
+export interface Row {
+  target: TargetSpec;
+  subscribers: number;
+  phase: PhaseResult;
+  expected: number;
+  publishesPerSec: number;
+  deliveriesPerSec: number;
+  p50: number;
+  p99: number;
+  prosody: CpuFigures;
+  component: CpuFigures | undefined;
+  peers: CpuFigures;
+  rss: number | undefined;
+  /** pubsub#persist_items as the service reported it after creation (undefined: not reported). */
+  persistItems: boolean | undefined;
+  /** Items an items request returned after the run, or the error condition it got. */
+  itemsAfter: string;
+}
+
+let phaseCounter = 0;
+
+export async function measureTarget(ctx: MeasureContext, target: TargetSpec, s: number): Promise<Row> {
+  const { peers } = ctx;
+  const to = ctx.jids[target.service];
+  // A node left by an interrupted earlier row: remove it so that creation starts clean.
+  await peers.publisher.request(makeDelete(to, NODE)).catch(() => undefined);
+  await peers.publisher.request(makeCreate(to, NODE, target.nodeOptions));
+  const persistItems = await readPersist(ctx, to);
+  if (target.expectPersist !== undefined && persistItems !== target.expectPersist) {
+    throw new Error(
+      `${target.name}: pubsub#persist_items reads back as ${persistItems}, not ${target.expectPersist}`,
+    );
+  }
+  for (const subscriber of peers.subscribers.slice(0, s)) {
+    const state = parseSubscription(await subscriber.request(makeSubscribe(to, NODE, subscriber.jid())));
+    // XEP-0060 §6.1.2: a service may answer without the element, which means subscribed.
+    if (state !== undefined && state !== "subscribed") {
+      throw new Error(`${target.name}: subscription of ${subscriber.jid()} is ${state}, not subscribed`);
+    }
+  }
+  const phase = (count: number) =>
+    runPhase(ctx.tracker, {
+      publisher: peers.publisher,
+      service: to,
+      node: NODE,
+      boot: `b${++phaseCounter}`,
+      count,
+      subscribers: s,
+      window: ctx.window,
+      payload: ctx.payload,
+      stallMs: ctx.stallMs,
+    });
+  if (ctx.warmup > 0) await phase(ctx.warmup);
+  const pid = ctx.targetPid(target);
+  const before = snapshot(ctx.prosodyPid, pid);
+  const measured = await phase(ctx.n);
+  const after = snapshot(ctx.prosodyPid, pid);
+  const rss = pid === undefined ? undefined : rssBytes(pid);
+  const itemsAfter = await peers.publisher.request(makeItemsGet(to, NODE)).then(
+    (result) => String(countItems(result)),
+    (error: Error) => (error instanceof StanzaError ? error.condition : error.message),
+  );
+  await peers.publisher.request(makeDelete(to, NODE));
+  return summarize(target, s, measured, before, after, { rss, persistItems, itemsAfter });
+}
+
+async function readPersist(ctx: MeasureContext, to: string): Promise<boolean | undefined> {
+  try {
+    return parseBoolean(
+      parseConfigField(await ctx.peers.publisher.request(makeConfigureGet(to, NODE)), "persist_items"),
+    );
+  } catch (error) {
+    // A service without node configuration (the do-nothing component) reports nothing.
+    if (error instanceof StanzaError) return undefined;
+    throw error;
+  }
+}
+
+interface Snapshot {
+  at: number;
+  prosody: ProcSample;
+  component: ProcSample | undefined;
+  peers: number;
+}
+
+function snapshot(prosodyPid: number, targetPid: number | undefined): Snapshot {
+  const usage = process.cpuUsage();
+  return {
+    at: performance.now(),
+    prosody: sample(prosodyPid),
+    component: targetPid === undefined ? undefined : sample(targetPid),
+    peers: (usage.user + usage.system) / 1e6,
+  };
+}
+
+function figures(cpu: number, written: number, wallS: number, deliveries: number, acked: number): CpuFigures {
+  return {
+    usPerDelivery: (cpu / Math.max(1, deliveries)) * 1e6,
+    percent: (cpu / wallS) * 100,
+    writtenPerPublish: written / Math.max(1, acked),
+  };
+}
+
+function summarize(
+  target: TargetSpec,
+  s: number,
+  phase: PhaseResult,
+  before: Snapshot,
+  after: Snapshot,
+  extra: Pick<Row, "rss" | "persistItems" | "itemsAfter">,
+): Row {
+  const wallS = (after.at - before.at) / 1000;
+  const { delivered, acked } = phase;
+  const diff = (a: ProcSample, b: ProcSample) =>
+    figures(b.cpu - a.cpu, b.written - a.written, wallS, delivered, acked);
+  return {
+    target,
+    subscribers: s,
+    phase,
+    expected: phase.acked * s,
+    publishesPerSec: acked / ((phase.lastAckAt - phase.startedAt) / 1000),
+    deliveriesPerSec: delivered / ((phase.lastDeliveryAt - phase.startedAt) / 1000),
+    p50: quantile(phase.latenciesMs, delivered, 0.5),
+    p99: quantile(phase.latenciesMs, delivered, 0.99),
+    prosody: diff(before.prosody, after.prosody),
+    component: before.component && after.component ? diff(before.component, after.component) : undefined,
+    peers: figures(after.peers - before.peers, Number.NaN, wallS, delivered, acked),
+    ...extra,
+  };
+}

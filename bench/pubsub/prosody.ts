@@ -1,0 +1,103 @@
+/* The one Prosody every target of a run goes through: xiot's own configuration
+ * (renderProsodyConfig, as `xiot server` writes it) plus the benchmark's components:
+ * Prosody's mod_pubsub, the do-nothing component and the hub (already in the rendered config).
+ * References: Prosody 0.12 configuration (Component, admins), XEP-0114, mod_pubsub. */
+import { randomBytes } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ensureProsody } from "../../server/install";
+import { pickFreePort } from "../../server/ports";
+import { BindError, type RunningProsody, startProsody } from "../../server/process";
+import { renderProsodyConfig } from "../../server/prosody-config";
+import type { Logger } from "../../shared/log";
+
+export interface BenchServer {
+  prosody: RunningProsody;
+  domain: string;
+  c2s: string;
+  component: string;
+  hubSecret: string;
+  nullSecret: string;
+  /** The mod_pubsub service (both Prosody targets). */
+  pubsubJid: string;
+  nullJid: string;
+  hubJid: string;
+  /** Prosody's own pid, from <dir>/prosody.pid. */
+  pid(): number;
+}
+
+export interface BenchServerOptions {
+  dir: string;
+  domain: string;
+  /** Accounts that may create nodes on mod_pubsub (its default policy lets only admins create). */
+  admins: string[];
+  log: Logger;
+}
+
+const lua = (value: string) => JSON.stringify(value);
+
+export function renderBenchConfig(
+  o: BenchServerOptions & { ports: { c2s: number; component: number; http: number } },
+  secrets: { hub: string; null: string },
+): string {
+  const base = renderProsodyConfig({
+    dir: o.dir,
+    domain: o.domain,
+    hubSecret: secrets.hub,
+    ports: o.ports,
+    interfaces: ["127.0.0.1"],
+    componentInterfaces: ["127.0.0.1"],
+    requireEncryption: false,
+    runAsRoot: process.getuid?.() === 0,
+    logLevel: "info",
+    smacksHibernationSeconds: 60,
+  });
+  // Global options must come before the first host section: admins go just above VirtualHost.
+  const marker = `\nVirtualHost ${lua(o.domain)}`;
+  if (!base.includes(marker)) throw new Error("rendered Prosody config has no VirtualHost section");
+  const admins = `\nadmins = { ${o.admins.map(lua).join(", ")} }\n`;
+  return [
+    base.replace(marker, `${admins}${marker}`),
+    `Component ${lua(`pubsub.${o.domain}`)} "pubsub"`,
+    "",
+    `Component ${lua(`null.${o.domain}`)}`,
+    `  component_secret = ${lua(secrets.null)}`,
+    "",
+  ].join("\n");
+}
+
+/** Starts Prosody on free loopback ports; picks again on a bind race (DESIGN §4). */
+export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
+  const binary = ensureProsody(options.log);
+  const secrets = { hub: randomBytes(24).toString("base64url"), null: randomBytes(24).toString("base64url") };
+  const configFile = join(options.dir, "prosody.cfg.lua");
+  for (let attempt = 1; ; attempt++) {
+    const ports = { c2s: await pickFreePort(), component: await pickFreePort(), http: await pickFreePort() };
+    if (new Set(Object.values(ports)).size < 3) continue;
+    writeFileSync(configFile, renderBenchConfig({ ...options, ports }, secrets));
+    try {
+      const prosody = await startProsody({
+        binary,
+        dir: options.dir,
+        config: configFile,
+        services: ["c2s", "component", "http"],
+        log: options.log,
+      });
+      const { domain } = options;
+      return {
+        prosody,
+        domain,
+        c2s: `xmpp://127.0.0.1:${ports.c2s}`,
+        component: `xmpp://127.0.0.1:${ports.component}`,
+        hubSecret: secrets.hub,
+        nullSecret: secrets.null,
+        pubsubJid: `pubsub.${domain}`,
+        nullJid: `null.${domain}`,
+        hubJid: `hub.${domain}`,
+        pid: () => Number(readFileSync(join(options.dir, "prosody.pid"), "utf8").trim()),
+      };
+    } catch (error) {
+      if (!(error instanceof BindError) || attempt >= 5) throw error;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+/* The services the benchmark compares, all behind the same Prosody, and the node configuration
+ * each gets at creation (the same form for all, plus persist_items off for one).
+ * References: XEP-0060 §16.4.4 (pubsub#node_config: access_model, persist_items). */
+import type { NodeOptions } from "./stanzas";
+
+export const TARGET_NAMES = ["hub", "prosody", "prosody-nopersist", "null"] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+export interface TargetSpec {
+  name: TargetName;
+  label: string;
+  /** Which component serves it: the hub, Prosody's mod_pubsub or the do-nothing component. */
+  service: "hub" | "pubsub" | "null";
+  /** Submitted at creation. access_model=open everywhere: the hub's device nodes default to
+   * whitelist, Prosody's nodes to open, and the subscribers are not affiliated. */
+  nodeOptions: NodeOptions;
+  /** What pubsub#persist_items must read back as after creation, when the service reports it. */
+  expectPersist?: boolean;
+}
+
+export const TARGETS: Record<TargetName, TargetSpec> = {
+  hub: {
+    name: "hub",
+    label: "xiot hub (SQLite, durable)",
+    service: "hub",
+    nodeOptions: { access_model: "open" },
+  },
+  prosody: {
+    name: "prosody",
+    label: "Prosody mod_pubsub (persistent)",
+    service: "pubsub",
+    nodeOptions: { access_model: "open" },
+    expectPersist: true,
+  },
+  "prosody-nopersist": {
+    name: "prosody-nopersist",
+    label: "Prosody mod_pubsub (persist_items=0)",
+    service: "pubsub",
+    nodeOptions: { access_model: "open", persist_items: "0" },
+    expectPersist: false,
+  },
+  null: {
+    name: "null",
+    label: "do-nothing component",
+    service: "null",
+    nodeOptions: { access_model: "open" },
+  },
+};
+
+/** Parses a comma-separated target list; throws naming the unknown one. */
+export function parseTargets(text: string): TargetName[] {
+  const names = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of names) {
+    if (!(TARGET_NAMES as readonly string[]).includes(name)) {
+      throw new Error(`unknown target "${name}" (known: ${TARGET_NAMES.join(", ")})`);
+    }
+  }
+  if (names.length === 0) throw new Error("no targets given");
+  return [...new Set(names)] as TargetName[];
+}
+
+/** pubsub#persist_items as a boolean (XEP-0004 booleans are 1/0/true/false). */
+export function parseBoolean(value: string | undefined): boolean | undefined {
+  if (value === "1" || value === "true") return true;
+  if (value === "0" || value === "false") return false;
+  return undefined;
+}
