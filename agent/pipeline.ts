@@ -3,9 +3,10 @@
  * outbox plus idempotent item ids make delivery reliable).
  *
  * With `debug.recordReadings` the agent also appends, in its state directory, every reading the
- * drivers produced (`produced.jsonl`, before filters) and every document durably appended to the
- * outbox (`appended.jsonl`: item id, reading count, SHA-256 of the payload), so that tests and
- * audits can compare what was produced with what the hub stores. */
+ * drivers produced (`produced.jsonl`, before filters), every reading that passed its filters
+ * (`batched.jsonl`) and every document durably appended to the outbox (`appended.jsonl`: item id,
+ * reading count, SHA-256 of the payload), so that tests and audits can compare what was produced
+ * with what the hub stores. */
 import { createHash } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
@@ -103,6 +104,7 @@ export async function openPipeline(o: PipelineOptions): Promise<ReadingsPipeline
     store,
     batcher,
     add(reading) {
+      if (record) appendLine(join(stateDir, "batched.jsonl"), reading);
       const res = batcher.add(reading, o.synced() ? "sync" : "unsync");
       if (!res.ok) log.warn({ channel: reading.c, err: res.error.message }, "reading refused");
     },

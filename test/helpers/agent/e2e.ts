@@ -107,6 +107,7 @@ export function readJsonLines<T>(path: string): T[] {
 }
 
 export const produced = (stateDir: string) => readJsonLines<Reading>(join(stateDir, "produced.jsonl"));
+export const batched = (stateDir: string) => readJsonLines<Reading>(join(stateDir, "batched.jsonl"));
 export const appended = (stateDir: string) =>
   readJsonLines<{ id: string; n: number; sha256: string }>(join(stateDir, "appended.jsonl"));
 
