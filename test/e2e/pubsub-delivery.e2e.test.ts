@@ -3,9 +3,11 @@
  * recipient-unavailable never remove a subscription.
  * References: XEP-0060 §7.1.2 (notifications), §12.x (bounced notifications are a service
  * decision); RFC 6120 §8.3 (error types); RFC 6121 §8.5.3 (messages to an unavailable resource). */
+import type { Socket } from "node:net";
+import { client as xmppClient } from "@xmpp/client";
 import xml from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ClientConnection } from "../../shared/xmpp/client";
+import { type ClientConnection, useNativeScram } from "../../shared/xmpp/client";
 import { type CliProcess, jsonLogLines } from "../helpers/cli";
 import {
   create,
@@ -49,7 +51,8 @@ describe("PubSub delivery across failures", () => {
   let hub: CliProcess;
 
   beforeAll(async () => {
-    server = await startServer();
+    // A short stream-management hibernation: a dropped session's queue is bounced within seconds.
+    server = await startServer(["--smacks-hibernation", "2"]);
     hub = await server.hub(["--hub.allowLocalUsers", "--log.level", "debug"]);
   });
   afterAll(async () => {
@@ -119,6 +122,48 @@ describe("PubSub delivery across failures", () => {
     await publish(ownerConn, "while-away", entry("back"), "m3");
     const got = await box.next((m) => eventOf(m, "while-away") !== undefined);
     expect(eventOf(got)?.getChild("item")?.attrs.id).toBe("m3");
+  });
+
+  it("a dropped connection: Prosody bounces the queued notification with recipient-unavailable; the subscription stays", async () => {
+    const ownerConn = await server.client(await server.register());
+    const account = await server.register();
+    const raw = xmppClient({
+      service: server.info.c2s,
+      domain: server.info.domain,
+      username: account.username,
+      password: account.password,
+      resource: "pda",
+    });
+    raw.reconnect.stop();
+    useNativeScram(raw);
+    raw.on("error", () => {
+      // The socket destroyed below reports an error; that breakage is the point of the test.
+    });
+    await raw.start();
+    await raw.send(xml("presence"));
+    const fullJid = raw.jid?.toString() as string;
+    await create(ownerConn, "dropped");
+    await raw.iqCaller.request(
+      parseXml(
+        `<iq type='set' to='hub.localhost'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscribe node='dropped' jid='${fullJid}'/></pubsub></iq>`,
+      ),
+    );
+    expect(raw.streamManagement.enabled).toBe(true);
+    // The connection breaks without a closing stream: Prosody keeps the session hibernating.
+    (raw.socket as unknown as Socket).destroy();
+
+    const since = Date.now();
+    await publish(ownerConn, "dropped", entry("queued"), "q1");
+    const bounced = await hub.waitForLine(
+      "stderr",
+      (line) => line.includes("notification bounced") && line.includes(fullJid),
+      20_000,
+      since,
+    );
+    expect(JSON.parse(bounced.text)).toMatchObject({ from: fullJid, condition: "recipient-unavailable" });
+    expect(await subscriptionsOf(ownerConn, "dropped")).toEqual([`${fullJid} subscribed`]);
+    const again = await server.client(account, "pda");
+    expect(itemIds(await pubsub(again, "get", "<items node='dropped'/>"))).toEqual(["q1"]);
   });
 
   it("bounces of type wait or recipient-unavailable keep the subscription; a permanent address error drops it", async () => {
