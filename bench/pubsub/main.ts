@@ -1,62 +1,69 @@
 /* PubSub throughput and latency: 1 publisher and S subscribers against the hub, Prosody's own
  * mod_pubsub (persistent and not) and a do-nothing component, all behind one Prosody in one run.
- * Run: npm run bench:pubsub [-- --n 5000 --subscribers 1,10 --targets hub,prosody,prosody-nopersist,null]
- * Everything it starts (Prosody, the hub, the do-nothing component) is stopped on the way out,
- * also on failure and on SIGINT/SIGTERM; all traffic stays on 127.0.0.1. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+ * Run: npm run bench:pubsub [-- --n 5000 --subscribers 1,10 --targets hub,prosody,prosody-nopersist,null
+ *      --rounds 3 --window 100 --warmup 200 --dir <parent folder> --keep]
+ * Targets are measured in interleaved rounds and each row shows its best round (the machine is
+ * shared). Everything the benchmark starts (Prosody, the hub, the do-nothing component) is stopped
+ * on the way out, also on failure and on SIGINT/SIGTERM; all traffic stays on 127.0.0.1. */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createLogger } from "../../shared/log";
-import { type Child, spawnReady } from "./children";
+import type { Child } from "./children";
 import { type MeasureContext, measureTarget, type Row } from "./measure";
 import { connectPeers, type Peers } from "./peers";
 import { DeliveryTracker } from "./phase";
+import { startProcesses } from "./processes";
 import { type BenchServer, startBenchServer } from "./prosody";
-import { formatNotes, formatRatios, formatTable } from "./report";
+import { bestRounds, formatNotes, formatRatios, formatResources, formatTable } from "./report";
 import { makePayload } from "./stanzas";
-import { parseTargets, TARGETS, type TargetName, type TargetSpec } from "./targets";
+import { DEFAULT_TARGETS, parseTargets, TARGETS } from "./targets";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const { values: args } = parseArgs({
   options: {
     n: { type: "string", default: "5000" },
     subscribers: { type: "string", default: "1,10" },
-    targets: { type: "string", default: "hub,prosody,prosody-nopersist,null" },
+    targets: { type: "string", default: DEFAULT_TARGETS.join(",") },
+    rounds: { type: "string", default: "3" },
     window: { type: "string", default: "100" },
     warmup: { type: "string", default: "200" },
     dir: { type: "string" },
     keep: { type: "boolean", default: false },
   },
 });
-const positive = (name: string, text: string) => {
+const whole = (name: string, text: string, min: number) => {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0)
-    throw new Error(`--${name}: expected a whole number, got "${text}"`);
+  if (!Number.isInteger(value) || value < min)
+    throw new Error(`--${name}: expected a whole number ≥ ${min}, got "${text}"`);
   return value;
 };
-const n = positive("n", args.n);
-const window = Math.max(1, positive("window", args.window));
-const warmup = positive("warmup", args.warmup);
-const sizes = args.subscribers.split(",").map((s) => Math.max(1, positive("subscribers", s.trim())));
+const n = whole("n", args.n, 1);
+const rounds = whole("rounds", args.rounds, 1);
+const window = whole("window", args.window, 1);
+const warmup = whole("warmup", args.warmup, 0);
+const sizes = args.subscribers.split(",").map((s) => whole("subscribers", s.trim(), 1));
 const targets = parseTargets(args.targets);
 const log = createLogger({ level: "warn", name: "bench-pubsub" });
 
 const children: Child[] = [];
+const folders: string[] = [];
 let server: BenchServer | undefined;
 let peers: Peers | undefined;
 let cleaned: Promise<void> | undefined;
 const base = args.dir ?? tmpdir();
 mkdirSync(base, { recursive: true });
 const dir = mkdtempSync(join(base, "xiot-bench-pubsub-"));
+folders.push(dir);
 
 function cleanup(): Promise<void> {
   cleaned ??= (async () => {
     await peers?.stop();
     await Promise.allSettled(children.map((child) => child.stop()));
     await server?.prosody.stop();
-    if (!args.keep) rmSync(dir, { recursive: true, force: true });
+    if (!args.keep) for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   })();
   return cleaned;
 }
@@ -72,48 +79,11 @@ process.on("exit", () => {
   if (server && server.prosody.child.exitCode === null) server.prosody.child.kill("SIGKILL");
 });
 
-async function startTargets(bench: BenchServer): Promise<Partial<Record<TargetName, Child>>> {
-  const started: Partial<Record<TargetName, Child>> = {};
-  if (targets.includes("hub")) {
-    const xiot = join(ROOT, "bin/xiot.js");
-    started.hub = await spawnReady(
-      "xiot hub",
-      [
-        xiot,
-        "hub",
-        ...[
-          "--xmpp.service",
-          bench.component,
-          "--xmpp.domain",
-          bench.hubJid,
-          "--xmpp.password",
-          bench.hubSecret,
-        ],
-        ...["--dir", join(dir, "hub"), "--log.level", "warn"],
-        // The hub limits each publisher to 200/s by default (burst 1000); the other targets have
-        // no such limit, so it is lifted here to compare the publish paths themselves.
-        ...["--pubsub.publishRate", "1000000", "--pubsub.publishBurst", "1000000"],
-      ],
-      { cwd: ROOT },
-    );
-    children.push(started.hub);
-  }
-  if (targets.includes("null")) {
-    started.null = await spawnReady(
-      "null component",
-      ["--import", "tsx", join(ROOT, "bench/pubsub/null-component.ts")],
-      {
-        cwd: ROOT,
-        env: {
-          XIOT_NULL_SERVICE: bench.component,
-          XIOT_NULL_DOMAIN: bench.nullJid,
-          XIOT_NULL_PASSWORD: bench.nullSecret,
-        },
-      },
-    );
-    children.push(started.null);
-  }
-  return started;
+function tmpfsDir(): string {
+  if (!existsSync("/dev/shm")) throw new Error("hub-tmpfs needs /dev/shm (tmpfs)");
+  const folder = mkdtempSync("/dev/shm/xiot-bench-pubsub-");
+  folders.push(folder);
+  return folder;
 }
 
 function prosodyVersion(): string {
@@ -125,14 +95,22 @@ function prosodyVersion(): string {
   }
 }
 
-async function main(): Promise<void> {
+async function setUp(): Promise<MeasureContext> {
+  const domain = "localhost";
   const prosodyDir = join(dir, "prosody");
   mkdirSync(prosodyDir, { recursive: true });
-  const domain = "localhost";
   server = await startBenchServer({ dir: prosodyDir, domain, admins: [`bench-1@${domain}`], log });
-  const started = await startTargets(server);
+  const bench = server;
+  const started = await startProcesses({
+    root: ROOT,
+    server: bench,
+    targets,
+    hubDir: join(dir, "hub"),
+    tmpfsDir,
+    track: (child) => children.push(child),
+  });
   peers = await connectPeers({
-    service: server.c2s,
+    service: bench.c2s,
     domain,
     publisherName: "bench-1",
     subscriberCount: Math.max(...sizes),
@@ -140,35 +118,51 @@ async function main(): Promise<void> {
   });
   const tracker = new DeliveryTracker();
   peers.onNotification(tracker.onNotification);
-  const payload = makePayload();
-  const ctx: MeasureContext = {
+  return {
     peers,
     tracker,
-    jids: { hub: server.hubJid, pubsub: server.pubsubJid, null: server.nullJid },
-    prosodyPid: server.pid(),
-    targetPid: (target: TargetSpec) => started[target.name]?.pid,
+    jids: {
+      hub: bench.components.hub.jid,
+      "hub-tmpfs": bench.components["hub-tmpfs"].jid,
+      pubsub: bench.pubsubJid,
+      null: bench.components.null.jid,
+    },
+    prosodyPid: bench.pid(),
+    targetPid: (target) => (target.service === "pubsub" ? undefined : started[target.service]?.pid),
     n,
     warmup,
     window,
-    payload,
+    payload: makePayload(),
     stallMs: 15_000,
   };
+}
+
+async function main(): Promise<void> {
+  const ctx = await setUp();
   const rows: Row[] = [];
   for (const s of sizes) {
-    for (const name of targets) {
-      process.stderr.write(`measuring ${name} with ${s} subscriber(s)…\n`);
-      rows.push(await measureTarget(ctx, TARGETS[name], s));
+    for (let round = 1; round <= rounds; round++) {
+      for (const name of targets) {
+        if (round > (TARGETS[name].maxRounds ?? rounds)) continue;
+        process.stderr.write(`round ${round}/${rounds}: ${name} with ${s} subscriber(s)…\n`);
+        rows.push(await measureTarget(ctx, TARGETS[name], s));
+      }
     }
   }
-  const version = prosodyVersion();
+  const best = bestRounds(rows);
   console.log(
-    `PubSub: 1 publisher, S subscribers, N=${n} readings (${payload.length} B of base64 each), ` +
-      `≤${window} publishes in flight, ${warmup} warm-up publishes per row; Prosody ${version}, ` +
-      `Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "?"}; data in ${dir}`,
+    `PubSub: 1 publisher, S subscribers, N=${n} readings (${ctx.payload.length} B of base64 each), ` +
+      `≤${window} publishes in flight, ${warmup} warm-up publishes per row, best of ${rounds} interleaved rounds ` +
+      `(Prosody persistent: 1); Prosody ${prosodyVersion()}, Node ${process.version}, ` +
+      `${cpus().length} × ${cpus()[0]?.model ?? "?"}; data in ${dir}`,
   );
-  console.log(formatTable(rows));
-  for (const line of formatRatios(rows)) console.log(line);
-  for (const line of formatNotes(rows)) console.log(line);
+  console.log(formatTable(best));
+  console.log(
+    "\nwhere the time went (cpu and run-queue wait in % of one core; host busy and others in cores):",
+  );
+  console.log(formatResources(best));
+  console.log("");
+  for (const line of [...formatRatios(best), ...formatNotes(best, rows)]) console.log(line);
 }
 
 try {

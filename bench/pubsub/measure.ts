@@ -1,10 +1,11 @@
 /* Measures one target with S subscribers: fresh node, subscriptions, a warm-up burst, then the
  * measured burst with CPU, disk writes and memory of Prosody and of the target's own process.
  * References: XEP-0060 §8.1.3, §8.2, §6.1, §6.5, §8.4. */
+import { cpus } from "node:os";
 import { StanzaError } from "../../shared/xmpp/stanza-error";
 import type { Peers } from "./peers";
 import { type DeliveryTracker, type PhaseResult, runPhase } from "./phase";
-import { type ProcSample, quantile, rssBytes, sample } from "./proc";
+import { hostSample, type ProcSample, quantile, rssBytes, sample } from "./proc";
 import {
   countItems,
   makeConfigureGet,
@@ -38,6 +39,8 @@ export interface CpuFigures {
   usPerDelivery: number;
   /** Share of one core over the measured interval, in %. */
   percent: number;
+  /** Share of the interval the main thread was runnable but waited for a CPU, in %. */
+  waitPercent: number;
   /** Bytes written to storage per acknowledged publish (NaN when unknown). */
   writtenPerPublish: number;
 }
@@ -55,6 +58,9 @@ export interface Row {
   component: CpuFigures | undefined;
   peers: CpuFigures;
   rss: number | undefined;
+  /** Cores busy machine-wide, and the part of them not used by Prosody, the target or the peers. */
+  hostCores: number;
+  otherCores: number;
   /** pubsub#persist_items as the service reported it after creation (undefined: not reported). */
   persistItems: boolean | undefined;
   /** Items an items request returned after the run, or the error condition it got. */
@@ -124,24 +130,32 @@ interface Snapshot {
   at: number;
   prosody: ProcSample;
   component: ProcSample | undefined;
-  peers: number;
+  peers: ProcSample;
+  host: { busy: number; total: number };
 }
 
 function snapshot(prosodyPid: number, targetPid: number | undefined): Snapshot {
-  const usage = process.cpuUsage();
   return {
     at: performance.now(),
     prosody: sample(prosodyPid),
     component: targetPid === undefined ? undefined : sample(targetPid),
-    peers: (usage.user + usage.system) / 1e6,
+    peers: sample(process.pid),
+    host: hostSample(),
   };
 }
 
-function figures(cpu: number, written: number, wallS: number, deliveries: number, acked: number): CpuFigures {
+interface Deltas {
+  cpu: number;
+  written: number;
+  waited: number;
+}
+
+function figures(d: Deltas, wallS: number, deliveries: number, acked: number): CpuFigures {
   return {
-    usPerDelivery: (cpu / Math.max(1, deliveries)) * 1e6,
-    percent: (cpu / wallS) * 100,
-    writtenPerPublish: written / Math.max(1, acked),
+    usPerDelivery: (d.cpu / Math.max(1, deliveries)) * 1e6,
+    percent: (d.cpu / wallS) * 100,
+    waitPercent: (d.waited / wallS) * 100,
+    writtenPerPublish: d.written / Math.max(1, acked),
   };
 }
 
@@ -156,7 +170,18 @@ function summarize(
   const wallS = (after.at - before.at) / 1000;
   const { delivered, acked } = phase;
   const diff = (a: ProcSample, b: ProcSample) =>
-    figures(b.cpu - a.cpu, b.written - a.written, wallS, delivered, acked);
+    figures(
+      { cpu: b.cpu - a.cpu, written: b.written - a.written, waited: b.waited - a.waited },
+      wallS,
+      delivered,
+      acked,
+    );
+  const prosody = diff(before.prosody, after.prosody);
+  const component = before.component && after.component ? diff(before.component, after.component) : undefined;
+  const hostCores =
+    ((after.host.busy - before.host.busy) / (after.host.total - before.host.total)) * cpus().length;
+  const peers = diff(before.peers, after.peers);
+  const ours = (prosody.percent + (component?.percent ?? 0) + peers.percent) / 100;
   return {
     target,
     subscribers: s,
@@ -166,9 +191,11 @@ function summarize(
     deliveriesPerSec: delivered / ((phase.lastDeliveryAt - phase.startedAt) / 1000),
     p50: quantile(phase.latenciesMs, delivered, 0.5),
     p99: quantile(phase.latenciesMs, delivered, 0.99),
-    prosody: diff(before.prosody, after.prosody),
-    component: before.component && after.component ? diff(before.component, after.component) : undefined,
-    peers: figures(after.peers - before.peers, Number.NaN, wallS, delivered, acked),
+    prosody,
+    component,
+    peers,
+    hostCores,
+    otherCores: Math.max(0, hostCores - ours),
     ...extra,
   };
 }

@@ -1,6 +1,7 @@
 /* Per-process CPU time, resident memory and disk writes from Linux /proc, and small statistics.
  * References: proc(5): /proc/<pid>/stat fields 14-15 (utime, stime in clock ticks),
- * /proc/<pid>/status (VmRSS), /proc/<pid>/io (write_bytes, syscw). */
+ * /proc/<pid>/status (VmRSS), /proc/<pid>/io (write_bytes), /proc/<pid>/schedstat (time spent
+ * runnable but waiting for a CPU, main thread), /proc/stat (machine-wide busy and idle time). */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
@@ -47,13 +48,38 @@ export function writtenBytes(pid: number): number {
   }
 }
 
+/** Seconds the process's main thread was runnable but waited for a CPU (schedstat field 2). */
+export function runQueueSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/schedstat`, "utf8").trim().split(" ");
+    return Number(fields[1]) / 1e9;
+  } catch {
+    // Kernels built without schedstats have no such file: reported as "n/a".
+    return Number.NaN;
+  }
+}
+
 export interface ProcSample {
   cpu: number;
   written: number;
+  waited: number;
 }
 
 export function sample(pid: number): ProcSample {
-  return { cpu: cpuSeconds(pid), written: writtenBytes(pid) };
+  return { cpu: cpuSeconds(pid), written: writtenBytes(pid), waited: runQueueSeconds(pid) };
+}
+
+/** Machine-wide CPU seconds busy and in total, summed over all CPUs (/proc/stat "cpu" line). */
+export function hostSample(): { busy: number; total: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0]!;
+  // user nice system idle iowait irq softirq steal (guest time is already inside user).
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+  const busy = user! + nice! + system! + irq! + softirq! + steal!;
+  return { busy: busy / clockTicks(), total: (busy + idle! + iowait!) / clockTicks() };
 }
 
 /** Value at quantile q (0..1) of the first `count` entries, nearest-rank; sorts a copy. */

@@ -16,12 +16,10 @@ export interface BenchServer {
   domain: string;
   c2s: string;
   component: string;
-  hubSecret: string;
-  nullSecret: string;
   /** The mod_pubsub service (both Prosody targets). */
   pubsubJid: string;
-  nullJid: string;
-  hubJid: string;
+  /** The external components: the hub, a second hub (SQLite on tmpfs), the do-nothing one. */
+  components: Record<ComponentName, { jid: string; secret: string }>;
   /** Prosody's own pid, from <dir>/prosody.pid. */
   pid(): number;
 }
@@ -34,11 +32,14 @@ export interface BenchServerOptions {
   log: Logger;
 }
 
+export type ComponentName = "hub" | "hub-tmpfs" | "null";
+type Secrets = Record<ComponentName, string>;
+
 const lua = (value: string) => JSON.stringify(value);
 
 export function renderBenchConfig(
   o: BenchServerOptions & { ports: { c2s: number; component: number; http: number } },
-  secrets: { hub: string; null: string },
+  secrets: Secrets,
 ): string {
   const base = renderProsodyConfig({
     dir: o.dir,
@@ -60,16 +61,19 @@ export function renderBenchConfig(
     base.replace(marker, `${admins}${marker}`),
     `Component ${lua(`pubsub.${o.domain}`)} "pubsub"`,
     "",
-    `Component ${lua(`null.${o.domain}`)}`,
-    `  component_secret = ${lua(secrets.null)}`,
-    "",
+    ...(["hub-tmpfs", "null"] as const).flatMap((name) => [
+      `Component ${lua(`${name}.${o.domain}`)}`,
+      `  component_secret = ${lua(secrets[name])}`,
+      "",
+    ]),
   ].join("\n");
 }
 
 /** Starts Prosody on free loopback ports; picks again on a bind race (DESIGN §4). */
 export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
   const binary = ensureProsody(options.log);
-  const secrets = { hub: randomBytes(24).toString("base64url"), null: randomBytes(24).toString("base64url") };
+  const secret = () => randomBytes(24).toString("base64url");
+  const secrets: Secrets = { hub: secret(), "hub-tmpfs": secret(), null: secret() };
   const configFile = join(options.dir, "prosody.cfg.lua");
   for (let attempt = 1; ; attempt++) {
     const ports = { c2s: await pickFreePort(), component: await pickFreePort(), http: await pickFreePort() };
@@ -89,11 +93,12 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
         domain,
         c2s: `xmpp://127.0.0.1:${ports.c2s}`,
         component: `xmpp://127.0.0.1:${ports.component}`,
-        hubSecret: secrets.hub,
-        nullSecret: secrets.null,
         pubsubJid: `pubsub.${domain}`,
-        nullJid: `null.${domain}`,
-        hubJid: `hub.${domain}`,
+        components: {
+          hub: { jid: `hub.${domain}`, secret: secrets.hub },
+          "hub-tmpfs": { jid: `hub-tmpfs.${domain}`, secret: secrets["hub-tmpfs"] },
+          null: { jid: `null.${domain}`, secret: secrets.null },
+        },
         pid: () => Number(readFileSync(join(options.dir, "prosody.pid"), "utf8").trim()),
       };
     } catch (error) {

@@ -1,35 +1,58 @@
 /* The benchmark's printed report: one table row per target and S, the ratios the issue asks for,
  * and what each row's service reported about persistence. */
-import type { CpuFigures, Row } from "./measure";
+import type { Row } from "./measure";
 import type { TargetName } from "./targets";
 
 const fixed = (value: number | undefined, digits = 0) =>
   value === undefined || !Number.isFinite(value) ? "n/a" : value.toFixed(digits);
-const cpu = (f: CpuFigures | undefined) => (f ? `${fixed(f.usPerDelivery)} µs ${fixed(f.percent)}%` : "-");
-const kib = (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(2)} KiB` : "n/a");
+const kib = (bytes: number | undefined) => (bytes === undefined ? "-" : fixed(bytes / 1024, 2));
+const pct = (value: number | undefined) => (value === undefined ? "-" : `${fixed(value)}%`);
 
-const COLUMNS: [string, number, (row: Row) => string][] = [
-  ["target", 38, (r) => r.target.label],
-  ["S", 3, (r) => String(r.subscribers)],
+type Column = [name: string, width: number, get: (row: Row) => string];
+
+const target: Column = ["target", 38, (r) => r.target.label];
+const s: Column = ["S", 3, (r) => String(r.subscribers)];
+
+const THROUGHPUT: Column[] = [
+  target,
+  s,
   ["publishes/s", 12, (r) => fixed(r.publishesPerSec)],
   ["deliveries/s", 13, (r) => fixed(r.deliveriesPerSec)],
   ["p50 ms", 8, (r) => fixed(r.p50, 1)],
   ["p99 ms", 8, (r) => fixed(r.p99, 1)],
-  ["Prosody CPU/deliv", 18, (r) => cpu(r.prosody)],
-  ["comp. CPU/deliv", 16, (r) => cpu(r.component)],
-  ["peers CPU/deliv", 16, (r) => cpu(r.peers)],
+  ["Prosody µs/deliv", 17, (r) => fixed(r.prosody.usPerDelivery)],
+  ["comp. µs/deliv", 15, (r) => (r.component ? fixed(r.component.usPerDelivery) : "-")],
   ["RSS MB", 7, (r) => (r.rss === undefined ? "-" : fixed(r.rss / 2 ** 20, 1))],
   ["missing", 8, (r) => String(r.expected - r.phase.delivered)],
 ];
 
-export function formatTable(rows: Row[]): string {
+/** Where the time went: CPU and run-queue wait as % of one core, machine load, disk writes. */
+const RESOURCES: Column[] = [
+  target,
+  s,
+  ["Prosody cpu", 12, (r) => pct(r.prosody.percent)],
+  ["wait", 5, (r) => pct(r.prosody.waitPercent)],
+  ["comp. cpu", 10, (r) => pct(r.component?.percent)],
+  ["wait", 5, (r) => pct(r.component?.waitPercent)],
+  ["peers cpu", 10, (r) => pct(r.peers.percent)],
+  ["wait", 5, (r) => pct(r.peers.waitPercent)],
+  ["host busy", 10, (r) => `${fixed(r.hostCores, 2)} c`],
+  ["others", 8, (r) => `${fixed(r.otherCores, 2)} c`],
+  ["Prosody KiB/pub", 16, (r) => kib(r.prosody.writtenPerPublish)],
+  ["comp. KiB/pub", 14, (r) => kib(r.component?.writtenPerPublish)],
+];
+
+function formatColumns(columns: Column[], rows: Row[]): string {
   const line = (cells: string[]) =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(COLUMNS[i]![1]) : cell.padStart(COLUMNS[i]![1]))).join(" ");
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(columns[i]![1]) : cell.padStart(columns[i]![1]))).join(" ");
   return [
-    line(COLUMNS.map(([name]) => name)),
-    ...rows.map((row) => line(COLUMNS.map(([, , get]) => get(row)))),
+    line(columns.map(([name]) => name)),
+    ...rows.map((row) => line(columns.map(([, , get]) => get(row)))),
   ].join("\n");
 }
+
+export const formatTable = (rows: Row[]) => formatColumns(THROUGHPUT, rows);
+export const formatResources = (rows: Row[]) => formatColumns(RESOURCES, rows);
 
 const find = (rows: Row[], name: TargetName, s: number) =>
   rows.find((r) => r.target.name === name && r.subscribers === s);
@@ -60,16 +83,32 @@ export function formatRatios(rows: Row[]): string[] {
   return out;
 }
 
-/** Persistence as each service reported it, disk writes per publish, and failures. */
-export function formatNotes(rows: Row[]): string[] {
-  return rows.map((r) => {
+/** Per target and S, the round with the most deliveries/s; rows keep the order they ran in. */
+export function bestRounds(rows: Row[]): Row[] {
+  const best = new Map<string, Row>();
+  for (const row of rows) {
+    const key = `${row.target.name}/${row.subscribers}`;
+    const seen = best.get(key);
+    if (!seen || row.deliveriesPerSec > seen.deliveriesPerSec) best.set(key, row);
+  }
+  const order = [...new Set(rows.map((r) => r.subscribers))];
+  return [...best.values()].sort((a, b) => order.indexOf(a.subscribers) - order.indexOf(b.subscribers));
+}
+
+/** Persistence as each service reported it, every round's deliveries/s, and failures. */
+export function formatNotes(best: Row[], all: Row[]): string[] {
+  return best.map((r) => {
     const persist = r.persistItems === undefined ? "not reported" : String(r.persistItems);
-    const written = `disk writes/publish: Prosody ${kib(r.prosody.writtenPerPublish)}, component ${
-      r.component ? kib(r.component.writtenPerPublish) : "-"
-    }`;
-    const failures =
-      r.phase.errors > 0 ? `; ${r.phase.errors} publish errors (first: ${r.phase.firstError})` : "";
+    const runs = all
+      .filter((x) => x.target.name === r.target.name && x.subscribers === r.subscribers)
+      .map((x) => fixed(x.deliveriesPerSec));
+    const failed = all.filter(
+      (x) => x.target.name === r.target.name && x.subscribers === r.subscribers && x.phase.errors > 0,
+    );
+    const failures = failed
+      .map((x) => `; ${x.phase.errors} publish errors (first: ${x.phase.firstError})`)
+      .join("");
     const dup = r.phase.duplicates > 0 ? `; ${r.phase.duplicates} duplicate notifications` : "";
-    return `${r.target.name} S=${r.subscribers}: persist_items ${persist}, items request after the run: ${r.itemsAfter}; ${written}${failures}${dup}`;
+    return `${r.target.name} S=${r.subscribers}: deliveries/s by round ${runs.join(", ")}; persist_items ${persist}, items request after the run: ${r.itemsAfter}${failures}${dup}`;
   });
 }

@@ -3,19 +3,23 @@
  * References: XEP-0060 §16.4.4 (pubsub#node_config: access_model, persist_items). */
 import type { NodeOptions } from "./stanzas";
 
-export const TARGET_NAMES = ["hub", "prosody", "prosody-nopersist", "null"] as const;
+export const TARGET_NAMES = ["hub", "prosody", "prosody-nopersist", "null", "hub-tmpfs"] as const;
+/** What runs without --targets: the four the issue compares (hub-tmpfs is an experiment). */
+export const DEFAULT_TARGETS: readonly TargetName[] = ["hub", "prosody", "prosody-nopersist", "null"];
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 export interface TargetSpec {
   name: TargetName;
   label: string;
-  /** Which component serves it: the hub, Prosody's mod_pubsub or the do-nothing component. */
-  service: "hub" | "pubsub" | "null";
+  /** Which component serves it: a hub process, Prosody's mod_pubsub or the do-nothing component. */
+  service: "hub" | "hub-tmpfs" | "pubsub" | "null";
   /** Submitted at creation. access_model=open everywhere: the hub's device nodes default to
    * whitelist, Prosody's nodes to open, and the subscribers are not affiliated. */
   nodeOptions: NodeOptions;
   /** What pubsub#persist_items must read back as after creation, when the service reports it. */
   expectPersist?: boolean;
+  /** Rounds to measure at most (the slow persistent mod_pubsub runs once to keep the run short). */
+  maxRounds?: number;
 }
 
 export const TARGETS: Record<TargetName, TargetSpec> = {
@@ -31,6 +35,7 @@ export const TARGETS: Record<TargetName, TargetSpec> = {
     service: "pubsub",
     nodeOptions: { access_model: "open" },
     expectPersist: true,
+    maxRounds: 1,
   },
   "prosody-nopersist": {
     name: "prosody-nopersist",
@@ -43,6 +48,12 @@ export const TARGETS: Record<TargetName, TargetSpec> = {
     name: "null",
     label: "do-nothing component",
     service: "null",
+    nodeOptions: { access_model: "open" },
+  },
+  "hub-tmpfs": {
+    name: "hub-tmpfs",
+    label: "xiot hub (SQLite on tmpfs)",
+    service: "hub-tmpfs",
     nodeOptions: { access_model: "open" },
   },
 };
