@@ -162,7 +162,7 @@ describe("PubSub durability under SIGKILL", () => {
     expect(await ownerView(alice, "affiliations", STORM)).toEqual(before.affs);
     expect(await ownerView(alice, "subscriptions", CAPPED)).toEqual(before.cappedSubs);
     expect(await ownerView(alice, "affiliations", CAPPED)).toEqual(before.cappedAffs);
-  });
+  }, 180_000);
 });
 
 /** Ids published to the capped node: every tenth of each storm (n % 10 === 9). */
