@@ -98,17 +98,19 @@ export function bestRounds(rows: Row[]): Row[] {
 /** Persistence as each service reported it, every round's deliveries/s, and failures. */
 export function formatNotes(best: Row[], all: Row[]): string[] {
   return best.map((r) => {
+    const same = all.filter((x) => x.target.name === r.target.name && x.subscribers === r.subscribers);
     const persist = r.persistItems === undefined ? "not reported" : String(r.persistItems);
-    const runs = all
-      .filter((x) => x.target.name === r.target.name && x.subscribers === r.subscribers)
-      .map((x) => fixed(x.deliveriesPerSec));
-    const failed = all.filter(
-      (x) => x.target.name === r.target.name && x.subscribers === r.subscribers && x.phase.errors > 0,
-    );
-    const failures = failed
-      .map((x) => `; ${x.phase.errors} publish errors (first: ${x.phase.firstError})`)
-      .join("");
-    const dup = r.phase.duplicates > 0 ? `; ${r.phase.duplicates} duplicate notifications` : "";
-    return `${r.target.name} S=${r.subscribers}: deliveries/s by round ${runs.join(", ")}; persist_items ${persist}, items request after the run: ${r.itemsAfter}${failures}${dup}`;
+    const parts = [
+      `deliveries/s by round ${same.map((x) => fixed(x.deliveriesPerSec)).join(", ")}`,
+      `persist_items ${persist}, items request after the run: ${r.itemsAfter}`,
+    ];
+    for (const [i, x] of same.entries()) {
+      const missing = x.expected - x.phase.delivered;
+      if (x.phase.errors > 0)
+        parts.push(`round ${i + 1}: ${x.phase.errors} publish errors (${x.phase.firstError})`);
+      if (missing > 0) parts.push(`round ${i + 1}: ${missing} notifications missing`);
+      if (x.phase.duplicates > 0) parts.push(`round ${i + 1}: ${x.phase.duplicates} duplicate notifications`);
+    }
+    return `${r.target.name} S=${r.subscribers}: ${parts.join("; ")}`;
   });
 }
