@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { createChatCommands } from "../../../../hub/chat/dispatch";
+import { duration, HELP } from "../../../../hub/chat/replies";
+import { ALICE, BOB, EVE, setup } from "../devices/setup";
+
+const WRONG = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+async function chat() {
+  const s = setup();
+  const { claimKey } = await s.provision("kitchen");
+  const commands = createChatCommands({ devices: s.service, clock: { now: s.now } });
+  return { ...s, claimKey, say: (from: string, text: string) => commands.handle(from, text) };
+}
+
+describe("chat commands", () => {
+  it("answers help and what it does not understand", async () => {
+    const c = await chat();
+    expect(await c.say(ALICE, "help")).toBe(HELP);
+    expect(await c.say(ALICE, "make coffee")).toBe(
+      'I don\'t understand "make coffee". Send help for the list of commands.',
+    );
+    expect(await c.say(ALICE, "")).toBe("Send help for the list of commands.");
+    expect(await c.say(ALICE, "share kitchen")).toBe(
+      "Give the device, the JID and read or control. Usage: share <device> with <jid> read|control",
+    );
+  });
+
+  it("claims, shares, lists, unshares and disowns", async () => {
+    const c = await chat();
+    expect(await c.say(ALICE, "devices")).toBe("You have no devices. Claim one with: claim <device> <key>");
+    expect(await c.say(ALICE, `claim kitchen ${c.claimKey.toLowerCase()}`)).toBe("kitchen is yours now.");
+    expect(await c.say(ALICE, `claim kitchen ${c.claimKey}`)).toBe("kitchen is already yours.");
+    expect(await c.say(ALICE, "share kitchen with Bob@Example.org read")).toBe(
+      "bob@example.org may now read kitchen.",
+    );
+    expect(await c.say(ALICE, "devices")).toBe("Your devices: kitchen (owner)");
+    expect(await c.say(BOB, "devices")).toBe("Your devices: kitchen (read)");
+    expect(await c.say(ALICE, "unshare kitchen from bob@example.org")).toBe(
+      "bob@example.org no longer has access to kitchen.",
+    );
+    expect(await c.say(ALICE, "unshare kitchen bob@example.org")).toBe(
+      "kitchen is not shared with bob@example.org.",
+    );
+    expect(await c.say(ALICE, "disown kitchen")).toBe("kitchen is no longer yours; its shares ended.");
+    expect(await c.say(ALICE, "devices")).toBe("You have no devices. Claim one with: claim <device> <key>");
+  });
+
+  it("claims by key alone", async () => {
+    const c = await chat();
+    expect(await c.say(ALICE, `claim ${c.claimKey}`)).toBe("kitchen is yours now.");
+    expect(await c.say(BOB, `claim ${c.claimKey}`)).toBe("No device has that key.");
+  });
+
+  it("takes authority from the sender, never from the text", async () => {
+    const c = await chat();
+    await c.say(ALICE, `claim kitchen ${c.claimKey}`);
+    expect(await c.say(EVE, "share kitchen with eve@example.org control")).toBe("You don't own kitchen.");
+    expect(await c.say(EVE, "disown kitchen")).toBe("You don't own kitchen.");
+    expect(await c.say(EVE, "unshare kitchen alice@example.org")).toBe("You don't own kitchen.");
+    expect(await c.say("ALICE@EXAMPLE.ORG/other", "share kitchen with bob@example.org control")).toBe(
+      "bob@example.org may now control kitchen.",
+    );
+    expect((await c.store.getDevice("kitchen"))?.owner).toBe("alice@example.org");
+    expect(await c.say("", "devices")).toBe("I could not tell who you are.");
+  });
+
+  it("answers unknown devices", async () => {
+    const c = await chat();
+    expect(await c.say(ALICE, "claim garage ABCD")).toBe("No device garage.");
+    expect(await c.say(ALICE, "disown garage")).toBe("No device garage.");
+    expect(await c.say(ALICE, "status garage")).toBe("No device garage.");
+    expect(await c.say(ALICE, "garage relay on")).toBe("No device garage.");
+  });
+
+  it("tells a locked-out claimant when to try again", async () => {
+    const c = await chat();
+    const replies = [];
+    for (let i = 0; i < 6; i++) replies.push(await c.say(EVE, `claim kitchen ${WRONG}`));
+    expect(replies).toEqual([
+      ...Array(5).fill("That key does not claim kitchen."),
+      "Too many wrong keys. Try again in 1 s.",
+    ]);
+    c.advance(1000);
+    expect(await c.say(EVE, `claim kitchen ${WRONG}`)).toBe("That key does not claim kitchen.");
+    expect(await c.say(EVE, `claim kitchen ${WRONG}`)).toBe("Too many wrong keys. Try again in 2 s.");
+    c.advance(2000);
+    expect(await c.say(ALICE, `claim kitchen ${c.claimKey}`)).toBe("kitchen is yours now.");
+  });
+
+  it("checks access before saying reading and control are not available yet", async () => {
+    const c = await chat();
+    await c.say(ALICE, `claim kitchen ${c.claimKey}`);
+    await c.say(ALICE, "share kitchen with bob@example.org read");
+    expect(await c.say(ALICE, "status kitchen")).toBe("Status is not available yet.");
+    expect(await c.say(ALICE, "kitchen relay on")).toBe("Switching a channel is not available yet.");
+    expect(await c.say(BOB, "history kitchen")).toBe("History is not available yet.");
+    expect(await c.say(BOB, "kitchen temperature?")).toBe("Reading a channel is not available yet.");
+    expect(await c.say(BOB, "kitchen set target 20")).toBe("You may read kitchen but not control it.");
+    expect(await c.say(EVE, "status kitchen")).toBe("You have no access to kitchen.");
+    expect(await c.say(EVE, "kitchen relay off")).toBe("You have no access to kitchen.");
+  });
+});
+
+describe("duration", () => {
+  it("rounds up to seconds, minutes, hours", () => {
+    expect([1, 999, 1000, 59_001, 60_000, 61_000, 3_600_000, 3_660_000].map(duration)).toEqual([
+      "1 s",
+      "1 s",
+      "1 s",
+      "1 min",
+      "1 min",
+      "2 min",
+      "1 h",
+      "1 h 1 min",
+    ]);
+  });
+});
