@@ -94,10 +94,14 @@ export class Actuators {
   /** Puts every actuator into its channel's safe state (shutdown), except those told to keep theirs. */
   async safeState(): Promise<void> {
     const keep = this.#o.keep ?? new Set<string>();
-    const sets = [...this.#by.values()]
-      .filter((a) => !keep.has(a.channel.name))
-      .map((a) => ({ channel: a.channel.name, value: a.channel.safeState }));
-    if (sets.length > 0) await this.apply(sets, { from: "agent", via: "safe-state" });
+    for (const a of this.#by.values()) {
+      if (keep.has(a.channel.name)) continue;
+      // One by one: an actuator that fails must not keep the others from their safe states.
+      const set = { channel: a.channel.name, value: a.channel.safeState };
+      const result = await this.apply([set], { from: "agent", via: "safe-state" });
+      if (!result.ok)
+        this.#o.log.error({ channel: set.channel, err: result.message }, "safe state not applied");
+    }
   }
 
   async #apply(sets: SetRequest[], origin: Origin): Promise<ApplyResult> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { documentRecord, encodeJson } from "../../../../agent/outbox/document";
 import { createMemoryOutboxStore } from "../../../../agent/outbox/memory";
-import type { ReadingsDocumentV1 } from "../../../../shared/model";
+import { parseReadingsDocument, type ReadingsDocumentV1 } from "../../../../shared/model";
 
 const doc = (seq: number, n = 2): ReadingsDocumentV1 => ({
   v: 1,
@@ -31,5 +31,25 @@ describe("documentRecord", () => {
     const [rec] = store.list();
     expect(decode(rec!.payload).gap).toEqual({ n: 5, from: 0, to: 0 });
     expect(store.pendingGaps()).toEqual([{ boot: "4.zzzzzz", n: 2, from: 1, to: 1 }]);
+  });
+});
+
+describe("gap.boot (docs/protocol.md)", () => {
+  it("names the boot only when the dropped documents belong to an earlier boot", () => {
+    const pending = { boot: "3.aaaaaa", n: 4, from: 10, to: 12 };
+    const rec = documentRecord(doc(0), encodeJson)(pending);
+    expect(decode(rec.payload).gap).toEqual({ n: 4, from: 10, to: 12, boot: "3.aaaaaa" });
+    const same = documentRecord(doc(5), encodeJson)({ ...pending, boot: "4.zzzzzz" });
+    expect(decode(same.payload).gap).toEqual({ n: 4, from: 10, to: 12 });
+  });
+
+  it("is accepted by the reader, and a malformed one is refused with its path", () => {
+    const withBoot = { ...doc(1), gap: { n: 1, from: 0, to: 0, boot: "3.aaaaaa" } };
+    expect(parseReadingsDocument(withBoot).ok).toBe(true);
+    const bad = parseReadingsDocument({
+      ...doc(1),
+      gap: { n: 1, from: 0, to: 0, boot: "no-dashes-allowed" },
+    });
+    expect(bad.ok ? "" : bad.error.message).toMatch(/^gap: boot must match/);
   });
 });
