@@ -72,22 +72,7 @@ let phaseCounter = 0;
 export async function measureTarget(ctx: MeasureContext, target: TargetSpec, s: number): Promise<Row> {
   const { peers } = ctx;
   const to = ctx.jids[target.service];
-  // A node left by an interrupted earlier row: remove it so that creation starts clean.
-  await peers.publisher.request(makeDelete(to, NODE)).catch(() => undefined);
-  await peers.publisher.request(makeCreate(to, NODE, target.nodeOptions));
-  const persistItems = await readPersist(ctx, to);
-  if (target.expectPersist !== undefined && persistItems !== target.expectPersist) {
-    throw new Error(
-      `${target.name}: pubsub#persist_items reads back as ${persistItems}, not ${target.expectPersist}`,
-    );
-  }
-  for (const subscriber of peers.subscribers.slice(0, s)) {
-    const state = parseSubscription(await subscriber.request(makeSubscribe(to, NODE, subscriber.jid())));
-    // XEP-0060 §6.1.2: a service may answer without the element, which means subscribed.
-    if (state !== undefined && state !== "subscribed") {
-      throw new Error(`${target.name}: subscription of ${subscriber.jid()} is ${state}, not subscribed`);
-    }
-  }
+  const persistItems = await prepareNode(ctx, target, to, s);
   const phase = (count: number) =>
     runPhase(ctx.tracker, {
       publisher: peers.publisher,
@@ -112,6 +97,30 @@ export async function measureTarget(ctx: MeasureContext, target: TargetSpec, s: 
   );
   await peers.publisher.request(makeDelete(to, NODE));
   return summarize(target, s, measured, before, after, { rss, persistItems, itemsAfter });
+}
+
+/** A fresh node with the target's options, checked, and the first S subscribers on it. */
+async function prepareNode(ctx: MeasureContext, target: TargetSpec, to: string, s: number) {
+  const { peers } = ctx;
+  await peers.publisher.request(makeDelete(to, NODE)).catch((error: Error) => {
+    // A node left by an interrupted earlier row is removed; "no such node" is the usual answer.
+    if (!(error instanceof StanzaError)) throw error;
+  });
+  await peers.publisher.request(makeCreate(to, NODE, target.nodeOptions));
+  const persistItems = await readPersist(ctx, to);
+  if (target.expectPersist !== undefined && persistItems !== target.expectPersist) {
+    throw new Error(
+      `${target.name}: pubsub#persist_items reads back as ${persistItems}, not ${target.expectPersist}`,
+    );
+  }
+  for (const subscriber of peers.subscribers.slice(0, s)) {
+    const state = parseSubscription(await subscriber.request(makeSubscribe(to, NODE, subscriber.jid())));
+    // XEP-0060 §6.1.2: a service may answer without the element, which means subscribed.
+    if (state !== undefined && state !== "subscribed") {
+      throw new Error(`${target.name}: subscription of ${subscriber.jid()} is ${state}, not subscribed`);
+    }
+  }
+  return persistItems;
 }
 
 async function readPersist(ctx: MeasureContext, to: string): Promise<boolean | undefined> {
