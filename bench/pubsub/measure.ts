@@ -2,7 +2,6 @@
  * measured burst with CPU, disk writes and memory of Prosody and of the target's own process.
  * References: XEP-0060 §8.1.3, §8.2, §6.1, §6.5, §8.4. */
 import { cpus } from "node:os";
-import { StanzaError } from "../../shared/xmpp/stanza-error";
 import type { Peers } from "./peers";
 import { type DeliveryTracker, type PhaseResult, runPhase } from "./phase";
 import { hostSample, type ProcSample, quantile, rssBytes, sample } from "./proc";
@@ -16,6 +15,7 @@ import {
   NODE,
   parseConfigField,
   parseSubscription,
+  stanzaCondition,
 } from "./stanzas";
 import { parseBoolean, type TargetSpec } from "./targets";
 
@@ -93,7 +93,7 @@ export async function measureTarget(ctx: MeasureContext, target: TargetSpec, s: 
   const rss = pid === undefined ? undefined : rssBytes(pid);
   const itemsAfter = await peers.publisher.request(makeItemsGet(to, NODE)).then(
     (result) => String(countItems(result)),
-    (error: Error) => (error instanceof StanzaError ? error.condition : error.message),
+    (error: Error) => stanzaCondition(error) ?? error.message,
   );
   await peers.publisher.request(makeDelete(to, NODE));
   return summarize(target, s, measured, before, after, { rss, persistItems, itemsAfter });
@@ -104,7 +104,7 @@ async function prepareNode(ctx: MeasureContext, target: TargetSpec, to: string, 
   const { peers } = ctx;
   await peers.publisher.request(makeDelete(to, NODE)).catch((error: Error) => {
     // A node left by an interrupted earlier row is removed; "no such node" is the usual answer.
-    if (!(error instanceof StanzaError)) throw error;
+    if (stanzaCondition(error) === undefined) throw error;
   });
   await peers.publisher.request(makeCreate(to, NODE, target.nodeOptions));
   const persistItems = await readPersist(ctx, to);
@@ -130,7 +130,7 @@ async function readPersist(ctx: MeasureContext, to: string): Promise<boolean | u
     );
   } catch (error) {
     // A service without node configuration (the do-nothing component) reports nothing.
-    if (error instanceof StanzaError) return undefined;
+    if (stanzaCondition(error) !== undefined) return undefined;
     throw error;
   }
 }

@@ -97,6 +97,13 @@ export function parseNotification(stanza: Element): string[] {
   return items.getChildren("item").map((item) => String(item.attrs.id ?? ""));
 }
 
+/** The condition of an error reply (RFC 6120 §8.3), or undefined for other failures (timeouts, a
+ * lost link). Duck-typed: the client's IQ caller rejects with @xmpp's own StanzaError class. */
+export function stanzaCondition(error: unknown): string | undefined {
+  const condition = (error as { condition?: unknown } | null)?.condition;
+  return error instanceof Error && typeof condition === "string" ? condition : undefined;
+}
+
 /** A readings payload of `bytes` fixed pseudo-random bytes, as base64 (41 bytes give 56 characters). */
 export function makePayload(bytes = 41): string {
   const raw = Buffer.alloc(bytes);
