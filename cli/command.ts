@@ -57,7 +57,8 @@ export function reportFailure(command: string, error: unknown): number {
   return EXIT_FAILURE;
 }
 
-/** Resolves at the first SIGINT or SIGTERM. */
+/** Resolves at the first SIGINT or SIGTERM. Call it once, when the command starts: from then on
+ * the signals are handled, so one that arrives during start-up is not fatal. */
 export function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const onSignal = (signal: NodeJS.Signals) => {

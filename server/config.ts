@@ -12,6 +12,25 @@ export const serverSchema = z.object({
   s2sPort: portSchema.optional(),
   public: z.boolean().default(false),
   smacksHibernation: z.number().int().min(1).default(600),
+  /** Server administrators (Prosody's `admins`): may create invites and run admin commands. */
+  admins: z
+    .preprocess(
+      (value) =>
+        typeof value === "string"
+          ? value
+              .split(",")
+              .map((s) => s.trim())
+              .filter(Boolean)
+          : value,
+      z.array(z.string().regex(/^[^@/\s]+@[^@/\s]+$/, "expected bare JIDs such as admin@localhost")),
+    )
+    .default([]),
+  /** How long invitations (pre-authenticated registration tokens) stay valid, in seconds. */
+  inviteExpiry: z
+    .number()
+    .int()
+    .min(60)
+    .default(7 * 86400),
   prosodyLogLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
   log: logSchema,
 });

@@ -19,6 +19,10 @@ export interface ProsodyConfigOptions {
   logLevel: "debug" | "info" | "warn" | "error";
   /** How long mod_smacks keeps a hibernating session (seconds). */
   smacksHibernationSeconds: number;
+  /** Server administrators (bare JIDs). */
+  admins?: string[];
+  /** Invitation lifetime in seconds (mod_invites' invite_expiry). */
+  inviteExpirySeconds?: number;
 }
 
 const lua = (value: string) => JSON.stringify(value);
@@ -84,6 +88,8 @@ export function renderProsodyConfig(o: ProsodyConfigOptions): string {
     "cross_domain_websocket = true",
     "cross_domain_bosh = true",
     `smacks_hibernation_time = ${o.smacksHibernationSeconds}`,
+    `admins = ${list(o.admins ?? [])}`,
+    `invite_expiry = ${o.inviteExpirySeconds ?? 7 * 86400}`,
     // No rate limits: the Debian sample config's 10 kB/s c2s throttle breaks bulk publishing.
     "limits = {}",
   ];

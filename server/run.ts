@@ -79,6 +79,8 @@ export async function runServer(config: ServerConfig, log: Logger): Promise<Runn
         runAsRoot: process.getuid?.() === 0,
         logLevel: config.prosodyLogLevel,
         smacksHibernationSeconds: config.smacksHibernation,
+        admins: config.admins,
+        inviteExpirySeconds: config.inviteExpiry,
       }),
     );
     const services = (Object.keys(ports) as PortName[]).filter((name) => ports[name] !== undefined);

@@ -37,13 +37,14 @@ export const hubCommand: Command = {
   ],
   async run(argv) {
     try {
+      const stopSignal = untilSignal();
       const { config, log } = startCommand("hub", hubSchema, argv);
       const hub = createHub({ config: resolveHubConfig(config), log });
       const online = hub.start();
-      const first = await Promise.race([online.then(() => "online" as const), untilSignal()]);
+      const first = await Promise.race([online.then(() => "online" as const), stopSignal]);
       if (first === "online") {
         printReady({ ready: true, jid: hub.jid });
-        await untilSignal();
+        await stopSignal;
       }
       await hub.stop();
       return 0;

@@ -17,18 +17,21 @@ export const serverCommand: Command = {
     { flag: "--s2s-port N", description: "enable server-to-server on this port (default: off)" },
     { flag: "--public", description: "listen on all interfaces, require TLS, make a private CA" },
     { flag: "--smacks-hibernation S", description: "seconds a broken client session is kept (default 600)" },
+    { flag: "--admins JID,...", description: "server administrators (may create invites)" },
+    { flag: "--invite-expiry S", description: "seconds an invitation stays valid (default 604800)" },
     { flag: "--prosody-log-level L", description: "Prosody's own log level (default info)" },
     { flag: "--log.level L", description: "fatal|error|warn|info|debug|trace|silent (default info)" },
     { flag: "--config FILE", description: "JSON file with any of these keys" },
   ],
   async run(argv) {
     try {
+      const stopSignal = untilSignal();
       const { config, log } = startCommand("server", serverSchema, argv);
       const server = await runServer(config, log);
       printReady(server.info);
       log.info(`Prosody is running: ${server.info.c2s} for clients, ${server.info.component} for the hub`);
       const outcome = await Promise.race([
-        untilSignal().then((signal) => ({ signal })),
+        stopSignal.then((signal) => ({ signal })),
         server.prosody.exited.then((exit) => ({ exit })),
       ]);
       if ("exit" in outcome) {

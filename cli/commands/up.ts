@@ -1,12 +1,15 @@
-/* `xiot up` (npm start): the whole stack on one machine. For now the server and the hub. */
-
-import { join } from "node:path";
+/* `xiot up` (npm start): the whole stack on one machine — the embedded Prosody, the hub, and the
+ * accounts it needs (an administrator and a demo user). */
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { z } from "zod";
 import { hubSchema } from "../../hub/config";
 import { createHub } from "../../hub/main";
+import { serverSchema } from "../../server/config";
 import { runServer } from "../../server/run";
 import { domainSchema, logSchema, portSchema } from "../../shared/config/common";
 import { type Command, printReady, reportFailure, startCommand, untilSignal } from "../command";
+import { ensureAccounts, planAccounts } from "../up/accounts";
 
 const upSchema = z.object({
   dir: z.string().min(1).default(".xiot"),
@@ -20,7 +23,7 @@ const upSchema = z.object({
 
 export const upCommand: Command = {
   name: "up",
-  summary: "Start the whole stack on this machine: server and hub",
+  summary: "Start the whole stack on this machine: server, hub and their accounts",
   usage: "xiot up [--dir .xiot] [--json] [--c2s-port N] [--component-port N] [--http-port N]",
   options: [
     { flag: "--dir DIR", description: "data folder for everything (default .xiot); a second run reuses it" },
@@ -32,37 +35,49 @@ export const upCommand: Command = {
   ],
   async run(argv) {
     try {
+      // Listen for Ctrl-C from the start: a signal during start-up still stops everything cleanly.
+      const stopSignal = untilSignal();
       const { config, log } = startCommand("up", upSchema, argv);
+      const dir = resolve(config.dir);
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const accounts = planAccounts(dir, config.domain);
       log.info("starting the XMPP server (Prosody)");
       const server = await runServer(
-        {
-          dir: join(config.dir, "server"),
+        serverSchema.parse({
+          dir: join(dir, "server"),
           domain: config.domain,
           c2sPort: config.c2sPort,
           componentPort: config.componentPort,
           httpPort: config.httpPort,
-          public: false,
-          smacksHibernation: 600,
-          prosodyLogLevel: "info",
+          admins: [accounts.admin.jid],
           log: config.log,
-        },
+        }),
         log.child({ module: "server" }),
       );
-      log.info("starting the hub");
       const { info } = server;
+      log.info("checking the stack's accounts");
+      await ensureAccounts(accounts, info, log.child({ module: "accounts" }));
+      log.info("starting the hub");
       const hub = createHub({
         config: {
-          ...hubSchema.parse({ dir: join(config.dir, "hub"), log: config.log }),
+          ...hubSchema.parse({
+            dir: join(dir, "hub"),
+            hub: { admins: [accounts.admin.jid] },
+            log: config.log,
+          }),
           xmpp: { service: info.component, domain: info.hub, password: info.hubSecret },
         },
         log: log.child({ module: "hub" }),
       });
       await hub.start();
       const { hubSecret: _secret, ...shown } = info;
-      if (config.json) printReady({ ...shown, ready: true });
+      if (config.json) {
+        printReady({ ...shown, ready: true, user: accounts.demo.jid, password: accounts.demo.password });
+      }
       log.info(`xiot is up: clients connect to ${info.c2s} (domain ${info.domain}), the hub is ${info.hub}`);
+      log.info(`log in as ${accounts.demo.jid} with password ${accounts.demo.password}`);
       log.info(`WebSocket for browsers: ${info.websocket}. Ctrl-C stops everything.`);
-      await Promise.race([untilSignal(), server.prosody.exited]);
+      await Promise.race([stopSignal, server.prosody.exited]);
       await hub.stop();
       await server.stop();
       return 0;

@@ -1,0 +1,75 @@
+/* The accounts `xiot up` makes for the local stack: an administrator (hub admin and server
+ * admin, used by `xiot provision --dir`) and a demo user. Passwords are generated once and kept
+ * in <dir>/accounts.json (mode 0600) so a second run reuses them. */
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "../../shared/log";
+import { createClient } from "../../shared/xmpp/client";
+import { RegistrationError, registerAccount } from "../../shared/xmpp/register";
+
+export interface StackAccount {
+  username: string;
+  password: string;
+  jid: string;
+}
+
+export interface StackAccounts {
+  admin: StackAccount;
+  demo: StackAccount;
+}
+
+export function accountsFile(dir: string): string {
+  return join(dir, "accounts.json");
+}
+
+/** The accounts a stack in `dir` uses (made if missing), without touching the server. */
+export function planAccounts(dir: string, domain: string): StackAccounts {
+  const file = accountsFile(dir);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as StackAccounts;
+  const make = (username: string): StackAccount => ({
+    username,
+    password: randomBytes(12).toString("base64url"),
+    jid: `${username}@${domain}`,
+  });
+  const accounts = { admin: make("admin"), demo: make("demo") };
+  writeFileSync(file, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
+  return accounts;
+}
+
+/** Registers each account, or checks that the stored password still logs in. */
+export async function ensureAccounts(
+  accounts: StackAccounts,
+  server: { c2s: string; domain: string },
+  log: Logger,
+): Promise<void> {
+  for (const account of Object.values(accounts)) {
+    const config = {
+      service: server.c2s,
+      domain: server.domain,
+      username: account.username,
+      password: account.password,
+    };
+    try {
+      await registerAccount({ config, log });
+      log.info(`created the account ${account.jid}`);
+    } catch (error) {
+      if (!(error instanceof RegistrationError && error.condition === "conflict")) throw error;
+      await checkLogin(config, log, account.jid);
+    }
+  }
+}
+
+async function checkLogin(config: Parameters<typeof createClient>[0]["config"], log: Logger, jid: string) {
+  const connection = createClient({ config, log, backoff: { initialMs: 100, maxMs: 100 } });
+  const failed = new Promise<never>((_, reject) =>
+    connection.link.once("retry", ({ reason }) =>
+      reject(new Error(`${jid} exists but its password in accounts.json does not log in (${reason})`)),
+    ),
+  );
+  try {
+    await Promise.race([connection.start(), failed]);
+  } finally {
+    await connection.stop();
+  }
+}
