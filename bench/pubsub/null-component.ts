@@ -20,6 +20,8 @@ const component = createComponent({
   log,
 });
 const subscribers = new Map<string, Set<string>>();
+// Notifications carry a message id, as those of Prosody's mod_pubsub and of the hub do.
+let sequence = 0;
 
 const send = (stanza: Element) => {
   component.send(stanza).catch((error: Error) => log.error({ err: error }, "send failed"));
@@ -42,7 +44,7 @@ component.onStanza((iq) => {
       send(
         xml(
           "message",
-          { to, from: domain, type: "headline" },
+          { to, from: domain, type: "headline", id: `n${(sequence++).toString(36)}` },
           xml("event", { xmlns: NS_PUBSUB_EVENT }, items),
         ),
       );
