@@ -54,12 +54,18 @@ describe("group commit", () => {
   });
 
   it("waits for the configured window before committing", async () => {
-    const gc = createGroupCommitter(db, { windowMs: 5 });
+    // A window far longer than the test: the group stays open across event-loop turns until
+    // flush() (or the window) closes it.
+    const gc = createGroupCommitter(db, { windowMs: 60_000 });
     const insert = db.prepare("INSERT INTO t (k) VALUES (?)");
     const first = gc.run(() => insert.run("a"));
     await new Promise((r) => setImmediate(r));
     const second = gc.run(() => insert.run("b"));
+    await new Promise((r) => setImmediate(r));
+    expect(gc.commits).toBe(0);
+    gc.flush();
     await Promise.all([first, second]);
     expect(gc.commits).toBe(1);
+    expect(keys()).toEqual(["a", "b"]);
   });
 });
