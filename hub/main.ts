@@ -4,7 +4,12 @@ import { dirname, join, resolve } from "node:path";
 import type { Logger } from "../shared/log";
 import type { BackoffOptions } from "../shared/xmpp/backoff";
 import { createComponent } from "../shared/xmpp/component";
+import { createChatCommands } from "./chat/dispatch";
+import { createChatRoute } from "./chat/route";
 import type { HubConfig } from "./config";
+import { createPubsubDeviceNodes } from "./devices/pubsub-nodes";
+import { createDeviceService } from "./devices/service";
+import { openSqliteDeviceStore } from "./devices/sqlite";
 import { createDisco } from "./disco";
 import { pingDisco, pingRoute } from "./ping";
 import { createPubsub } from "./pubsub";
@@ -33,18 +38,35 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
   const storePath = resolve(config.storage.path ?? join(config.dir, "hub.sqlite"));
   mkdirSync(dirname(storePath), { recursive: true });
   const store = openSqliteStore({ path: storePath, commitWindowMs: config.storage.commitWindowMs });
+  const deviceStore = openSqliteDeviceStore({ path: join(dirname(storePath), "devices.sqlite") });
+  const hubJid = config.xmpp.domain;
+  const userDomain = config.hub.userDomain ?? userDomainOf(hubJid);
+  // The hub acts on the nodes it provisions (availability, affiliations) as a PubSub admin.
+  const admins = [...config.hub.admins];
   const pubsub = createPubsub({
     store,
     send: component.send,
     clock: { now: () => Date.now() },
     log: log.child({ module: "pubsub" }),
-    jid: config.xmpp.domain,
+    jid: hubJid,
     config: {
-      domain: config.hub.userDomain ?? userDomainOf(config.xmpp.domain),
-      admins: [...config.hub.admins],
+      domain: userDomain,
+      admins: [...admins, hubJid],
       allowLocalUsers: config.hub.allowLocalUsers,
       limits: { ...config.pubsub },
     },
+  });
+
+  const devices = createDeviceService({
+    store: deviceStore,
+    nodes: createPubsubDeviceNodes({ service: pubsub.service, hubJid, domain: userDomain }),
+    clock: { now: () => Date.now() },
+    config: { domain: userDomain, hubJid, admins },
+  });
+  const onChat = createChatRoute({
+    chat: createChatCommands({ devices, clock: { now: () => Date.now() } }),
+    send: component.send,
+    jid: hubJid,
   });
 
   const disco = createDisco();
@@ -62,7 +84,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
   for (const route of [...disco.routes(), pingRoute, ...pubsub.routes]) router.add(route);
   router.onMessage(async (stanza) => {
     if (stanza.attrs.type === "error") await pubsub.onMessageError(stanza);
-    else await pubsub.onMessage(stanza);
+    else if (!(await pubsub.onMessage(stanza))) await onChat(stanza);
   });
   component.onStanza((stanza) => void router.dispatch(stanza));
 
@@ -76,6 +98,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
       pubsub.stop();
       await component.stop();
       await store.close();
+      await deviceStore.close();
     },
   };
 }
