@@ -1,23 +1,12 @@
 /* `xiot hub` configuration. --server-dir fills the xmpp keys from a running `xiot server`. */
 import { z } from "zod";
-import { domainSchema, logSchema, reconnectSchema, serviceSchema } from "../shared/config/common";
-
-const bareJid = z
-  .string()
-  .regex(/^[^@/\s]+@[^@/\s]+$/, "expected bare JIDs such as admin@example.org")
-  .transform((jid) => jid.toLowerCase());
-
-/** A list given as repeated flags, a JSON array, or one comma-separated string. */
-const jidList = z.preprocess(
-  (value) =>
-    typeof value === "string"
-      ? value
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : value,
-  z.array(bareJid),
-);
+import {
+  domainSchema,
+  jidListSchema,
+  logSchema,
+  reconnectSchema,
+  serviceSchema,
+} from "../shared/config/common";
 
 const positive = z.number().int().positive();
 
@@ -36,7 +25,7 @@ export const hubSchema = z.object({
     .object({
       /** The users' domain; by default the component domain without its first label. */
       userDomain: domainSchema.optional(),
-      admins: jidList.default([]),
+      admins: jidListSchema.default([]),
       allowLocalUsers: z.boolean().default(false),
     })
     .prefault({}),

@@ -1,6 +1,6 @@
 /* `xiot server` configuration. */
 import { z } from "zod";
-import { domainSchema, logSchema, portSchema } from "../shared/config/common";
+import { domainSchema, jidListSchema, logSchema, portSchema } from "../shared/config/common";
 
 export const serverSchema = z.object({
   dir: z.string().min(1).default(".xiot/server"),
@@ -13,18 +13,7 @@ export const serverSchema = z.object({
   public: z.boolean().default(false),
   smacksHibernation: z.number().int().min(1).default(600),
   /** Server administrators (Prosody's `admins`): may create invites and run admin commands. */
-  admins: z
-    .preprocess(
-      (value) =>
-        typeof value === "string"
-          ? value
-              .split(",")
-              .map((s) => s.trim())
-              .filter(Boolean)
-          : value,
-      z.array(z.string().regex(/^[^@/\s]+@[^@/\s]+$/, "expected bare JIDs such as admin@localhost")),
-    )
-    .default([]),
+  admins: jidListSchema.default([]),
   /** How long invitations (pre-authenticated registration tokens) stay valid, in seconds. */
   inviteExpiry: z
     .number()

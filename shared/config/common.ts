@@ -37,3 +37,20 @@ export const reconnectSchema = z
   })
   .refine((r) => r.maxMs >= r.initialMs, { message: "maxMs must be at least initialMs", path: ["maxMs"] })
   .prefault({});
+
+export const bareJidSchema = z
+  .string()
+  .regex(/^[^@/\s]+@[^@/\s]+$/, "expected bare JIDs such as alice@example.org")
+  .transform((jid) => jid.toLowerCase());
+
+/** A list of bare JIDs given as repeated flags, a JSON array, or one comma-separated string. */
+export const jidListSchema = z.preprocess(
+  (value) =>
+    typeof value === "string"
+      ? value
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value,
+  z.array(bareJidSchema),
+);
