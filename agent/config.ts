@@ -89,13 +89,14 @@ export const agentSchema = z.object({
   state: z
     .object({
       dir: z.string().min(1).default(".xiot/agent"),
-      /** How often the state item (uptime) is republished. */
-      intervalMs: positiveInt.default(60_000),
+      /** How often the state item (uptime) is republished besides every change. */
+      intervalMs: positiveInt.default(300_000),
     })
     .prefault({}),
   batch: z
     .object({
-      maxReadings: positiveInt.max(10_000).default(30),
+      /** A burst cap: at steady rates maxDelayMs decides (4 channels at 1 Hz: 40 per document). */
+      maxReadings: positiveInt.max(10_000).default(100),
       maxDelayMs: z.number().int().min(0).max(MAX_INTERVAL_MS).default(10_000),
     })
     .prefault({}),

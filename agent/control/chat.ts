@@ -9,7 +9,7 @@ import xml, { type Element } from "@xmpp/xml";
 import type { Value } from "../../devices/types";
 import type { Logger } from "../../shared/log";
 import { parseCommandMeta } from "../../shared/xmpp/control";
-import { NS_CARBONS, NS_DELAY, NS_FORWARD } from "../../shared/xmpp/ns";
+import { NS_CARBONS, NS_DELAY, NS_FORWARD, NS_XIOT_CHAT_REPLY } from "../../shared/xmpp/ns";
 import type { OpenChannel } from "../channels";
 import type { Actuators } from "./actuators";
 import { type Authority, bareJid } from "./authority";
@@ -71,6 +71,8 @@ export function isChatCommand(stanza: Element): boolean {
   const type = stanza.attrs.type ?? "normal";
   if (type !== "chat" && type !== "normal") return false;
   if (stanza.getChild("received", NS_CARBONS) || stanza.getChild("sent", NS_CARBONS)) return false;
+  // Another device's reply: answering it could start an endless exchange between two devices.
+  if (stanza.getChild("reply", NS_XIOT_CHAT_REPLY)) return false;
   if (stanza.getChild("forwarded", NS_FORWARD) && !stanza.getChildText("body")) return false;
   return typeof stanza.getChildText("body") === "string";
 }
@@ -80,7 +82,12 @@ export function chatHandler(o: ChatOptions): (stanza: Element) => Promise<void> 
     if (!isChatCommand(stanza)) return;
     const from = stanza.attrs.from as string | undefined;
     const text = await answer(o, stanza, from);
-    const reply = xml("message", { to: from, type: stanza.attrs.type ?? "chat" }, xml("body", {}, text));
+    const reply = xml(
+      "message",
+      { to: from, type: stanza.attrs.type ?? "chat" },
+      xml("body", {}, text),
+      xml("reply", { xmlns: NS_XIOT_CHAT_REPLY }),
+    );
     if (stanza.attrs.id) reply.attrs.id = `${stanza.attrs.id}-reply`;
     await o.send(reply);
   };

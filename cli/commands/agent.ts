@@ -26,7 +26,7 @@ export const agentCommand: Command = {
       flag: "--state.dir DIR",
       description: "boot counter, outbox, seen command ids, actuator log (default .xiot/agent)",
     },
-    { flag: "--batch.maxReadings N", description: "readings per published document (default 30)" },
+    { flag: "--batch.maxReadings N", description: "most readings per published document (default 100)" },
     { flag: "--batch.maxDelayMs N", description: "longest a reading waits for its document (default 10000)" },
     { flag: "--outbox.maxRecords N", description: "documents kept while offline (default 100000)" },
     { flag: "--outbox.maxBytes N", description: "bytes kept while offline (default 32 MiB)" },
@@ -47,7 +47,10 @@ export const agentCommand: Command = {
       const { config, log } = startCommand("agent", agentSchema, argv);
       if (needsReexec(config.xmpp.ca)) return await reexecWithCa(config.xmpp.ca as string);
       agent = await createAgent(config as AgentConfig, log);
-      const first = await Promise.race([agent.start().then(() => "online" as const), untilSignal()]);
+      const started = agent.start().then(() => "online" as const);
+      // Why: a signal can win the race; a later rejection (stopped before online) is expected then.
+      started.catch(() => undefined);
+      const first = await Promise.race([started, untilSignal()]);
       if (first === "online") {
         printReady({ ready: true, jid: agent.jid, device: agent.device });
         await untilSignal();

@@ -36,3 +36,14 @@ export const NS_IOT_CONTROL = "urn:xmpp:iot:control";
 export const NS_XIOT_COMMAND = "urn:xiot:command:0";
 export const NS_XIOT_META = "urn:xiot:meta:0";
 export const NS_XIOT_STATE = "urn:xiot:state:0";
+/** Marks a device's chat reply, so that devices never answer each other's replies. */
+export const NS_XIOT_CHAT_REPLY = "urn:xiot:chat-reply:0";
+
+// Provisioning and availability (docs/provisioning.md).
+/** Device registry IQs: register, claim, mine, unregister, disown, devices, canRead/canControl. */
+export const NS_XIOT_PROVISIONING = "urn:xiot:provisioning:0";
+/** The item the hub publishes to devices/<id>/availability. */
+export const NS_XIOT_AVAILABILITY = "urn:xiot:availability:0";
+/** FORM_TYPE of the hub's ad-hoc command forms. */
+export const NS_XIOT_PROVISIONING_FORM = "urn:xiot:provisioning:form:0";
+export const NS_PING = "urn:xmpp:ping";

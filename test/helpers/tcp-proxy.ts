@@ -9,6 +9,8 @@ export interface TcpProxy {
   readonly url: string;
   /** Connections made so far. */
   readonly accepted: number;
+  /** Bytes forwarded so far: client → server ("up") and server → client ("down"). */
+  readonly bytes: { up: number; down: number };
   readonly open: number;
   /** Stops forwarding in both directions; the sockets stay open. */
   stall(): void;
@@ -28,6 +30,7 @@ interface Pair {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const pairs = new Set<Pair>();
   let accepted = 0;
+  const bytes = { up: 0, down: 0 };
   let down = false;
   const server: Server = createServer((client) => {
     accepted++;
@@ -45,6 +48,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       s.on("close", drop);
     }
     upstream.connect(target.port, target.host, () => {
+      // Counted from here: a data listener attached earlier would let bytes flow before the pipe.
+      client.on("data", (chunk: Buffer) => {
+        bytes.up += chunk.length;
+      });
+      upstream.on("data", (chunk: Buffer) => {
+        bytes.down += chunk.length;
+      });
       client.pipe(upstream);
       upstream.pipe(client);
     });
@@ -70,6 +80,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     get accepted() {
       return accepted;
     },
+    bytes,
     get open() {
       return pairs.size;
     },

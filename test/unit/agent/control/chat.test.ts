@@ -32,6 +32,11 @@ describe("chat commands", () => {
     expect(m(`<message type='headline' from='a@b/c'><body>status</body></message>`)).toBe(false);
     expect(
       m(
+        `<message type='chat' from='d@b/agent'><body>Not allowed</body><reply xmlns='urn:xiot:chat-reply:0'/></message>`,
+      ),
+    ).toBe(false);
+    expect(
+      m(
         `<message type='chat' from='a@b/c'><chatstate xmlns='http://jabber.org/protocol/chatstates'/></message>`,
       ),
     ).toBe(false);
