@@ -40,6 +40,33 @@ export const hubSchema = z.object({
       maxItemsCeiling: positive.default(10_000),
     })
     .prefault({}),
+  availability: z
+    .object({
+      /** How often the hub pings each online agent (XEP-0199). */
+      pingIntervalMs: positive.default(60_000),
+      /** A ping unanswered this long makes the device offline. */
+      pingTimeoutMs: positive.default(15_000),
+      /** Online devices that publish no readings for this long become stale. */
+      staleAfterMs: positive.default(600_000),
+    })
+    .prefault({}),
+  devices: z
+    .object({
+      /** How long a device may cache a canRead/canControl decision. */
+      decisionTtlMs: positive.default(300_000),
+      lockout: z
+        .object({
+          /** Wrong claim keys allowed before the first lockout. */
+          freeFailures: z.number().int().min(0).default(5),
+          /** First lockout; doubles with each further failure. */
+          baseMs: positive.default(1000),
+          maxMs: positive.default(3_600_000),
+          /** A claimant or device quiet this long starts again from zero failures. */
+          resetAfterMs: positive.default(86_400_000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   storage: z
     .object({
       /** SQLite file; default <dir>/hub.sqlite. */

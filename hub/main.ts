@@ -4,10 +4,15 @@ import { dirname, join, resolve } from "node:path";
 import type { Logger } from "../shared/log";
 import type { BackoffOptions } from "../shared/xmpp/backoff";
 import { createComponent } from "../shared/xmpp/component";
+import { observeReadings } from "./availability/observe";
+import { createHubAvailability } from "./availability/wiring";
 import { createChatCommands } from "./chat/dispatch";
 import { createChatRoute } from "./chat/route";
 import type { HubConfig } from "./config";
+import { createDeviceCommands } from "./devices/commands";
+import { createProvisioningRoutes } from "./devices/protocol";
 import { createPubsubDeviceNodes } from "./devices/pubsub-nodes";
+import { pushRevocations } from "./devices/revocation";
 import { createDeviceService } from "./devices/service";
 import { openSqliteDeviceStore } from "./devices/sqlite";
 import { createDisco } from "./disco";
@@ -61,8 +66,20 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     store: deviceStore,
     nodes: createPubsubDeviceNodes({ service: pubsub.service, hubJid, domain: userDomain }),
     clock: { now: () => Date.now() },
-    config: { domain: userDomain, hubJid, admins },
+    config: { domain: userDomain, hubJid, admins, lockout: { ...config.devices.lockout } },
   });
+  const availability = createHubAvailability({
+    config: config.availability,
+    hubJid,
+    domain: userDomain,
+    iq: component.iq,
+    pubsub: pubsub.service,
+    store,
+    isDevice: async (id) => (await deviceStore.getDevice(id)) !== undefined,
+    log: log.child({ module: "availability" }),
+  });
+  const commands = createDeviceCommands({ devices, jid: hubJid });
+  pushRevocations({ devices, send: component.send, hubJid, domain: userDomain, log });
   const onChat = createChatRoute({
     chat: createChatCommands({ devices, clock: { now: () => Date.now() } }),
     send: component.send,
@@ -76,26 +93,49 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
   });
   disco.contribute(pingDisco);
   disco.contribute(pubsub.disco);
+  disco.contribute(commands.disco);
+  disco.provide(commands); // before PubSub, which answers item-not-found for any other node
   disco.provide({
     info: (ctx, node) => pubsub.nodeInfo(ctx.from, node),
     nodeItems: (ctx, node) => pubsub.nodeItems(ctx.from, node),
     rootItems: (ctx) => pubsub.rootItems(ctx.from),
   });
-  for (const route of [...disco.routes(), pingRoute, ...pubsub.routes]) router.add(route);
+  const provisioning = createProvisioningRoutes({
+    devices,
+    status: availability.status,
+    decisionTtlMs: config.devices.decisionTtlMs,
+  });
+  const pubsubRoutes = observeReadings(pubsub.routes, availability.tracker.onReading);
+  for (const route of [...disco.routes(), pingRoute, ...pubsubRoutes, ...commands.routes, ...provisioning]) {
+    router.add(route);
+  }
+  router.onPresence((stanza) => availability.tracker.onPresence(stanza));
   router.onMessage(async (stanza) => {
     if (stanza.attrs.type === "error") await pubsub.onMessageError(stanza);
     else if (!(await pubsub.onMessage(stanza))) await onChat(stanza);
   });
   component.onStanza((stanza) => void router.dispatch(stanza));
 
+  /** After each (re)connect: which agents are there (their presence came while the hub was away). */
+  const probe = () => {
+    deviceStore
+      .listDevices()
+      .then((all) => availability.tracker.probe(all.filter((d) => d.state === "registered").map((d) => d.id)))
+      .catch((error) => log.error({ err: error }, "availability probe failed"));
+  };
+
   return {
     jid: component.jid,
     async start() {
       pubsub.start();
+      component.link.on("online", probe);
       await component.start();
+      availability.tracker.start();
     },
     async stop() {
       pubsub.stop();
+      availability.tracker.stop();
+      component.link.off("online", probe);
       await component.stop();
       await store.close();
       await deviceStore.close();

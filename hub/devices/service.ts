@@ -7,6 +7,7 @@ import { createDeviceContext, type DeviceServiceDeps, type RevocationListener } 
 import { createAccessOps } from "./service-access";
 import { createClaimOps } from "./service-claim";
 import { createProvisionOps } from "./service-provision";
+import { createUnregisterOps } from "./service-unregister";
 
 export type { DeviceServiceConfig, DeviceServiceDeps, RevocationListener } from "./context";
 
@@ -19,6 +20,7 @@ export function createDeviceService(deps: DeviceServiceDeps) {
     ...provisioning,
     ...claims,
     ...access,
+    ...createUnregisterOps(ctx),
     /** Audit entries of a device, oldest first (no permission check: callers decide). */
     audit: (deviceId: string, limit?: number) => ctx.store.auditOf(deviceId, limit),
     isAdmin: (bareJid: string) => ctx.admins.has(bareJid.toLowerCase()),
