@@ -42,6 +42,24 @@ const filterSchema = z
   })
   .strict();
 
+/** XIOT_ variables arrive lower-cased below `channels.<name>` (a record the key lookup cannot
+ * see into): give the keys of a channel entry and its filters their schema spelling back. */
+function canonicalKeys(value: unknown, shape: readonly string[]): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  const byLower = new Map(shape.map((k) => [k.toLowerCase(), k]));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [byLower.get(k.toLowerCase()) ?? k, v]));
+}
+
+const FILTER_KEYS = ["calibration", "clamp", "deadband", "throttleMs", "heartbeatMs"] as const;
+const CHANNEL_KEYS = ["model", "options", "intervalMs", "jitter", "filters", "safeState"] as const;
+
+const channelEntry = (v: unknown) => {
+  const entry = canonicalKeys(v, CHANNEL_KEYS) as Record<string, unknown>;
+  return entry && typeof entry === "object" && "filters" in entry
+    ? { ...entry, filters: canonicalKeys(entry.filters, FILTER_KEYS) }
+    : entry;
+};
+
 export const channelSchema = z
   .object({
     /** A model from the devices/ catalogue. */
@@ -136,7 +154,10 @@ export const agentSchema = z.object({
     })
     .prefault({}),
   channels: z
-    .record(z.string().regex(CHANNEL_RE, `channel names must match ${CHANNEL_RE.source}`), channelSchema)
+    .record(
+      z.string().regex(CHANNEL_RE, `channel names must match ${CHANNEL_RE.source}`),
+      z.preprocess(channelEntry, channelSchema),
+    )
     .refine((c) => Object.keys(c).length > 0, "configure at least one channel"),
   log: logSchema,
 });

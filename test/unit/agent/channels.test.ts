@@ -83,3 +83,31 @@ describe("channel plans", () => {
     );
   });
 });
+
+describe("agent configuration layers", () => {
+  it("takes channel keys from XIOT_ variables over the file, in any case", async () => {
+    const { loadConfig } = await import("../../../shared/config/load");
+    const { config: loaded } = loadConfig({
+      schema: agentSchema,
+      argv: [
+        "--config",
+        "examples/agent-simulated.json",
+        "--xmpp.password",
+        "p",
+        "--channels.humidity.filters.heartbeatMs",
+        "1000",
+      ],
+      env: {
+        XIOT_CHANNELS__TEMPERATURE__INTERVALMS: "250",
+        XIOT_CHANNELS__RELAY__SAFESTATE: "true",
+        XIOT_DEVICE__ID: "env-1",
+      },
+    });
+    expect(loaded.device.id).toBe("env-1");
+    expect(loaded.channels.temperature?.intervalMs).toBe(250);
+    expect(loaded.channels.temperature?.filters).toEqual({ deadband: 0.05, heartbeatMs: 60000 });
+    expect(loaded.channels.relay?.safeState).toBe(true);
+    expect(loaded.channels.humidity?.filters.heartbeatMs).toBe(1000);
+    expect(loaded.batch.maxReadings).toBe(100);
+  });
+});
