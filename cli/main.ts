@@ -1,11 +1,20 @@
 /* The xiot command: one entry, subcommands found in a table. */
 import { type Command, EXIT_USAGE, helpText } from "./command";
 import { agentCommand } from "./commands/agent";
+import { devicesCommand } from "./commands/devices";
 import { hubCommand } from "./commands/hub";
+import { provisionCommand } from "./commands/provision";
 import { serverCommand } from "./commands/server";
 import { upCommand } from "./commands/up";
 
-const commands: Command[] = [serverCommand, hubCommand, agentCommand, upCommand];
+const commands: Command[] = [
+  serverCommand,
+  hubCommand,
+  agentCommand,
+  upCommand,
+  provisionCommand,
+  devicesCommand,
+];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
