@@ -101,6 +101,8 @@ export const agentSchema = z.object({
       reconnect: reconnectSchema,
       /** Publish IQs without an answer after this long count as lost (retried). */
       requestTimeoutMs: positiveInt.default(15_000),
+      /** XEP-0199 ping to the server this often while online; silence for requestTimeoutMs reconnects. */
+      pingIntervalMs: positiveInt.default(60_000),
     })
     .strict(),
   hub: z.object({ jid: domainSchema.optional() }).prefault({}),

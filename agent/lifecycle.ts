@@ -15,6 +15,7 @@ import type { Actuators } from "./control/actuators";
 import type { ReadingsPipeline } from "./pipeline";
 import type { Sampler } from "./sampler";
 import type { Announcer } from "./xmpp/announce";
+import type { Keepalive } from "./xmpp/keepalive";
 import type { AgentSession } from "./xmpp/session";
 
 export interface LifecycleParts {
@@ -26,6 +27,7 @@ export interface LifecycleParts {
   announcer: Announcer;
   actuators: Actuators;
   clock: AgentClock;
+  keepalive: Keepalive;
   /** Wait between failed announce attempts. Default 3 s. */
   retryMs?: number;
   /** Longest wait for the outbox to drain at stop. Default 5 s. */
@@ -62,6 +64,7 @@ export class Lifecycle {
     const { session, pipeline, sampler, announcer, actuators, clock, log } = this.#p;
     this.#stopping = true;
     sampler.stop();
+    this.#p.keepalive.stop();
     if (this.#retry) clearTimeout(this.#retry);
     if (this.#stateTimer) clearInterval(this.#stateTimer);
     try {
@@ -81,9 +84,13 @@ export class Lifecycle {
     log.info({ waiting }, "agent stopped; documents not yet published stay in the outbox");
   }
 
-  readonly #onOnline = () => void this.#announce();
+  readonly #onOnline = () => {
+    this.#p.keepalive.start();
+    void this.#announce();
+  };
 
   readonly #onOffline = () => {
+    this.#p.keepalive.stop();
     this.#p.pipeline.outbox.setOnline(false);
     if (this.#retry) clearTimeout(this.#retry);
     this.#retry = undefined;

@@ -5,7 +5,7 @@ import { systemContext } from "../devices";
 import type { ActuatorChannel } from "../devices/types";
 import type { Logger } from "../shared/log";
 import { readingsNode } from "../shared/model";
-import { NS_IOT_CONTROL, NS_IOT_SENSORDATA } from "../shared/xmpp/ns";
+import { NS_IOT_CONTROL, NS_IOT_SENSORDATA, NS_PING } from "../shared/xmpp/ns";
 import { actuatorsOf, closeChannels, openChannels, planChannels } from "./channels";
 import { AgentClock } from "./clock";
 import { type AgentConfig, clockMode } from "./config";
@@ -21,6 +21,7 @@ import { openPipeline } from "./pipeline";
 import { Sampler } from "./sampler";
 import { AGENT_VERSION } from "./version";
 import { Announcer } from "./xmpp/announce";
+import { Keepalive } from "./xmpp/keepalive";
 import { readingsPublisher } from "./xmpp/pubsub";
 import { AGENT_RESOURCE, createSession } from "./xmpp/session";
 
@@ -127,7 +128,26 @@ export async function createAgent(config: AgentConfig, log: Logger): Promise<Age
   xmpp.on("stanza", (stanza) => {
     if (stanza.is("message")) onChat(stanza).catch((err) => controlLog.warn({ err }, "chat command failed"));
   });
-  const lifecycle = new Lifecycle({ config, log, session, pipeline, sampler, announcer, actuators, clock });
+  // XEP-0199: answer pings (the hub checks liveness with them) and send our own.
+  xmpp.iqCallee.get(NS_PING, "ping", () => true);
+  const keepalive = new Keepalive({
+    session,
+    domain: config.xmpp.domain,
+    intervalMs: config.xmpp.pingIntervalMs,
+    timeoutMs: config.xmpp.requestTimeoutMs,
+    log,
+  });
+  const lifecycle = new Lifecycle({
+    config,
+    log,
+    session,
+    pipeline,
+    sampler,
+    announcer,
+    actuators,
+    clock,
+    keepalive,
+  });
   return {
     jid: `${config.xmpp.username ?? deviceId}@${config.xmpp.domain}/${AGENT_RESOURCE}`,
     device: deviceId,

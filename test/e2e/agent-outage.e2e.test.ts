@@ -20,6 +20,8 @@ const FAST = [
   "1000",
   "--xmpp.requestTimeoutMs",
   "3000",
+  "--xmpp.pingIntervalMs",
+  "1000",
 ];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,7 +40,7 @@ describe("xiot agent through a failing network", () => {
     await server?.stop();
   });
 
-  it("stall then cut, reset, and an outage longer than hibernation: every reading stored exactly once", async () => {
+  it("stall then cut, a silent stall, reset, and an outage longer than hibernation: every reading stored exactly once", async () => {
     const device = await server.register(`agent-cut-${process.pid}`);
     const watcher = await server.register();
     const run = runAgent({ server, account: device, service: proxy.url, allow: [watcher.jid], extra: FAST });
@@ -56,6 +58,11 @@ describe("xiot agent through a failing network", () => {
     proxy.stall(); // bytes stop; publishes go unanswered while readings keep coming
     await moreDocs(5);
     proxy.cut("end");
+    await reconnected(before);
+
+    await moreDocs(5);
+    before = onlines();
+    proxy.stall(); // and no cut: only the agent's own pings can find out
     await reconnected(before);
 
     await moreDocs(5);
