@@ -43,6 +43,7 @@ export const agentCommand: Command = {
   ],
   async run(argv) {
     let agent: Agent | undefined;
+    const stopSignal = untilSignal();
     try {
       const { config, log } = startCommand("agent", agentSchema, argv);
       if (needsReexec(config.xmpp.ca)) return await reexecWithCa(config.xmpp.ca as string);
@@ -50,10 +51,10 @@ export const agentCommand: Command = {
       const started = agent.start().then(() => "online" as const);
       // Why: a signal can win the race; a later rejection (stopped before online) is expected then.
       started.catch(() => undefined);
-      const first = await Promise.race([started, untilSignal()]);
+      const first = await Promise.race([started, stopSignal]);
       if (first === "online") {
         printReady({ ready: true, jid: agent.jid, device: agent.device });
-        await untilSignal();
+        await stopSignal;
       }
       await agent.stop();
       return 0;

@@ -1,5 +1,6 @@
-/* `xiot up` (npm start): the whole stack on one machine — the embedded Prosody, the hub, and the
- * accounts it needs (an administrator and a demo user). */
+/* `xiot up` (npm start): the whole stack on one machine — the embedded Prosody, the hub, a
+ * simulated device agent, and the accounts they need (an administrator, a demo user who may read
+ * and control the device, and the device's own). */
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
@@ -10,6 +11,7 @@ import { runServer } from "../../server/run";
 import { domainSchema, logSchema, portSchema } from "../../shared/config/common";
 import { type Command, printReady, reportFailure, startCommand, untilSignal } from "../command";
 import { ensureAccounts, planAccounts } from "../up/accounts";
+import { startDemoDevice } from "../up/device";
 
 const upSchema = z.object({
   dir: z.string().min(1).default(".xiot"),
@@ -23,7 +25,7 @@ const upSchema = z.object({
 
 export const upCommand: Command = {
   name: "up",
-  summary: "Start the whole stack on this machine: server, hub and their accounts",
+  summary: "Start the whole stack on this machine: server, hub and a simulated device",
   usage: "xiot up [--dir .xiot] [--json] [--c2s-port N] [--component-port N] [--http-port N]",
   options: [
     { flag: "--dir DIR", description: "data folder for everything (default .xiot); a second run reuses it" },
@@ -70,14 +72,29 @@ export const upCommand: Command = {
         log: log.child({ module: "hub" }),
       });
       await hub.start();
+      log.info(`starting the simulated device ${accounts.device.jid}`);
+      const agent = await startDemoDevice({
+        dir,
+        server: info,
+        accounts,
+        logConfig: config.log,
+        log: log.child({ module: "agent" }),
+      });
       const { hubSecret: _secret, ...shown } = info;
       if (config.json) {
-        printReady({ ...shown, ready: true, user: accounts.demo.jid, password: accounts.demo.password });
+        printReady({
+          ...shown,
+          ready: true,
+          device: accounts.device.username,
+          user: accounts.demo.jid,
+          password: accounts.demo.password,
+        });
       }
       log.info(`xiot is up: clients connect to ${info.c2s} (domain ${info.domain}), the hub is ${info.hub}`);
       log.info(`log in as ${accounts.demo.jid} with password ${accounts.demo.password}`);
       log.info(`WebSocket for browsers: ${info.websocket}. Ctrl-C stops everything.`);
       await Promise.race([stopSignal, server.prosody.exited]);
+      await agent.stop();
       await hub.stop();
       await server.stop();
       return 0;

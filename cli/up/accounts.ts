@@ -17,7 +17,12 @@ export interface StackAccount {
 export interface StackAccounts {
   admin: StackAccount;
   demo: StackAccount;
+  /** The simulated device's own account (its id is the username). */
+  device: StackAccount;
 }
+
+/** The simulated device `xiot up` runs. */
+export const DEMO_DEVICE_ID = "sim-1";
 
 export function accountsFile(dir: string): string {
   return join(dir, "accounts.json");
@@ -26,13 +31,18 @@ export function accountsFile(dir: string): string {
 /** The accounts a stack in `dir` uses (made if missing), without touching the server. */
 export function planAccounts(dir: string, domain: string): StackAccounts {
   const file = accountsFile(dir);
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as StackAccounts;
+  const stored = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Partial<StackAccounts>) : {};
   const make = (username: string): StackAccount => ({
     username,
     password: randomBytes(12).toString("base64url"),
     jid: `${username}@${domain}`,
   });
-  const accounts = { admin: make("admin"), demo: make("demo") };
+  const accounts: StackAccounts = {
+    admin: stored.admin ?? make("admin"),
+    demo: stored.demo ?? make("demo"),
+    device: stored.device ?? make(DEMO_DEVICE_ID),
+  };
+  // Written before any account is registered, so a crash never loses a password.
   writeFileSync(file, `${JSON.stringify(accounts, null, 2)}\n`, { mode: 0o600 });
   return accounts;
 }

@@ -14,6 +14,7 @@ interface UpReady {
   hub: string;
   user: string;
   password: string;
+  device: string;
 }
 
 describe("xiot up (npm start)", () => {
@@ -36,9 +37,10 @@ describe("xiot up (npm start)", () => {
     return { proc, ready: await proc.ready<UpReady>(60_000) };
   }
 
-  it("starts server and hub, makes a demo login that works, and reuses it on the next run", async () => {
+  it("starts server, hub and a simulated device, makes a demo login that works, and reuses it", async () => {
     const first = await up();
     expect(first.ready.user).toBe("demo@localhost");
+    expect(first.ready.device).toBe("sim-1");
     const [username] = first.ready.user.split("@");
     const connection = createClient({
       config: {
@@ -54,6 +56,19 @@ describe("xiot up (npm start)", () => {
       xml("iq", { type: "get", to: first.ready.hub }, xml("ping", { xmlns: "urn:xmpp:ping" })),
     );
     expect(pong.attrs.type).toBe("result");
+    // The demo user may read the simulated device's readings (the agent allows it).
+    const items = await connection.request(
+      xml(
+        "iq",
+        { type: "get", to: first.ready.hub },
+        xml(
+          "pubsub",
+          { xmlns: "http://jabber.org/protocol/pubsub" },
+          xml("items", { node: "devices/sim-1/meta" }),
+        ),
+      ),
+    );
+    expect(items.getChild("pubsub")?.getChild("items")?.getChildren("item").length).toBe(1);
     await connection.stop();
     expect(statSync(join(dir, "accounts.json")).mode & 0o777).toBe(0o600);
     const firstExit = await first.proc.stop("SIGINT");

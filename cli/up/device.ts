@@ -1,0 +1,39 @@
+/* The simulated device of the local stack: the agent of examples/agent-simulated.json, run in the
+ * `xiot up` process with the stack's device account, readable and controllable by the demo user. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type AgentConfig, agentSchema } from "../../agent/config";
+import { type Agent, createAgent } from "../../agent/main";
+import type { Logger } from "../../shared/log";
+import type { StackAccounts } from "./accounts";
+
+const EXAMPLE = fileURLToPath(new URL("../../examples/agent-simulated.json", import.meta.url));
+
+export async function startDemoDevice(options: {
+  dir: string;
+  server: { c2s: string; domain: string; hub: string };
+  accounts: StackAccounts;
+  logConfig: AgentConfig["log"];
+  log: Logger;
+}): Promise<Agent> {
+  const { dir, server, accounts, logConfig, log } = options;
+  const example = JSON.parse(readFileSync(EXAMPLE, "utf8")) as Record<string, unknown>;
+  const config = agentSchema.parse({
+    ...example,
+    device: { ...(example.device as object), id: accounts.device.username },
+    xmpp: {
+      service: server.c2s,
+      domain: server.domain,
+      username: accounts.device.username,
+      password: accounts.device.password,
+    },
+    hub: { jid: server.hub },
+    state: { dir: join(dir, `agent-${accounts.device.username}`) },
+    allow: [accounts.demo.jid],
+    log: logConfig,
+  }) as AgentConfig;
+  const agent = await createAgent(config, log);
+  await agent.start();
+  return agent;
+}
