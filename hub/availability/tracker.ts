@@ -22,7 +22,8 @@ export interface AvailabilityConfig {
   tickMs?: number;
 }
 
-export type PingOutcome = "alive" | "gone";
+/** `unknown`: the hub could not ask (its own link is down); nothing changes. */
+export type PingOutcome = "alive" | "gone" | "unknown";
 
 export interface AvailabilityDeps {
   config: AvailabilityConfig;
@@ -152,6 +153,7 @@ export function createAvailability(deps: AvailabilityDeps) {
         ids.map(async (id) => {
           const session = `${id}@${domain}/${AGENT_RESOURCE}`;
           const outcome = await deps.ping(session, config.pingTimeoutMs);
+          if (outcome === "unknown") return;
           await serial(async () => {
             const event: AvailabilityEvent =
               outcome === "alive" ? { type: "available", session } : { type: "ping-failed", session };

@@ -5,7 +5,7 @@
 import xml from "@xmpp/xml";
 import type { Logger } from "../../shared/log";
 import { availabilityNode, readingsNode } from "../../shared/model";
-import type { IqCaller } from "../../shared/xmpp/iq-caller";
+import { type IqCaller, IqTimeoutError } from "../../shared/xmpp/iq-caller";
 import { NS_PING } from "../../shared/xmpp/ns";
 import { StanzaError } from "../../shared/xmpp/stanza-error";
 import type { PubsubService } from "../pubsub/service";
@@ -41,7 +41,10 @@ export function createHubAvailability(deps: HubAvailabilityDeps) {
     } catch (error) {
       // XEP-0199 §4.2: an entity that does not support ping still answered, so it is there.
       if (error instanceof StanzaError && error.condition === "feature-not-implemented") return "alive";
-      return "gone";
+      if (error instanceof StanzaError || error instanceof IqTimeoutError) return "gone";
+      // The hub's own link failed (the IQ caller rejects everything pending): nothing learnt.
+      log.debug({ err: error, jid: fullJid }, "ping not answered: the hub's link is down");
+      return "unknown";
     }
   }
 

@@ -75,6 +75,17 @@ describe("availability tracker", () => {
     expect(k.pings).toHaveLength(2);
   });
 
+  it("a ping the hub could not send changes nothing", async () => {
+    const k = tracker();
+    await k.presence(AGENT);
+    await k.advance(1000);
+    k.pings[0]?.answer("unknown");
+    await k.advance(0);
+    expect(k.states()).toEqual(["online"]);
+    await k.advance(1000); // and the next interval pings again
+    expect(k.pings).toHaveLength(2);
+  });
+
   it("goes stale after silence and online again with a reading", async () => {
     const k = tracker();
     await k.presence(AGENT);
