@@ -67,6 +67,14 @@ export const hubSchema = z.object({
         .prefault({}),
     })
     .prefault({}),
+  control: z
+    .object({
+      /** How long the hub waits for a device to answer a command before "timed out". */
+      timeoutMs: positive.default(10_000),
+      /** A command's time-to-live from when the hub issued it; the device refuses it later. */
+      ttlMs: positive.default(10_000),
+    })
+    .prefault({}),
   storage: z
     .object({
       /** SQLite file; default <dir>/hub.sqlite. */

@@ -9,6 +9,8 @@ import { createHubAvailability } from "./availability/wiring";
 import { createChatCommands } from "./chat/dispatch";
 import { createChatRoute } from "./chat/route";
 import type { HubConfig } from "./config";
+import { mergeCommands } from "./control/adhoc";
+import { createHubControl } from "./control/wiring";
 import { createDeviceCommands } from "./devices/commands";
 import { createProvisioningRoutes } from "./devices/protocol";
 import { createPubsubDeviceNodes } from "./devices/pubsub-nodes";
@@ -78,10 +80,21 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     isDevice: async (id) => (await deviceStore.getDevice(id)) !== undefined,
     log: log.child({ module: "availability" }),
   });
-  const commands = createDeviceCommands({ devices, jid: hubJid });
+  const control = createHubControl({
+    hubJid,
+    domain: userDomain,
+    iq: component.iq,
+    link: component.link,
+    devices,
+    availability: (id) => availability.tracker.status(id),
+    pubsubStore: store,
+    path: join(dirname(storePath), "control.sqlite"),
+    settings: { ...config.control },
+  });
+  const commands = mergeCommands(createDeviceCommands({ devices, jid: hubJid }), control.commands);
   pushRevocations({ devices, send: component.send, hubJid, domain: userDomain, log });
   const onChat = createChatRoute({
-    chat: createChatCommands({ devices, clock: { now: () => Date.now() } }),
+    chat: createChatCommands({ devices, control: control.chat, clock: { now: () => Date.now() } }),
     send: component.send,
     jid: hubJid,
   });
@@ -112,7 +125,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
   router.onPresence((stanza) => availability.tracker.onPresence(stanza));
   router.onMessage(async (stanza) => {
     if (stanza.attrs.type === "error") await pubsub.onMessageError(stanza);
-    else if (!(await pubsub.onMessage(stanza))) await onChat(stanza);
+    else if (!(await pubsub.onMessage(stanza)) && !control.onMessage(stanza)) await onChat(stanza);
   });
   component.onStanza((stanza) => void router.dispatch(stanza));
 
@@ -139,6 +152,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
       await component.stop();
       await store.close();
       await deviceStore.close();
+      control.close();
     },
   };
 }

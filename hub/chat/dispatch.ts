@@ -4,8 +4,8 @@
  *
  * Authority comes only from the message's routed `from`, reduced to its bare JID (local and
  * domain parts lower-cased); nothing in the text names who acts. Reading and control commands
- * check the sender's access and then answer that they are not available yet (the control
- * router adds them). */
+ * go to the control service (hub/control), which checks access itself and answers with one
+ * definitive outcome. */
 
 import type { DeviceService } from "../devices/service";
 import type { Clock } from "../devices/types";
@@ -19,8 +19,17 @@ export type ChatDevices = Pick<
   "claim" | "mine" | "share" | "unshare" | "disown" | "listDevices" | "roleOf" | "access"
 >;
 
+/** Reading and control commands, each answered with one reply text (hub/control/chat.ts). */
+export interface ChatControl {
+  status(who: string, device: string): Promise<string>;
+  history(who: string, device: string): Promise<string>;
+  read(who: string, device: string, channel: string): Promise<string>;
+  set(who: string, device: string, channel: string, value: string): Promise<string>;
+}
+
 export interface ChatCommandsDeps {
   devices: ChatDevices;
+  control: ChatControl;
   clock: Clock;
 }
 
@@ -34,19 +43,9 @@ type Handler<K extends ChatCommand["kind"]> = (
   command: Extract<ChatCommand, { kind: K }>,
 ) => Promise<string>;
 
-export function createChatCommands({ devices, clock }: ChatCommandsDeps): ChatCommands {
+export function createChatCommands({ devices, control, clock }: ChatCommandsDeps): ChatCommands {
   const refused = (failure: Parameters<typeof failureReply>[0], device?: string) =>
     failureReply(failure, clock.now(), device);
-
-  /** Reading (`control` false) or control commands: access first, then "not available yet". */
-  async function later(who: string, device: string, control: boolean, what: string): Promise<string> {
-    const exists = await devices.access(device);
-    if (!exists.ok) return refused(exists, device);
-    const role = await devices.roleOf(device, who);
-    if (role === "none") return `You have no access to ${device}.`;
-    if (control && role === "read") return `You may read ${device} but not control it.`;
-    return `${what} is not available yet.`;
-  }
 
   const handlers: { [K in ChatCommand["kind"]]: Handler<K> } = {
     help: async () => HELP,
@@ -54,11 +53,11 @@ export function createChatCommands({ devices, clock }: ChatCommandsDeps): ChatCo
       const list = await devices.listDevices(who);
       return list.ok ? deviceList(list.value) : refused(list);
     },
-    status: (who, c) => later(who, c.device, false, "Status"),
-    history: (who, c) => later(who, c.device, false, "History"),
-    read: (who, c) => later(who, c.device, false, "Reading a channel"),
-    switch: (who, c) => later(who, c.device, true, "Switching a channel"),
-    set: (who, c) => later(who, c.device, true, "Setting a channel"),
+    status: (who, c) => control.status(who, c.device),
+    history: (who, c) => control.history(who, c.device),
+    read: (who, c) => control.read(who, c.device, c.channel),
+    switch: (who, c) => control.set(who, c.device, c.channel, c.on ? "on" : "off"),
+    set: (who, c) => control.set(who, c.device, c.channel, c.value),
     claim: async (who, c) => {
       const r = await devices.claim(who, c.device, c.key);
       if (!r.ok) return refused(r, c.device);

@@ -47,3 +47,10 @@ export const NS_XIOT_AVAILABILITY = "urn:xiot:availability:0";
 /** FORM_TYPE of the hub's ad-hoc command forms. */
 export const NS_XIOT_PROVISIONING_FORM = "urn:xiot:provisioning:form:0";
 export const NS_PING = "urn:xmpp:ping";
+
+// Actuator control through the hub (hub/control).
+/** FORM_TYPE of the hub's control and status command forms. */
+export const NS_XIOT_CONTROL_FORM = "urn:xiot:control:form:0";
+/** XEP-0050 command nodes: "Control a device" and "Device status". */
+export const CMD_CONTROL = "urn:xiot:control:set";
+export const CMD_STATUS = "urn:xiot:control:status";

@@ -1,15 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { createChatCommands } from "../../../../hub/chat/dispatch";
 import { duration, HELP } from "../../../../hub/chat/replies";
-import { ALICE, BOB, EVE, setup } from "../devices/setup";
+import { controlHarness } from "../control/harness";
+import { ALICE, BOB, EVE } from "../devices/setup";
 
 const WRONG = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 async function chat() {
-  const s = setup();
-  const { claimKey } = await s.provision("kitchen");
-  const commands = createChatCommands({ devices: s.service, clock: { now: s.now } });
-  return { ...s, claimKey, say: (from: string, text: string) => commands.handle(from, text) };
+  const c = await controlHarness();
+  const s = c.h;
+  const commands = createChatCommands({ devices: s.service, control: c.chat, clock: { now: s.now } });
+  return { ...s, say: (from: string, text: string) => commands.handle(from, text) };
 }
 
 describe("chat commands", () => {
@@ -69,7 +70,8 @@ describe("chat commands", () => {
     expect(await c.say(ALICE, "claim garage ABCD")).toBe("No device garage.");
     expect(await c.say(ALICE, "disown garage")).toBe("No device garage.");
     expect(await c.say(ALICE, "status garage")).toBe("No device garage.");
-    expect(await c.say(ALICE, "garage relay on")).toBe("No device garage.");
+    expect(await c.say(ALICE, "garage relay?")).toBe("No device garage.");
+    expect(await c.say(ALICE, "garage relay on")).toBe("Refused: no device garage.");
   });
 
   it("tells a locked-out claimant when to try again", async () => {
@@ -87,17 +89,28 @@ describe("chat commands", () => {
     expect(await c.say(ALICE, `claim kitchen ${c.claimKey}`)).toBe("kitchen is yours now.");
   });
 
-  it("checks access before saying reading and control are not available yet", async () => {
+  it("switches, sets, reads status and history for those allowed, and refuses the others", async () => {
     const c = await chat();
     await c.say(ALICE, `claim kitchen ${c.claimKey}`);
     await c.say(ALICE, "share kitchen with bob@example.org read");
-    expect(await c.say(ALICE, "status kitchen")).toBe("Status is not available yet.");
-    expect(await c.say(ALICE, "kitchen relay on")).toBe("Switching a channel is not available yet.");
-    expect(await c.say(BOB, "history kitchen")).toBe("History is not available yet.");
-    expect(await c.say(BOB, "kitchen temperature?")).toBe("Reading a channel is not available yet.");
-    expect(await c.say(BOB, "kitchen set target 20")).toBe("You may read kitchen but not control it.");
+    expect(await c.say(ALICE, "kitchen relay on")).toBe("Done: kitchen relay is on.");
+    expect(await c.say(ALICE, "kitchen set target 21")).toBe("Done: kitchen target is 21.");
+    expect(c.sent).toHaveLength(2);
+    const status = await c.say(BOB, "status kitchen");
+    expect(status.split("\n")[0]).toMatch(/^kitchen: online since /);
+    expect(status).toMatch(/relay\s+off/);
+    expect(status).toMatch(/temperature\s+\?/);
+    const history = await c.say(ALICE, "history kitchen");
+    expect(history).toContain("alice@example.org relay=true: issued (chat, ttl 5000 ms)");
+    expect(history).toContain("alice@example.org target=21: done (now 21)");
+    expect(await c.say(BOB, "history kitchen")).toBe("Only the owner of kitchen may read its history.");
+    expect(await c.say(BOB, "kitchen set target 20")).toBe(
+      "Refused: you may read kitchen but not control it.",
+    );
     expect(await c.say(EVE, "status kitchen")).toBe("You have no access to kitchen.");
-    expect(await c.say(EVE, "kitchen relay off")).toBe("You have no access to kitchen.");
+    expect(await c.say(EVE, "kitchen relay off")).toBe("Refused: you have no access to kitchen.");
+    expect(await c.say(EVE, "as admin: kitchen relay off")).toContain("I don't understand");
+    expect(c.sent).toHaveLength(2);
   });
 });
 

@@ -1,0 +1,38 @@
+/* The control service as chat replies: one short text per command.
+ * References: DESIGN §3 (chat commands to the hub; exactly one reply). */
+import type { ChatControl } from "../chat/dispatch";
+import type { Queries } from "./queries";
+import type { ControlRouter } from "./router";
+import { historyLines, outcomeText, statusTable, when } from "./text";
+import { showValue } from "./values";
+
+const sentence = (reason: string) => `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
+
+export function createChatControl(deps: {
+  router: ControlRouter;
+  queries: Queries;
+  clock: { now(): number };
+}): ChatControl {
+  const { router, queries, clock } = deps;
+  return {
+    async status(who, device) {
+      const r = await queries.status(who, device);
+      return r.ok ? statusTable(r.value, clock.now()) : sentence(r.reason);
+    },
+    async history(who, device) {
+      const r = await queries.history(who, device);
+      return r.ok ? historyLines(device, r.value, clock.now()) : sentence(r.reason);
+    },
+    async read(who, device, channel) {
+      const r = await queries.read(who, device, channel);
+      if (!r.ok) return sentence(r.reason);
+      const v = r.value;
+      const shown = `${device} ${channel}: ${showValue(v.value, v.unit)}`;
+      return v.live ? shown : `${shown} (last known, ${when(v.t, clock.now())}; ${device} is not answering)`;
+    },
+    async set(who, device, channel, value) {
+      const outcome = await router.control({ actor: who, device, channel, value, via: "chat" });
+      return outcomeText(device, channel, outcome);
+    },
+  };
+}

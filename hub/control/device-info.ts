@@ -1,0 +1,125 @@
+/* What the hub knows of a device from the items it stores: its meta (channels and actuators with
+ * value types), its state (actuator values) and its newest readings document.
+ * References: docs/protocol.md ("Items besides readings": meta and state), DESIGN §2 (nodes per
+ * device, readings document v1). Items are the device's own words: everything is checked, and
+ * an unreadable item reads as absent (logged by the caller when it matters). */
+import type { Element } from "@xmpp/xml";
+import { parseReadingsPayload } from "../../shared/exi/payload";
+import { metaNode, parseReadingsDocument, type Reading, readingsNode, stateNode } from "../../shared/model";
+import { parseElement } from "../pubsub/xml";
+import type { PubsubStore } from "../storage/types";
+import type { ControlValue } from "./types";
+
+export type ValueType = "boolean" | "number" | "string";
+
+export interface ChannelInfo {
+  name: string;
+  valueType: ValueType;
+  unit?: string;
+}
+
+export interface DeviceMeta {
+  model: string;
+  channels: ChannelInfo[];
+  actuators: ChannelInfo[];
+}
+
+export interface DeviceState {
+  /** Device clock, ms since the epoch. */
+  t: number;
+  uptime?: number;
+  actuators: Map<string, { v: ControlValue; t: number }>;
+}
+
+export interface DeviceSnapshot {
+  meta: DeviceMeta | undefined;
+  state: DeviceState | undefined;
+  /** The newest value of each channel in the newest readings document. */
+  readings: Map<string, Reading>;
+}
+
+const VALUE_TYPES: ReadonlySet<string> = new Set(["boolean", "number", "string"]);
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function channelList(list: unknown): ChannelInfo[] {
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((c) => {
+    if (!isObject(c) || typeof c.name !== "string" || !VALUE_TYPES.has(String(c.valueType))) return [];
+    const info: ChannelInfo = { name: c.name, valueType: c.valueType as ValueType };
+    if (typeof c.unit === "string") info.unit = c.unit;
+    return [info];
+  });
+}
+
+/** Parses the JSON text of a meta item payload. */
+export function parseMeta(payload: Element): DeviceMeta | undefined {
+  const json = jsonOf(payload);
+  if (!json) return undefined;
+  return {
+    model: typeof json.model === "string" ? json.model : "",
+    channels: channelList(json.channels),
+    actuators: channelList(json.actuators),
+  };
+}
+
+export function parseState(payload: Element): DeviceState | undefined {
+  const json = jsonOf(payload);
+  if (!json || typeof json.t !== "number") return undefined;
+  const actuators = new Map<string, { v: ControlValue; t: number }>();
+  if (isObject(json.actuators)) {
+    for (const [name, s] of Object.entries(json.actuators)) {
+      if (!isObject(s) || typeof s.t !== "number") continue;
+      if (typeof s.v === "boolean" || typeof s.v === "number" || typeof s.v === "string")
+        actuators.set(name, { v: s.v, t: s.t });
+    }
+  }
+  return { t: json.t, ...(typeof json.uptime === "number" && { uptime: json.uptime }), actuators };
+}
+
+function jsonOf(payload: Element): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(payload.getText());
+    return isObject(value) ? value : undefined;
+  } catch {
+    // Not JSON: the item is unreadable, which the caller treats as absent.
+    return undefined;
+  }
+}
+
+export function latestReadings(payload: Element): Map<string, Reading> {
+  const out = new Map<string, Reading>();
+  const doc = parseReadingsDocument(parseReadingsPayload(payload).document);
+  if (!doc.ok) return out;
+  for (const r of doc.value.r) {
+    const seen = out.get(r.c);
+    if (!seen || seen.t <= r.t) out.set(r.c, r);
+  }
+  return out;
+}
+
+export function createDeviceInfo(store: Pick<PubsubStore, "lastItem">) {
+  async function item<T>(node: string, read: (el: Element) => T): Promise<T | undefined> {
+    const stored = await store.lastItem(node);
+    if (!stored?.payload) return undefined;
+    try {
+      return read(parseElement(stored.payload));
+    } catch {
+      // A damaged or foreign payload: reads as absent; the device republishes meta and state.
+      return undefined;
+    }
+  }
+  return {
+    meta: (device: string) => item(metaNode(device), parseMeta),
+    async snapshot(device: string): Promise<DeviceSnapshot> {
+      const [meta, state, readings] = await Promise.all([
+        item(metaNode(device), parseMeta),
+        item(stateNode(device), parseState),
+        item(readingsNode(device), latestReadings),
+      ]);
+      return { meta, state, readings: readings ?? new Map() };
+    },
+  };
+}
+
+export type DeviceInfo = ReturnType<typeof createDeviceInfo>;

@@ -1,0 +1,89 @@
+/* Reading a device for a person: status (stored state, newest readings, availability), one
+ * channel (a live XEP-0323 readout, or the last known value when the device is offline) and the
+ * history of commands and ownership changes (owner and admins only).
+ * References: XEP-0324 §3 (read permission), XEP-0323 §3.1 (momentary readout), DESIGN §3. */
+import type { DeviceInfo, DeviceSnapshot } from "./device-info";
+import type { Readout } from "./readout";
+import type { Role } from "./router";
+import type { ControlStore } from "./store";
+import type { ControlLogEntry, ControlValue } from "./types";
+
+export interface QueriesDeps {
+  devices: {
+    exists(device: string): Promise<boolean>;
+    roleOf(device: string, jid: string): Promise<Role>;
+    /** The device registry's audit lines (claim, share, …) as control log lines. */
+    audit(device: string, limit: number): Promise<ControlLogEntry[]>;
+  };
+  availability(device: string): { availability?: string; since?: number };
+  info: DeviceInfo;
+  readout: Pick<Readout, "read">;
+  store: ControlStore;
+}
+
+export type Query<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export interface ChannelValue {
+  channel: string;
+  value: ControlValue;
+  unit?: string;
+  /** ms since the epoch, device clock. */
+  t: number;
+  /** True when read just now; false for the last known value of an offline device. */
+  live: boolean;
+}
+
+export function createQueries(deps: QueriesDeps) {
+  async function mayRead(actor: string, device: string, owner = false): Promise<string | undefined> {
+    if (!(await deps.devices.exists(device))) return `no device ${device}`;
+    const role = await deps.devices.roleOf(device, actor);
+    if (role === "none") return `you have no access to ${device}`;
+    if (owner && role !== "owner" && role !== "admin")
+      return `only the owner of ${device} may read its history`;
+    return undefined;
+  }
+
+  async function status(actor: string, device: string) {
+    const refused = await mayRead(actor, device);
+    if (refused) return { ok: false, reason: refused } as const;
+    const a = deps.availability(device);
+    const snapshot: DeviceSnapshot = await deps.info.snapshot(device);
+    return { ok: true, value: { device, availability: a.availability, since: a.since, snapshot } } as const;
+  }
+
+  async function read(actor: string, device: string, channel: string): Promise<Query<ChannelValue>> {
+    const refused = await mayRead(actor, device);
+    if (refused) return { ok: false, reason: refused };
+    const snapshot = await deps.info.snapshot(device);
+    const unit = snapshot.meta?.channels.find((c) => c.name === channel)?.unit;
+    if (snapshot.meta && !snapshot.meta.channels.some((c) => c.name === channel))
+      return { ok: false, reason: `${device} has no channel ${channel}` };
+    if (deps.availability(device).availability !== "offline") {
+      try {
+        const field = (await deps.readout.read(device, [channel])).find((f) => f.name === channel);
+        if (field)
+          return {
+            ok: true,
+            value: { channel, value: field.value, t: field.t, live: true, ...(unit && { unit }) },
+          };
+      } catch {
+        // No live answer (timeout, bounce): fall back to what the device last published.
+      }
+    }
+    const known = snapshot.state?.actuators.get(channel) ?? snapshot.readings.get(channel);
+    if (!known) return { ok: false, reason: `${device} is not answering and nothing is known of ${channel}` };
+    return { ok: true, value: { channel, value: known.v, t: known.t, live: false, ...(unit && { unit }) } };
+  }
+
+  async function history(actor: string, device: string, limit = 20): Promise<Query<ControlLogEntry[]>> {
+    const refused = await mayRead(actor, device, true);
+    if (refused) return { ok: false, reason: refused };
+    const merged = [...deps.store.history(device, limit), ...(await deps.devices.audit(device, limit))];
+    merged.sort((a, b) => a.time - b.time);
+    return { ok: true, value: merged.slice(-limit) };
+  }
+
+  return { status, read, history };
+}
+
+export type Queries = ReturnType<typeof createQueries>;

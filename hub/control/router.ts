@@ -1,0 +1,170 @@
+/* The command lifecycle: a person's command → access check → typed against the device's meta →
+ * availability → seq taken and logged → XEP-0325 `set` with `<cmd/>` to `<id>@<domain>/agent` →
+ * one definitive outcome, logged.
+ * References: XEP-0325 §3.1–3.5 (set, its answer, errors naming the parameter), DESIGN §2
+ * (`<cmd xmlns='urn:xiot:command:0' id issued ttl seq/>`: issued by the hub's clock), DESIGN §4
+ * (a hibernating session may get the IQ minutes later: the TTL makes the device refuse it),
+ * RFC 6120 §8.3.3 (service-unavailable, recipient-unavailable, item-not-found: nobody there).
+ *
+ * Nothing is queued: an offline device gets nothing (its availability says so, or the server
+ * bounces the IQ). When the hub's own link to the server drops while a command is out, the
+ * same command (same id: the device applies it at most once) is sent again after the link is
+ * back, as long as the hub's timeout has not passed. */
+import { randomBytes } from "node:crypto";
+import xml from "@xmpp/xml";
+import { makeControlSet } from "../../shared/xmpp/control";
+import { IqTimeoutError } from "../../shared/xmpp/iq-caller";
+import { NS_IOT_CONTROL } from "../../shared/xmpp/ns";
+import { StanzaError } from "../../shared/xmpp/stanza-error";
+import type { DeviceInfo } from "./device-info";
+import type { ControlStore } from "./store";
+import type { ControlOutcome, ControlRequest, ControlSettings, TypedParameter } from "./types";
+import { typeValue } from "./values";
+
+export type Availability = "online" | "offline" | "stale" | undefined;
+export type Role = "admin" | "device" | "owner" | "control" | "read" | "none";
+
+export interface ControlRouterDeps {
+  iq: { request(iq: ReturnType<typeof xml>, timeoutMs?: number): Promise<ReturnType<typeof xml>> };
+  hubJid: string;
+  /** The users' domain: agents are `<id>@<domain>/agent`. */
+  domain: string;
+  clock: { now(): number };
+  store: ControlStore;
+  /** Whether the device is in the registry, and what the actor is to it. */
+  devices: { exists(device: string): Promise<boolean>; roleOf(device: string, jid: string): Promise<Role> };
+  availability(device: string): Availability;
+  info: Pick<DeviceInfo, "meta">;
+  /** Resolves true once the hub's link is online again, false after `withinMs`. */
+  whenOnline(withinMs: number): Promise<boolean>;
+  settings: ControlSettings;
+  newId?: () => string;
+}
+
+const CONTROLS: ReadonlySet<Role> = new Set(["admin", "owner", "control"]);
+const NOBODY_THERE = new Set([
+  "service-unavailable",
+  "recipient-unavailable",
+  "item-not-found",
+  "remote-server-not-found",
+  "remote-server-timeout",
+  "gone",
+]);
+
+/** The outcome of an error answer from (or for) the device. */
+export function outcomeOfError(id: string, error: StanzaError): ControlOutcome {
+  const parameter = error.application?.is("paramError", NS_IOT_CONTROL) === true;
+  const reason = error.text ?? error.condition;
+  if (error.condition === "not-acceptable") return { kind: "expired", id };
+  if (error.condition === "forbidden" || error.condition === "not-authorized")
+    return { kind: "refused", id, reason: "the device does not take commands from the hub" };
+  if (parameter || error.condition === "bad-request") return { kind: "refused", id, reason };
+  if (NOBODY_THERE.has(error.condition)) return { kind: "offline", id };
+  return { kind: "failed", id, reason };
+}
+
+export function createControlRouter(deps: ControlRouterDeps) {
+  const { store, clock, settings } = deps;
+  const newId = deps.newId ?? (() => randomBytes(9).toString("base64url"));
+
+  /** Access, existence, channel and value: a parameter, or the refusal. */
+  async function check(r: ControlRequest): Promise<{ ok: true; param: TypedParameter } | ControlOutcome> {
+    if (!(await deps.devices.exists(r.device))) return { kind: "refused", reason: `no device ${r.device}` };
+    const role = await deps.devices.roleOf(r.device, r.actor);
+    if (!CONTROLS.has(role))
+      return {
+        kind: "refused",
+        reason:
+          role === "read"
+            ? `you may read ${r.device} but not control it`
+            : `you have no access to ${r.device}`,
+      };
+    const meta = await deps.info.meta(r.device);
+    const actuator = meta?.actuators.find((a) => a.name === r.channel);
+    if (meta && !actuator) {
+      const sensor = meta.channels.some((c) => c.name === r.channel);
+      return {
+        kind: "refused",
+        reason: sensor
+          ? `${r.channel} is a sensor, not an actuator`
+          : `${r.device} has no channel ${r.channel}`,
+      };
+    }
+    const typed = typeValue(r.channel, r.value, actuator?.valueType);
+    return typed.ok ? { ok: true, param: typed.value } : { kind: "refused", reason: typed.reason };
+  }
+
+  async function send(device: string, param: TypedParameter, id: string, issued: number, seq?: number) {
+    const to = `${device}@${deps.domain}/agent`;
+    const deadline = issued + settings.timeoutMs;
+    const cmd = { id, issued, ttl: settings.ttlMs, ...(seq !== undefined && { seq }) };
+    for (;;) {
+      const left = deadline - clock.now();
+      if (left <= 0) return { kind: "timeout", id } as const;
+      const iq = xml("iq", { type: "set", to, from: deps.hubJid }, makeControlSet([param], cmd));
+      try {
+        await deps.iq.request(iq, left);
+        return { kind: "done", id, value: param.value } as const;
+      } catch (error) {
+        if (error instanceof StanzaError) return outcomeOfError(id, error);
+        if (error instanceof IqTimeoutError) return { kind: "timeout", id } as const;
+        // The hub's link dropped with the command out: send it again (same id) once it is back.
+        if (!(await deps.whenOnline(deadline - clock.now()))) return { kind: "timeout", id } as const;
+      }
+    }
+  }
+
+  async function control(r: ControlRequest): Promise<ControlOutcome> {
+    const base = { device: r.device, actor: r.actor, time: clock.now() };
+    const checked = await check(r);
+    const command = `${r.channel}=${typeof r.value === "string" ? r.value.trim() : String(r.value)}`;
+    if (!("ok" in checked)) {
+      store.log({ ...base, id: null, command, outcome: checked.kind, detail: describe(checked) });
+      return checked;
+    }
+    if (deps.availability(r.device) === "offline") {
+      store.log({ ...base, id: null, command, outcome: "offline", detail: r.via });
+      return { kind: "offline" };
+    }
+    const id = newId();
+    const issued = clock.now();
+    const shown = `${checked.param.name}=${String(checked.param.value)}`;
+    const seqs = store.issue(
+      {
+        ...base,
+        time: issued,
+        id,
+        command: shown,
+        outcome: "issued",
+        detail: `${r.via}, ttl ${settings.ttlMs} ms`,
+      },
+      [checked.param.name],
+    );
+    const outcome = await send(r.device, checked.param, id, issued, seqs.get(checked.param.name));
+    store.log({
+      ...base,
+      time: clock.now(),
+      id,
+      command: shown,
+      outcome: outcome.kind,
+      detail: describe(outcome),
+    });
+    return outcome;
+  }
+
+  return { control };
+}
+
+export type ControlRouter = ReturnType<typeof createControlRouter>;
+
+function describe(o: ControlOutcome): string {
+  switch (o.kind) {
+    case "refused":
+    case "failed":
+      return o.reason;
+    case "done":
+      return `now ${String(o.value)}`;
+    default:
+      return "";
+  }
+}

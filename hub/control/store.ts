@@ -1,0 +1,98 @@
+/* The control store: the last command sequence number per device and channel, and the control
+ * log (every command and its outcome), in SQLite next to the hub's other files.
+ * References: DESIGN §2 (`seq` per channel; devices ignore a lower seq than the last applied, so
+ * the hub's numbers must survive restarts), https://sqlite.org/pragma.html#pragma_synchronous.
+ *
+ * synchronous=FULL: a seq handed out is on disk before the command leaves the hub, so a crash
+ * and restart never reuses a number the device has already seen. */
+import Database from "better-sqlite3";
+import type { ControlLogEntry } from "./types";
+
+export interface ControlStore {
+  /**
+   * Takes the next seq for each channel of a command and logs it as issued, in one commit.
+   * Returns the seqs by channel.
+   */
+  issue(entry: ControlLogEntry, channels: string[]): Map<string, number>;
+  /** Appends one log line (an outcome, or a refusal that issued nothing). */
+  log(entry: ControlLogEntry): void;
+  /** The newest `limit` lines of a device, oldest first. */
+  history(device: string, limit: number): ControlLogEntry[];
+  close(): void;
+}
+
+interface LogRow {
+  time: number;
+  device: string;
+  actor: string;
+  cmd_id: string | null;
+  command: string;
+  outcome: string;
+  detail: string;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS control_seq (
+  device TEXT NOT NULL, channel TEXT NOT NULL, seq INTEGER NOT NULL,
+  PRIMARY KEY (device, channel)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS control_log (
+  n INTEGER PRIMARY KEY AUTOINCREMENT,
+  time INTEGER NOT NULL, device TEXT NOT NULL, actor TEXT NOT NULL, cmd_id TEXT,
+  command TEXT NOT NULL, outcome TEXT NOT NULL, detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS control_log_device ON control_log (device, n);
+`;
+
+export function openControlStore(path: string): ControlStore {
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.exec(SCHEMA);
+  const bump = db.prepare<[string, string], { seq: number }>(
+    `INSERT INTO control_seq (device, channel, seq) VALUES (?, ?, 1)
+     ON CONFLICT (device, channel) DO UPDATE SET seq = seq + 1 RETURNING seq`,
+  );
+  const insert = db.prepare<LogRow>(
+    `INSERT INTO control_log (time, device, actor, cmd_id, command, outcome, detail)
+     VALUES (@time, @device, @actor, @cmd_id, @command, @outcome, @detail)`,
+  );
+  const select = db.prepare<[string, number], LogRow>(
+    `SELECT time, device, actor, cmd_id, command, outcome, detail FROM control_log
+     WHERE device = ? ORDER BY n DESC LIMIT ?`,
+  );
+  const toRow = (e: ControlLogEntry): LogRow => ({
+    time: e.time,
+    device: e.device,
+    actor: e.actor,
+    cmd_id: e.id,
+    command: e.command,
+    outcome: e.outcome,
+    detail: e.detail,
+  });
+  const issue = db.transaction((entry: ControlLogEntry, channels: string[]) => {
+    const seqs = new Map<string, number>();
+    for (const channel of channels)
+      seqs.set(channel, (bump.get(entry.device, channel) as { seq: number }).seq);
+    insert.run(toRow(entry));
+    return seqs;
+  });
+  return {
+    issue: (entry, channels) => issue(entry, channels),
+    log: (entry) => void insert.run(toRow(entry)),
+    history: (device, limit) =>
+      select
+        .all(device, limit)
+        .reverse()
+        .map((r) => ({
+          time: r.time,
+          device: r.device,
+          actor: r.actor,
+          id: r.cmd_id,
+          command: r.command,
+          outcome: r.outcome as ControlLogEntry["outcome"],
+          detail: r.detail,
+        })),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,108 @@
+/* The control service over the hub's real parts: the component's IQ caller and link, the device
+ * registry, availability, the PubSub store, and the control store on disk.
+ * References: DESIGN §1 (the hub routes actuator commands), DESIGN §3 (chat and ad-hoc forms). */
+import type { Element } from "@xmpp/xml";
+import type { IqCaller } from "../../shared/xmpp/iq-caller";
+import type { Link } from "../../shared/xmpp/link";
+import type { DeviceService } from "../devices/service";
+import type { PubsubStore } from "../storage/types";
+import { createControlCommands, createControlStages } from "./adhoc";
+import { createChatControl } from "./chat";
+import { createDeviceInfo } from "./device-info";
+import { createQueries } from "./queries";
+import { createReadout } from "./readout";
+import { type Availability, createControlRouter } from "./router";
+import { openControlStore } from "./store";
+import type { ControlSettings } from "./types";
+
+export interface HubControlDeps {
+  hubJid: string;
+  domain: string;
+  iq: IqCaller;
+  link: Link;
+  devices: DeviceService;
+  /** Availability as the hub tracks it (hub/availability). */
+  availability(device: string): { availability?: string; since?: number };
+  pubsubStore: Pick<PubsubStore, "lastItem">;
+  /** SQLite file of the control store. */
+  path: string;
+  settings: ControlSettings;
+}
+
+/** Resolves true when the link is (or comes) online within `ms`. */
+export function waitOnline(link: Link, ms: number): Promise<boolean> {
+  if (link.online) return Promise.resolve(true);
+  if (ms <= 0) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const done = (value: boolean) => {
+      clearTimeout(timer);
+      link.off("online", onOnline);
+      resolve(value);
+    };
+    const onOnline = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    link.on("online", onOnline);
+  });
+}
+
+export function createHubControl(deps: HubControlDeps) {
+  const clock = { now: () => Date.now() };
+  const store = openControlStore(deps.path);
+  const info = createDeviceInfo(deps.pubsubStore);
+  const exists = async (id: string) => (await deps.devices.access(id)).ok;
+  const router = createControlRouter({
+    iq: deps.iq,
+    hubJid: deps.hubJid,
+    domain: deps.domain,
+    clock,
+    store,
+    devices: { exists, roleOf: deps.devices.roleOf },
+    availability: (id) => deps.availability(id).availability as Availability,
+    info,
+    whenOnline: (ms) => waitOnline(deps.link, ms),
+    settings: deps.settings,
+  });
+  const readout = createReadout({
+    iq: deps.iq,
+    hubJid: deps.hubJid,
+    domain: deps.domain,
+    timeoutMs: deps.settings.timeoutMs,
+  });
+  const queries = createQueries({
+    devices: {
+      exists,
+      roleOf: deps.devices.roleOf,
+      async audit(device, limit) {
+        return (await deps.devices.audit(device, limit)).map((a) => ({
+          time: a.time,
+          device: a.device,
+          actor: a.actor,
+          id: null,
+          command: a.action,
+          outcome: a.outcome === "ok" ? "done" : "refused",
+          detail: a.detail,
+        }));
+      },
+    },
+    availability: deps.availability,
+    info,
+    readout,
+    store,
+  });
+  const listDevices = async (who: string) => {
+    const r = await deps.devices.listDevices(who);
+    return r.ok ? r.value : [];
+  };
+  const stages = createControlStages({ listDevices, info, router, queries, clock });
+  return {
+    router,
+    queries,
+    chat: createChatControl({ router, queries, clock }),
+    commands: createControlCommands(stages, deps.hubJid),
+    /** Messages to the hub: true when it was a readout's fields. */
+    onMessage: (stanza: Element) => readout.onMessage(stanza),
+    close: () => store.close(),
+  };
+}
+
+export type HubControl = ReturnType<typeof createHubControl>;

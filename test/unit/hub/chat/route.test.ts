@@ -1,0 +1,87 @@
+import xml, { type Element } from "@xmpp/xml";
+import { describe, expect, it } from "vitest";
+import { createChatRoute, delayOf, isChatCommand } from "../../../../hub/chat/route";
+import { NS_DELAY, NS_XIOT_CHAT_REPLY } from "../../../../shared/xmpp/ns";
+
+const NOW = Date.parse("2026-11-21T12:00:00Z");
+
+function route() {
+  const sent: Element[] = [];
+  const heard: Array<[string, string]> = [];
+  const onChat = createChatRoute({
+    chat: {
+      handle: async (from, text) => {
+        heard.push([from, text]);
+        return `ok ${text}`;
+      },
+    },
+    send: async (s) => void sent.push(s),
+    jid: "hub.example.org",
+    clock: { now: () => NOW },
+  });
+  return { sent, heard, onChat };
+}
+
+const message = (attrs: Record<string, string>, ...children: Element[]) =>
+  xml(
+    "message",
+    { from: "eve@example.org/x", to: "hub.example.org", ...attrs },
+    xml("body", {}, "kitchen relay on"),
+    ...children,
+  );
+
+describe("chat route", () => {
+  it("answers a chat with one marked reply of the same type and thread, as the routed sender", async () => {
+    const r = route();
+    expect(await r.onChat(message({ type: "chat" }, xml("thread", {}, "t1")))).toBe(true);
+    expect(r.heard).toEqual([["eve@example.org/x", "kitchen relay on"]]);
+    const reply = r.sent[0] as Element;
+    expect(reply.attrs).toMatchObject({ to: "eve@example.org/x", from: "hub.example.org", type: "chat" });
+    expect(reply.getChildText("body")).toBe("ok kitchen relay on");
+    expect(reply.getChildText("thread")).toBe("t1");
+    expect(reply.getChild("reply", NS_XIOT_CHAT_REPLY)).toBeDefined();
+  });
+
+  it("ignores groupchat, headline, errors, carbons, forwards and replies of xiot entities", () => {
+    expect(isChatCommand(message({ type: "groupchat" }))).toBe(false);
+    expect(isChatCommand(message({ type: "headline" }))).toBe(false);
+    expect(isChatCommand(message({ type: "error" }))).toBe(false);
+    expect(isChatCommand(message({ type: "chat" }, xml("sent", { xmlns: "urn:xmpp:carbons:2" })))).toBe(
+      false,
+    );
+    expect(isChatCommand(message({ type: "chat" }, xml("forwarded", { xmlns: "urn:xmpp:forward:0" })))).toBe(
+      false,
+    );
+    expect(isChatCommand(message({ type: "chat" }, xml("reply", { xmlns: NS_XIOT_CHAT_REPLY })))).toBe(false);
+    expect(isChatCommand(message({}))).toBe(true);
+  });
+
+  it("acts for the routed sender whatever <delay from> or XEP-0033 addresses claim", async () => {
+    const r = route();
+    const spoof = message(
+      { type: "chat" },
+      xml("delay", { xmlns: NS_DELAY, from: "admin@example.org", stamp: new Date(NOW - 1000).toISOString() }),
+      xml(
+        "addresses",
+        { xmlns: "http://jabber.org/protocol/address" },
+        xml("address", { type: "ofrom", jid: "admin@example.org" }),
+      ),
+    );
+    await r.onChat(spoof);
+    expect(r.heard).toEqual([["eve@example.org/x", "kitchen relay on"]]);
+  });
+
+  it("does not run a command stamped longer ago than a minute, and says so", async () => {
+    const r = route();
+    const old = message(
+      { type: "chat" },
+      xml("delay", { xmlns: NS_DELAY, stamp: new Date(NOW - 3_600_000).toISOString() }),
+    );
+    expect(delayOf(old, NOW)).toBe(3_600_000);
+    await r.onChat(old);
+    expect(r.heard).toEqual([]);
+    expect(r.sent[0]?.getChildText("body")).toBe(
+      "That command was sent 3600 s ago and was not run. Send it again if you still want it.",
+    );
+  });
+});
