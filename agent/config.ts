@@ -80,89 +80,106 @@ export const channelSchema = z
   })
   .strict();
 
-export const agentSchema = z.object({
-  device: z
-    .object({
-      id: z.string().regex(DEVICE_ID_RE, `expected a device id matching ${DEVICE_ID_RE.source}`),
-      /** What the meta node calls this device. */
-      model: z.string().min(1).default("xiot-agent"),
-    })
-    .strict(),
-  xmpp: z
-    .object({
-      service: serviceSchema,
-      domain: domainSchema,
-      /** Defaults to device.id: the device JID is <device.id>@<domain>. */
-      username: z.string().min(1).optional(),
-      password: z.string().min(1),
-      /** PEM file of a private CA (applied through NODE_EXTRA_CA_CERTS, see shared/xmpp/ca.ts). */
-      ca: z.string().min(1).optional(),
-      allowPlaintext: z.boolean().default(false),
-      reconnect: reconnectSchema,
-      /** Publish IQs without an answer after this long count as lost (retried). */
-      requestTimeoutMs: positiveInt.default(15_000),
-      /** XEP-0199 ping to the server this often while online; silence for requestTimeoutMs reconnects. */
-      pingIntervalMs: positiveInt.default(60_000),
-    })
-    .strict(),
-  hub: z.object({ jid: domainSchema.optional() }).prefault({}),
-  state: z
-    .object({
-      dir: z.string().min(1).default(".xiot/agent"),
-      /** How often the state item (uptime) is republished besides every change. */
-      intervalMs: positiveInt.default(300_000),
-    })
-    .prefault({}),
-  batch: z
-    .object({
-      /** A burst cap: at steady rates maxDelayMs decides (4 channels at 1 Hz: 40 per document). */
-      maxReadings: positiveInt.max(10_000).default(100),
-      maxDelayMs: z.number().int().min(0).max(MAX_INTERVAL_MS).default(10_000),
-    })
-    .prefault({}),
-  outbox: z
-    .object({
-      maxRecords: positiveInt.default(100_000),
-      maxBytes: positiveInt.default(32 * 1024 * 1024),
-      policy: z.enum(["drop-oldest", "pause"]).default("drop-oldest"),
-      fsync: z
-        .string()
-        .regex(/^(always|never|interval:[1-9][0-9]*)$/, "expected always, never or interval:<ms>")
-        .default("always"),
-      maxInFlight: positiveInt.max(64).default(4),
-    })
-    .prefault({}),
-  encoding: z.enum(["exi4json", "json"]).default("exi4json"),
-  /** Bare JIDs allowed to read (XEP-0323) and control (XEP-0325, chat) this device. */
-  allow: jidList.default([]),
-  clock: z
-    .object({
-      /** auto: ask the system (systemd-timesyncd, timedatectl), else compare with the server's clock. */
-      synced: z.enum(["auto", "true", "false"]).or(z.boolean()).default("auto"),
-      /** auto without system information: synchronised when within this of the server's clock. */
-      maxOffsetMs: positiveInt.default(2000),
-    })
-    .prefault({}),
-  control: z
-    .object({
-      /** Chat commands delivered later than this (offline storage) are refused. */
-      chatTtlMs: positiveInt.default(60_000),
-    })
-    .prefault({}),
-  debug: z
-    .object({
-      /** Append every reading the drivers produce to <state.dir>/produced.jsonl (tests, audits). */
-      recordReadings: z.boolean().default(false),
-    })
-    .prefault({}),
-  channels: z
-    .record(
-      z.string().regex(CHANNEL_RE, `channel names must match ${CHANNEL_RE.source}`),
-      z.preprocess(channelEntry, channelSchema),
-    )
-    .refine((c) => Object.keys(c).length > 0, "configure at least one channel"),
-  log: logSchema,
-});
+export const agentSchema = z
+  .object({
+    device: z
+      .object({
+        id: z.string().regex(DEVICE_ID_RE, `expected a device id matching ${DEVICE_ID_RE.source}`),
+        /** What the meta node calls this device. */
+        model: z.string().min(1).default("xiot-agent"),
+      })
+      .strict(),
+    xmpp: z
+      .object({
+        service: serviceSchema,
+        domain: domainSchema,
+        /** Defaults to device.id: the device JID is <device.id>@<domain>. */
+        username: z.string().min(1).optional(),
+        /** The account's password; absent on a provisioned device's first boot (registration below). */
+        password: z.string().min(1).optional(),
+        /** First boot of a provisioned device: register the account with this invite (XEP-0401). */
+        registration: z
+          .object({ token: z.string().min(1) })
+          .strict()
+          .optional(),
+        /** PEM file of a private CA (applied through NODE_EXTRA_CA_CERTS, see shared/xmpp/ca.ts). */
+        ca: z.string().min(1).optional(),
+        allowPlaintext: z.boolean().default(false),
+        reconnect: reconnectSchema,
+        /** Publish IQs without an answer after this long count as lost (retried). */
+        requestTimeoutMs: positiveInt.default(15_000),
+        /** XEP-0199 ping to the server this often while online; silence for requestTimeoutMs reconnects. */
+        pingIntervalMs: positiveInt.default(60_000),
+      })
+      .strict(),
+    hub: z
+      .object({
+        jid: domainSchema.optional(),
+        /** From the provisioning bundle: proves to the hub that this is the provisioned device. */
+        registrationSecret: z.string().min(1).optional(),
+      })
+      .prefault({}),
+    state: z
+      .object({
+        dir: z.string().min(1).default(".xiot/agent"),
+        /** How often the state item (uptime) is republished besides every change. */
+        intervalMs: positiveInt.default(300_000),
+      })
+      .prefault({}),
+    batch: z
+      .object({
+        /** A burst cap: at steady rates maxDelayMs decides (4 channels at 1 Hz: 40 per document). */
+        maxReadings: positiveInt.max(10_000).default(100),
+        maxDelayMs: z.number().int().min(0).max(MAX_INTERVAL_MS).default(10_000),
+      })
+      .prefault({}),
+    outbox: z
+      .object({
+        maxRecords: positiveInt.default(100_000),
+        maxBytes: positiveInt.default(32 * 1024 * 1024),
+        policy: z.enum(["drop-oldest", "pause"]).default("drop-oldest"),
+        fsync: z
+          .string()
+          .regex(/^(always|never|interval:[1-9][0-9]*)$/, "expected always, never or interval:<ms>")
+          .default("always"),
+        maxInFlight: positiveInt.max(64).default(4),
+      })
+      .prefault({}),
+    encoding: z.enum(["exi4json", "json"]).default("exi4json"),
+    /** Bare JIDs allowed to read (XEP-0323) and control (XEP-0325, chat) this device. */
+    allow: jidList.default([]),
+    clock: z
+      .object({
+        /** auto: ask the system (systemd-timesyncd, timedatectl), else compare with the server's clock. */
+        synced: z.enum(["auto", "true", "false"]).or(z.boolean()).default("auto"),
+        /** auto without system information: synchronised when within this of the server's clock. */
+        maxOffsetMs: positiveInt.default(2000),
+      })
+      .prefault({}),
+    control: z
+      .object({
+        /** Chat commands delivered later than this (offline storage) are refused. */
+        chatTtlMs: positiveInt.default(60_000),
+      })
+      .prefault({}),
+    debug: z
+      .object({
+        /** Append every reading the drivers produce to <state.dir>/produced.jsonl (tests, audits). */
+        recordReadings: z.boolean().default(false),
+      })
+      .prefault({}),
+    channels: z
+      .record(
+        z.string().regex(CHANNEL_RE, `channel names must match ${CHANNEL_RE.source}`),
+        z.preprocess(channelEntry, channelSchema),
+      )
+      .refine((c) => Object.keys(c).length > 0, "configure at least one channel"),
+    log: logSchema,
+  })
+  .refine((c) => c.xmpp.password !== undefined || c.xmpp.registration !== undefined, {
+    message: "required (or xmpp.registration.token from a provisioning bundle)",
+    path: ["xmpp", "password"],
+  });
 
 export type AgentConfig = z.infer<typeof agentSchema>;
 export type ChannelConfig = AgentConfig["channels"][string];

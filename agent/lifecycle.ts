@@ -16,6 +16,7 @@ import type { ReadingsPipeline } from "./pipeline";
 import type { Sampler } from "./sampler";
 import type { Announcer } from "./xmpp/announce";
 import type { Keepalive } from "./xmpp/keepalive";
+import { HubRefusedError } from "./xmpp/provisioning";
 import type { AgentSession } from "./xmpp/session";
 
 export interface LifecycleParts {
@@ -37,6 +38,7 @@ export interface LifecycleParts {
 export class Lifecycle {
   readonly #p: LifecycleParts;
   #announced: (() => void) | undefined;
+  #refused: ((error: Error) => void) | undefined;
   #retry: NodeJS.Timeout | undefined;
   #stateTimer: NodeJS.Timeout | undefined;
   #stopping = false;
@@ -48,8 +50,9 @@ export class Lifecycle {
   async start(): Promise<void> {
     const { session, pipeline, sampler, clock, config } = this.#p;
     await clock.start();
-    const ready = new Promise<void>((resolve) => {
+    const ready = new Promise<void>((resolve, reject) => {
       this.#announced = resolve;
+      this.#refused = reject;
     });
     session.connection.link.on("online", this.#onOnline);
     session.connection.link.on("offline", this.#onOffline);
@@ -102,6 +105,12 @@ export class Lifecycle {
     try {
       await announcer.online();
     } catch (error) {
+      if (error instanceof HubRefusedError) {
+        // Retrying cannot cure it: the bundle does not match what the hub provisioned.
+        log.error(error.message);
+        this.#refused?.(error);
+        return;
+      }
       log.warn({ err: error }, "could not prepare the device's nodes; retrying");
       this.#retry = setTimeout(() => void this.#announce(), this.#p.retryMs ?? 3000);
       return;

@@ -6,6 +6,7 @@ import type { ActuatorChannel } from "../devices/types";
 import type { Logger } from "../shared/log";
 import { readingsNode } from "../shared/model";
 import { NS_IOT_CONTROL, NS_IOT_SENSORDATA, NS_PING } from "../shared/xmpp/ns";
+import { ensureAccount } from "./account";
 import { actuatorsOf, closeChannels, openChannels, planChannels } from "./channels";
 import { AgentClock } from "./clock";
 import { type AgentConfig, clockMode } from "./config";
@@ -40,10 +41,12 @@ export async function createAgent(config: AgentConfig, log: Logger): Promise<Age
   const deviceId = config.device.id;
   const hub = config.hub.jid ?? `hub.${config.xmpp.domain}`;
   const plans = planChannels(config);
+  // First boot of a provisioned device registers its account (before any hardware is opened).
+  const password = await ensureAccount(config, log);
   const context = systemContext({ log: log.child({ module: "devices" }) });
   const channels = await openChannels(plans, context);
   const clock = new AgentClock({ mode: clockMode(config), maxOffsetMs: config.clock.maxOffsetMs, log });
-  const session = createSession(config, log);
+  const session = createSession(config, password, log);
   const publish = readingsPublisher({
     request: session.request,
     hub,
@@ -88,6 +91,12 @@ export async function createAgent(config: AgentConfig, log: Logger): Promise<Age
     allow: config.allow,
     clock,
     log,
+    ...(config.hub.registrationSecret !== undefined && {
+      registration: {
+        secret: config.hub.registrationSecret,
+        tags: { model: config.device.model, firmware: AGENT_VERSION, agent: "xiot" },
+      },
+    }),
     meta: () => makeMetaPayload(meta),
     state: async () =>
       makeStatePayload({
@@ -106,8 +115,8 @@ export async function createAgent(config: AgentConfig, log: Logger): Promise<Age
         ),
       }),
   });
-  const allowed = createAuthority(config.allow, hub);
   const controlLog = log.child({ module: "control" });
+  const allowed = createAuthority({ allow: config.allow, hub, request: session.request, log: controlLog });
   const xmpp = session.connection.xmpp;
   const readout = readoutHandler({ deviceId, channels, allowed, send: session.send, log: controlLog });
   const control = controlHandler({ actuators, allowed, log: controlLog });
@@ -126,7 +135,8 @@ export async function createAgent(config: AgentConfig, log: Logger): Promise<Age
     log: controlLog,
   });
   xmpp.on("stanza", (stanza) => {
-    if (stanza.is("message")) onChat(stanza).catch((err) => controlLog.warn({ err }, "chat command failed"));
+    if (!stanza.is("message") || allowed.onMessage(stanza)) return;
+    onChat(stanza).catch((err) => controlLog.warn({ err }, "chat command failed"));
   });
   // XEP-0199: answer pings (the hub checks liveness with them) and send our own.
   xmpp.iqCallee.get(NS_PING, "ping", () => true);

@@ -94,15 +94,18 @@ export function chatHandler(o: ChatOptions): (stanza: Element) => Promise<void> 
 }
 
 async function answer(o: ChatOptions, stanza: Element, from: string | undefined): Promise<string> {
-  if (!o.allowed(from)) {
+  const command = parseChatCommand(stanza.getChildText("body") ?? "");
+  const permitted = command.kind === "set" ? o.allowed.mayControl(from) : o.allowed.mayRead(from);
+  if (!(await permitted)) {
     o.log.warn({ from }, "chat command refused: not allowed");
-    return "Not allowed: you may not read or control this device.";
+    return command.kind === "set"
+      ? "Not allowed: you may not control this device."
+      : "Not allowed: you may not read or control this device.";
   }
   const stamp = stanza.getChild("delay", NS_DELAY)?.attrs.stamp;
   const sent = typeof stamp === "string" ? Date.parse(stamp) : Number.NaN;
   if (Number.isFinite(sent) && (o.now ?? Date.now)() - sent > o.chatTtlMs)
     return "Refused: this command was delivered too late (it waited offline); send it again.";
-  const command = parseChatCommand(stanza.getChildText("body") ?? "");
   switch (command.kind) {
     case "help":
       return helpText(o);

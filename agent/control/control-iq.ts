@@ -29,7 +29,7 @@ const ERROR_WIRE: Record<Exclude<ApplyResult, { ok: true }>["error"], [string, s
 export function controlHandler(o: ControlOptions) {
   return async (ctx: { stanza: Element; element: Element }): Promise<Element> => {
     const from = ctx.stanza.attrs.from as string | undefined;
-    if (!o.allowed(from)) {
+    if (!(await o.allowed.mayControl(from))) {
       o.log.warn({ from }, "control refused: not allowed");
       return makeControlError("auth", "forbidden", { message: "not allowed to control this device" });
     }

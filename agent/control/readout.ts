@@ -55,7 +55,7 @@ export function readoutHandler(o: ReadoutOptions) {
     const from = ctx.stanza.attrs.from as string | undefined;
     const req = parseReadoutRequest(ctx.element);
     if (!req) return makeStanzaError("modify", "bad-request");
-    if (!o.allowed(from)) {
+    if (!(await o.allowed.mayRead(from))) {
       o.log.warn({ from }, "readout refused: not allowed");
       return makeStanzaError("auth", "forbidden", { text: "not allowed to read this device" });
     }

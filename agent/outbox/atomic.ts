@@ -13,10 +13,11 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+/** Writes through a temporary file, fsync and rename; `mode` applies from the first byte. */
+export async function writeFileAtomic(path: string, data: Uint8Array | string, mode = 0o644): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
-  const handle = await open(tmp, "w");
+  const handle = await open(tmp, "w", mode);
   try {
     await handle.writeFile(data);
     await handle.sync();

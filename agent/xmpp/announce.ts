@@ -7,6 +7,7 @@ import type { Element } from "@xmpp/xml";
 import type { Logger } from "../../shared/log";
 import { metaNode, readingsNode, stateNode } from "../../shared/model";
 import type { AgentClock } from "../clock";
+import { type RegistrationTags, registerWithHub } from "./provisioning";
 import { ensureNode, makeAffiliations, makePublish } from "./pubsub";
 import type { AgentSession } from "./session";
 import { measureOffset } from "./time";
@@ -22,11 +23,14 @@ export interface AnnounceOptions {
   meta: () => Element;
   state: () => Promise<Element>;
   log: Logger;
+  /** A provisioned device registers with the hub (agent/xmpp/provisioning.ts) before anything else. */
+  registration?: { secret: string; tags: RegistrationTags };
 }
 
 export class Announcer {
   readonly #o: AnnounceOptions;
   #nodesReady = false;
+  #registered = false;
 
   constructor(options: AnnounceOptions) {
     this.#o = options;
@@ -41,6 +45,12 @@ export class Announcer {
   async online(): Promise<void> {
     const { session, hub, log } = this.#o;
     await session.sendPresence(hub);
+    const { registration } = this.#o;
+    if (registration && !this.#registered) {
+      const nodes = await registerWithHub(session.request, hub, registration.secret, registration.tags);
+      log.info({ nodes }, "registered with the hub");
+      this.#registered = true;
+    }
     await this.#learnTime();
     if (!this.#nodesReady) {
       for (const node of this.nodes) {

@@ -30,13 +30,14 @@ export interface AgentSession {
   stop(): Promise<void>;
 }
 
-export function createSession(config: AgentConfig, log: Logger): AgentSession {
+/** `password`: the account's, from the configuration or the first boot's registration (account.ts). */
+export function createSession(config: AgentConfig, password: string, log: Logger): AgentSession {
   const connection = createClient({
     config: {
       service: config.xmpp.service,
       domain: config.xmpp.domain,
       username: config.xmpp.username ?? config.device.id,
-      password: config.xmpp.password,
+      password,
       resource: AGENT_RESOURCE,
       allowPlaintext: config.xmpp.allowPlaintext,
     },

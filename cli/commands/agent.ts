@@ -1,4 +1,6 @@
 /* `xiot agent`: runs the device agent until SIGINT/SIGTERM. */
+import { existsSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { type AgentConfig, agentSchema } from "../../agent/config";
 import { type Agent, createAgent } from "../../agent/main";
 import { needsReexec, reexecWithCa } from "../../shared/xmpp/ca";
@@ -45,9 +47,10 @@ export const agentCommand: Command = {
     let agent: Agent | undefined;
     const stopSignal = untilSignal();
     try {
-      const { config, log } = startCommand("agent", agentSchema, argv);
+      const { config: loaded, log } = startCommand("agent", agentSchema, argv);
+      const config = withCaBesideConfig(loaded as AgentConfig, configFileOf(argv));
       if (needsReexec(config.xmpp.ca)) return await reexecWithCa(config.xmpp.ca as string);
-      agent = await createAgent(config as AgentConfig, log);
+      agent = await createAgent(config, log);
       const started = agent.start().then(() => "online" as const);
       // Why: a signal can win the race; a later rejection (stopped before online) is expected then.
       started.catch(() => undefined);
@@ -65,3 +68,19 @@ export const agentCommand: Command = {
     }
   },
 };
+
+/** The --config file named on the command line or in XIOT_CONFIG. */
+function configFileOf(argv: string[]): string | undefined {
+  const at = argv.findIndex((a) => a === "--config" || a.startsWith("--config="));
+  if (at < 0) return process.env.XIOT_CONFIG;
+  const arg = argv[at] as string;
+  return arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[at + 1];
+}
+
+/** A relative xmpp.ca (a provisioning bundle says "ca.crt") is found beside the config file. */
+function withCaBesideConfig(config: AgentConfig, file: string | undefined): AgentConfig {
+  const ca = config.xmpp.ca;
+  if (ca === undefined || isAbsolute(ca) || file === undefined) return config;
+  const beside = resolve(dirname(file), ca);
+  return existsSync(beside) && !existsSync(ca) ? { ...config, xmpp: { ...config.xmpp, ca: beside } } : config;
+}

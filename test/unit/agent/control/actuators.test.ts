@@ -168,12 +168,12 @@ describe("actuators", () => {
 });
 
 describe("authority", () => {
-  it("allows the configured bare JIDs and the hub, by the bare part of the outer from", () => {
-    const allowed = createAuthority(["Owner@Example.org"], "hub.example.org");
-    expect(allowed("owner@example.org/phone")).toBe(true);
-    expect(allowed("hub.example.org")).toBe(true);
-    expect(allowed("other@example.org/owner@example.org")).toBe(false);
-    expect(allowed(undefined)).toBe(false);
-    expect(allowed("")).toBe(false);
+  it("allows the configured bare JIDs and the hub, by the bare part of the outer from", async () => {
+    const allowed = createAuthority({ allow: ["Owner@Example.org"], hub: "hub.example.org" });
+    expect(await allowed.mayControl("owner@example.org/phone")).toBe(true);
+    expect(await allowed.mayRead("hub.example.org")).toBe(true);
+    expect(await allowed.mayControl("other@example.org/owner@example.org")).toBe(false);
+    expect(await allowed.mayRead(undefined)).toBe(false);
+    expect(await allowed.mayRead("")).toBe(false);
   });
 });
