@@ -1,7 +1,9 @@
 /* The xiot command: one entry, subcommands found in a table. */
 import { type Command, EXIT_USAGE, helpText } from "./command";
 import { agentCommand } from "./commands/agent";
+import { buildAgentCommand } from "./commands/build-agent";
 import { devicesCommand } from "./commands/devices";
+import { flashCommand } from "./commands/flash";
 import { hubCommand } from "./commands/hub";
 import { provisionCommand } from "./commands/provision";
 import { serverCommand } from "./commands/server";
@@ -14,6 +16,8 @@ const commands: Command[] = [
   upCommand,
   provisionCommand,
   devicesCommand,
+  buildAgentCommand,
+  flashCommand,
 ];
 
 function mainHelp(): string {
