@@ -14,6 +14,7 @@ import { Actuators } from "./control/actuators";
 import { createAuthority } from "./control/authority";
 import { chatHandler } from "./control/chat";
 import { controlHandler } from "./control/control-iq";
+import { type Operation, RESTART_EXIT_CODE } from "./control/operations";
 import { readoutHandler } from "./control/readout";
 import { SeenCommands } from "./control/seen";
 import { makeMetaPayload, makeStatePayload, metaDocument } from "./describe";
@@ -21,6 +22,7 @@ import { Lifecycle } from "./lifecycle";
 import { openPipeline } from "./pipeline";
 import { Sampler } from "./sampler";
 import { AGENT_VERSION } from "./version";
+import { Watchdog } from "./watchdog";
 import { Announcer } from "./xmpp/announce";
 import { Keepalive } from "./xmpp/keepalive";
 import { readingsPublisher } from "./xmpp/pubsub";
@@ -119,7 +121,19 @@ export async function createAgent(config: AgentConfig, log: Logger): Promise<Age
   const allowed = createAuthority({ allow: config.allow, hub, request: session.request, log: controlLog });
   const xmpp = session.connection.xmpp;
   const readout = readoutHandler({ deviceId, channels, allowed, send: session.send, log: controlLog });
-  const control = controlHandler({ actuators, allowed, log: controlLog });
+  // restart / reload (control/operations.ts): stop gracefully, then exit for the service manager
+  // to start the agent again with its configuration read afresh.
+  let operating = false;
+  const operate = (op: Operation, from: string) => {
+    if (operating) return;
+    operating = true;
+    log.warn({ op, from }, "stopping for a remote restart");
+    void agent
+      .stop()
+      .catch((err) => log.error({ err }, "stop before the restart failed"))
+      .finally(() => process.exit(RESTART_EXIT_CODE));
+  };
+  const control = controlHandler({ actuators, allowed, log: controlLog, operate });
   // The iqCallee context carries the stanza and its one child (`element`), which is all handlers read.
   xmpp.iqCallee.get(NS_IOT_SENSORDATA, "req", (ctx: unknown) => readout(ctx as IqContext));
   xmpp.iqCallee.set(NS_IOT_CONTROL, "set", (ctx: unknown) => control(ctx as IqContext));
@@ -133,6 +147,7 @@ export async function createAgent(config: AgentConfig, log: Logger): Promise<Age
       `${deviceId}: up ${Math.round((Date.now() - startedAt) / 1000)} s, boot ${pipeline.boot.id}, clock ${clock.synced() ? "synchronised" : "not synchronised"}, ${pipeline.store.usage().records} documents waiting`,
     send: session.send,
     log: controlLog,
+    operate,
   });
   xmpp.on("stanza", (stanza) => {
     if (!stanza.is("message") || allowed.onMessage(stanza)) return;
@@ -158,16 +173,23 @@ export async function createAgent(config: AgentConfig, log: Logger): Promise<Age
     clock,
     keepalive,
   });
-  return {
+  const watchdog = new Watchdog({ log: log.child({ module: "watchdog" }) });
+  const agent: Agent = {
     jid: `${config.xmpp.username ?? deviceId}@${config.xmpp.domain}/${AGENT_RESOURCE}`,
     device: deviceId,
-    start: () => lifecycle.start(),
+    async start() {
+      // Ready for systemd once running, not once online: offline, the outbox keeps the readings.
+      watchdog.start();
+      await lifecycle.start();
+    },
     async stop() {
       await lifecycle.stop();
       seen.close();
       await closeChannels(channels, context);
+      await watchdog.stop();
     },
   };
+  return agent;
 }
 
 function withSafeState(

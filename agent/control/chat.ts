@@ -13,6 +13,7 @@ import { NS_CARBONS, NS_DELAY, NS_FORWARD, NS_XIOT_CHAT_REPLY } from "../../shar
 import type { OpenChannel } from "../channels";
 import type { Actuators } from "./actuators";
 import { type Authority, bareJid } from "./authority";
+import { type Operation, operationReply, parseChatOperation } from "./operations";
 import { readFields } from "./readout";
 
 export type ChatCommand =
@@ -20,6 +21,7 @@ export type ChatCommand =
   | { kind: "status" }
   | { kind: "read"; channel: string }
   | { kind: "set"; channel: string; value: Value }
+  | { kind: "operation"; op: Operation }
   | { kind: "unknown"; text: string };
 
 const TRUE_WORDS = ["on", "true", "1", "yes"];
@@ -34,6 +36,8 @@ export function parseChatValue(word: string): Value {
 }
 
 export function parseChatCommand(body: string): ChatCommand {
+  const op = parseChatOperation(body);
+  if (op) return { kind: "operation", op };
   const words = body.trim().split(/\s+/);
   const [first = "", second, third, ...rest] = words;
   const lower = first.toLowerCase();
@@ -63,6 +67,8 @@ export interface ChatOptions {
   send: (stanza: Element) => Promise<void>;
   log: Logger;
   now?: () => number;
+  /** Carries out `restart` / `reload` once the reply is sent; absent: not offered. */
+  operate?: (op: Operation, from: string) => void;
 }
 
 /** Whether a message is a chat command for us at all (and not a copy, an error or a notification). */
@@ -81,7 +87,10 @@ export function chatHandler(o: ChatOptions): (stanza: Element) => Promise<void> 
   return async (stanza) => {
     if (!isChatCommand(stanza)) return;
     const from = stanza.attrs.from as string | undefined;
-    const text = await answer(o, stanza, from);
+    let after: (() => void) | undefined;
+    const text = await answer(o, stanza, from, (action) => {
+      after = action;
+    });
     const reply = xml(
       "message",
       { to: from, type: stanza.attrs.type ?? "chat" },
@@ -90,15 +99,22 @@ export function chatHandler(o: ChatOptions): (stanza: Element) => Promise<void> 
     );
     if (stanza.attrs.id) reply.attrs.id = `${stanza.attrs.id}-reply`;
     await o.send(reply);
+    after?.();
   };
 }
 
-async function answer(o: ChatOptions, stanza: Element, from: string | undefined): Promise<string> {
+async function answer(
+  o: ChatOptions,
+  stanza: Element,
+  from: string | undefined,
+  afterReply: (action: () => void) => void,
+): Promise<string> {
   const command = parseChatCommand(stanza.getChildText("body") ?? "");
-  const permitted = command.kind === "set" ? o.allowed.mayControl(from) : o.allowed.mayRead(from);
+  const controls = command.kind === "set" || command.kind === "operation";
+  const permitted = controls ? o.allowed.mayControl(from) : o.allowed.mayRead(from);
   if (!(await permitted)) {
     o.log.warn({ from }, "chat command refused: not allowed");
-    return command.kind === "set"
+    return controls
       ? "Not allowed: you may not control this device."
       : "Not allowed: you may not read or control this device.";
   }
@@ -115,6 +131,13 @@ async function answer(o: ChatOptions, stanza: Element, from: string | undefined)
       return (await describe(o, [command.channel])) || `Unknown channel "${command.channel}". Send "help".`;
     case "set":
       return setChannel(o, stanza, bareJid(from as string), command.channel, command.value);
+    case "operation": {
+      const operate = o.operate;
+      if (!operate) return `Unknown command "${command.op}". Send "help" for the list.`;
+      o.log.warn({ from, op: command.op }, "remote operation requested by chat");
+      afterReply(() => operate(command.op, bareJid(from as string)));
+      return operationReply(command.op);
+    }
     case "unknown":
       return `Unknown command "${command.text}". Send "help" for the list.`;
   }
@@ -167,6 +190,7 @@ function helpText(o: ChatOptions): string {
     "<channel>? — one channel's value",
     "<channel> on|off — switch an actuator",
     "set <channel> <value> — set an actuator",
+    ...(o.operate ? ["restart — restart the agent", "reload — read the configuration again (restarts)"] : []),
     `channels: ${channels.join(", ")}; actuators: ${o.actuators.names().join(", ") || "none"}`,
   ].join("\n");
 }

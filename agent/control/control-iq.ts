@@ -11,11 +11,14 @@ import {
 } from "../../shared/xmpp/control";
 import type { Actuators, ApplyResult } from "./actuators";
 import { type Authority, bareJid } from "./authority";
+import { type Operation, parseOperationSet } from "./operations";
 
 export interface ControlOptions {
   actuators: Actuators;
   allowed: Authority;
   log: Logger;
+  /** Carries out `xiot:restart` / `xiot:reload` after the result is sent; absent: not offered. */
+  operate?: (op: Operation, from: string) => void;
 }
 
 const ERROR_WIRE: Record<Exclude<ApplyResult, { ok: true }>["error"], [string, string]> = {
@@ -32,6 +35,14 @@ export function controlHandler(o: ControlOptions) {
     if (!(await o.allowed.mayControl(from))) {
       o.log.warn({ from }, "control refused: not allowed");
       return makeControlError("auth", "forbidden", { message: "not allowed to control this device" });
+    }
+    const op = o.operate ? parseOperationSet(ctx.element) : undefined;
+    if (op && o.operate) {
+      const operate = o.operate;
+      o.log.warn({ from, op }, "remote operation requested");
+      // After this handler's result has gone out: the iq layer sends it when the promise settles.
+      setImmediate(() => operate(op, bareJid(from as string)));
+      return makeSetResponse();
     }
     const params = parseControlSet(ctx.element);
     if (!params.ok) return makeControlError("modify", "bad-request", params.error);
