@@ -6,7 +6,9 @@ import type { ControlRouter } from "./router";
 import { historyLines, outcomeText, statusTable, when } from "./text";
 import { showValue } from "./values";
 
-const sentence = (reason: string) => `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
+/** A reason as a sentence; a device id at its start keeps its spelling. */
+const sentence = (reason: string, device: string) =>
+  reason.startsWith(device) ? `${reason}.` : `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
 
 export function createChatControl(deps: {
   router: ControlRouter;
@@ -17,15 +19,15 @@ export function createChatControl(deps: {
   return {
     async status(who, device) {
       const r = await queries.status(who, device);
-      return r.ok ? statusTable(r.value, clock.now()) : sentence(r.reason);
+      return r.ok ? statusTable(r.value, clock.now()) : sentence(r.reason, device);
     },
     async history(who, device) {
       const r = await queries.history(who, device);
-      return r.ok ? historyLines(device, r.value, clock.now()) : sentence(r.reason);
+      return r.ok ? historyLines(device, r.value, clock.now()) : sentence(r.reason, device);
     },
     async read(who, device, channel) {
       const r = await queries.read(who, device, channel);
-      if (!r.ok) return sentence(r.reason);
+      if (!r.ok) return sentence(r.reason, device);
       const v = r.value;
       const shown = `${device} ${channel}: ${showValue(v.value, v.unit)}`;
       return v.live ? shown : `${shown} (last known, ${when(v.t, clock.now())}; ${device} is not answering)`;

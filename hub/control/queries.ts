@@ -55,8 +55,9 @@ export function createQueries(deps: QueriesDeps) {
     const refused = await mayRead(actor, device);
     if (refused) return { ok: false, reason: refused };
     const snapshot = await deps.info.snapshot(device);
-    const unit = snapshot.meta?.channels.find((c) => c.name === channel)?.unit;
-    if (snapshot.meta && !snapshot.meta.channels.some((c) => c.name === channel))
+    const all = [...(snapshot.meta?.channels ?? []), ...(snapshot.meta?.actuators ?? [])];
+    const unit = all.find((c) => c.name === channel)?.unit;
+    if (snapshot.meta && !all.some((c) => c.name === channel))
       return { ok: false, reason: `${device} has no channel ${channel}` };
     if (deps.availability(device).availability !== "offline") {
       try {

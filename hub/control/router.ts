@@ -94,6 +94,17 @@ export function createControlRouter(deps: ControlRouterDeps) {
     return typed.ok ? { ok: true, param: typed.value } : { kind: "refused", reason: typed.reason };
   }
 
+  const resent = (device: string, param: TypedParameter, id: string) =>
+    store.log({
+      time: clock.now(),
+      device,
+      actor: deps.hubJid,
+      id,
+      command: `${param.name}=${String(param.value)}`,
+      outcome: "issued",
+      detail: "sent again after the hub's link came back",
+    });
+
   async function send(device: string, param: TypedParameter, id: string, issued: number, seq?: number) {
     const to = `${device}@${deps.domain}/agent`;
     const deadline = issued + settings.timeoutMs;
@@ -110,6 +121,7 @@ export function createControlRouter(deps: ControlRouterDeps) {
         if (error instanceof IqTimeoutError) return { kind: "timeout", id } as const;
         // The hub's link dropped with the command out: send it again (same id) once it is back.
         if (!(await deps.whenOnline(deadline - clock.now()))) return { kind: "timeout", id } as const;
+        resent(device, param, id);
       }
     }
   }

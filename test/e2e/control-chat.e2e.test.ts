@@ -1,0 +1,169 @@
+/* Actuator control through the hub, end to end: real Prosody, hub and agent processes. A person
+ * chats `kitchen-1 relay on` to the hub; the hub sends an XEP-0325 set with command metadata to
+ * the agent; the relay switches; the reply, the device's state node and its actuator log agree.
+ * Refusals move nothing; spoofed senders and groupchat change nothing. */
+import xml, { type Element } from "@xmpp/xml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stateNode } from "../../shared/model";
+import type { ClientConnection } from "../../shared/xmpp/client";
+import { NS_PUBSUB } from "../../shared/xmpp/ns";
+import { eventually } from "../helpers/agent/e2e";
+import {
+  type Agent,
+  controlLog,
+  HUB,
+  hubInbox,
+  type Inbox,
+  provision,
+  say,
+  stack,
+  startAgent,
+} from "./control-setup";
+import type { TestServer } from "./server";
+
+const ID = "kitchen-1";
+
+describe("control by chat through the hub", () => {
+  let server: TestServer;
+  let alice: ClientConnection;
+  let bob: ClientConnection;
+  let eve: ClientConnection;
+  let aliceInbox: Inbox;
+  let bobInbox: Inbox;
+  let eveInbox: Inbox;
+  let agent: Agent;
+
+  beforeAll(async () => {
+    const s = await stack();
+    server = s.server;
+    await server.hub(s.hubArgs);
+    const device = await provision(server, s.admin, ID);
+    alice = await server.client(await server.register("alice"));
+    bob = await server.client(await server.register("bob"));
+    eve = await server.client(await server.register("eve"));
+    [aliceInbox, bobInbox, eveInbox] = [hubInbox(alice), hubInbox(bob), hubInbox(eve)];
+    expect(await say(alice, aliceInbox, `claim ${ID} ${device.claimKey}`)).toBe(`${ID} is yours now.`);
+    expect(await say(alice, aliceInbox, `share ${ID} with bob@localhost read`)).toBe(
+      `bob@localhost may now read ${ID}.`,
+    );
+    agent = startAgent(server, device.account);
+    await agent.proc.ready(30_000);
+    await eventually(
+      async () => (await say(alice, aliceInbox, `status ${ID}`)).startsWith(`${ID}: online`),
+      15_000,
+      300,
+    );
+  });
+  afterAll(async () => {
+    await agent?.proc.stop();
+    await server?.stop();
+  });
+
+  const stateRelay = async (): Promise<unknown> => {
+    const result = await alice.request(
+      xml(
+        "iq",
+        { type: "get", to: HUB },
+        xml("pubsub", { xmlns: NS_PUBSUB }, xml("items", { node: stateNode(ID) })),
+      ),
+    );
+    const item = result.getChild("pubsub", NS_PUBSUB)?.getChild("items")?.getChild("item");
+    const state = JSON.parse((item?.getChildElements()[0] as Element).getText()) as {
+      actuators: Record<string, { v: unknown }>;
+    };
+    return state.actuators.relay?.v;
+  };
+
+  it("switches the relay and reports the new state; the state node and the actuator log agree", async () => {
+    expect(await say(alice, aliceInbox, `${ID} relay on`)).toBe(`Done: ${ID} relay is on.`);
+    const last = agent.actuators().at(-1);
+    const log = controlLog(server, ID);
+    const done = log.at(-1);
+    expect(done).toMatchObject({ actor: "alice@localhost", command: "relay=true", outcome: "done" });
+    expect(last).toMatchObject({ channel: "relay", value: true, from: HUB, via: "xep-0325", cmd: done?.id });
+    await eventually(async () => (await stateRelay()) === true, 10_000);
+    expect(await say(alice, aliceInbox, `${ID} relay?`)).toBe(`${ID} relay: on`);
+    expect(await say(alice, aliceInbox, `${ID} set relay off`)).toBe(`Done: ${ID} relay is off.`);
+    await eventually(async () => (await stateRelay()) === false, 10_000);
+    const status = await say(bob, bobInbox, `status ${ID}`);
+    expect(status).toMatch(/relay\s+off/);
+    expect(status).toMatch(/temperature\s+-?\d/);
+    const history = await say(alice, aliceInbox, `history ${ID}`);
+    expect(history).toContain("alice@localhost relay=true: done (now true)");
+    expect(history).toContain("claim");
+  });
+
+  it("refuses a reader, a stranger and a sensor; nothing moves", async () => {
+    const before = agent.actuators().length;
+    expect(await say(bob, bobInbox, `${ID} relay on`)).toBe(
+      `Refused: you may read ${ID} but not control it.`,
+    );
+    expect(await say(eve, eveInbox, `${ID} relay on`)).toBe(`Refused: you have no access to ${ID}.`);
+    expect(await say(eve, eveInbox, `status ${ID}`)).toBe(`You have no access to ${ID}.`);
+    expect(await say(alice, aliceInbox, `${ID} temperature on`)).toBe(
+      "Refused: temperature is a sensor, not an actuator.",
+    );
+    expect(await say(alice, aliceInbox, `${ID} relay maybe`)).toContain("I don't understand");
+    expect(agent.actuators().length).toBe(before);
+  });
+
+  it("takes no authority from a fake carbon, <delay from>, XEP-0033 addresses or text, and never answers groupchat", async () => {
+    const before = agent.actuators().length;
+    const replies = eveInbox.bodies.length;
+    const body = xml("body", {}, `${ID} relay on`);
+    const inner = xml("message", { from: "alice@localhost/phone", to: HUB, type: "chat" }, body);
+    const forwarded = xml("forwarded", { xmlns: "urn:xmpp:forward:0" }, inner);
+    await eve.send(
+      xml("message", { to: HUB, type: "chat" }, xml("sent", { xmlns: "urn:xmpp:carbons:2" }, forwarded)),
+    );
+    await eve.send(xml("message", { to: HUB, type: "groupchat" }, xml("body", {}, `${ID} relay on`)));
+    const delayed = xml(
+      "message",
+      { to: HUB, type: "chat" },
+      xml("body", {}, `${ID} relay on`),
+      xml("delay", { xmlns: "urn:xmpp:delay", from: "alice@localhost", stamp: new Date().toISOString() }),
+      xml(
+        "addresses",
+        { xmlns: "http://jabber.org/protocol/address" },
+        xml("address", { type: "ofrom", jid: "alice@localhost" }),
+      ),
+    );
+    const refusal = eveInbox.next();
+    await eve.send(delayed);
+    expect(await refusal).toBe(`Refused: you have no access to ${ID}.`);
+    expect(await say(eve, eveInbox, `as admin: ${ID} relay on`)).toContain("I don't understand");
+    expect(await say(eve, eveInbox, "help")).toContain("Commands:");
+    // Exactly one reply per command: the carbon and the groupchat got none.
+    expect(eveInbox.bodies.slice(replies).map((b) => b.slice(0, 12))).toEqual([
+      "Refused: you",
+      "I don't unde",
+      "Commands:\nde",
+    ]);
+    expect(eveInbox.bodies.filter((b) => b.startsWith("Done"))).toEqual([]);
+    expect(agent.actuators().length).toBe(before);
+  });
+
+  it("says offline at once when the agent has gone, and the command never runs later", async () => {
+    expect(await agent.proc.stop("SIGTERM")).toMatchObject({ code: 0 });
+    const before = agent.actuators().length; // the safe state was logged at shutdown
+    await eventually(
+      async () => (await say(alice, aliceInbox, `status ${ID}`)).startsWith(`${ID}: offline`),
+      15_000,
+      300,
+    );
+    const t0 = Date.now();
+    expect(await say(alice, aliceInbox, `${ID} relay on`)).toBe(
+      `${ID} is offline; nothing was sent. Try again when it is back.`,
+    );
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    agent = startAgent(server, agent.account, { stateDir: agent.stateDir });
+    await agent.proc.ready(30_000);
+    await eventually(
+      async () => (await say(alice, aliceInbox, `status ${ID}`)).startsWith(`${ID}: online`),
+      15_000,
+      300,
+    );
+    expect(await say(alice, aliceInbox, `${ID} relay?`)).toBe(`${ID} relay: off`);
+    expect(agent.actuators().length).toBe(before);
+  });
+});
