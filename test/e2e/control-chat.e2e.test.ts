@@ -2,7 +2,7 @@
  * chats `kitchen-1 relay on` to the hub; the hub sends an XEP-0325 set with command metadata to
  * the agent; the relay switches; the reply, the device's state node and its actuator log agree.
  * Refusals move nothing; spoofed senders and groupchat change nothing. */
-import xml, { type Element } from "@xmpp/xml";
+import xml from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stateNode } from "../../shared/model";
 import type { ClientConnection } from "../../shared/xmpp/client";
@@ -68,7 +68,9 @@ describe("control by chat through the hub", () => {
       ),
     );
     const item = result.getChild("pubsub", NS_PUBSUB)?.getChild("items")?.getChild("item");
-    const state = JSON.parse((item?.getChildElements()[0] as Element).getText()) as {
+    const payload = item?.getChildElements()[0];
+    if (!payload) return undefined;
+    const state = JSON.parse(payload.getText()) as {
       actuators: Record<string, { v: unknown }>;
     };
     return state.actuators.relay?.v;
