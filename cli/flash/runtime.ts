@@ -2,8 +2,8 @@
  * the build machine with `npm pack` into a cache folder, and its bin/node extracted. The board
  * never reaches a registry. DESIGN §4 (the registry's node-linux-* packages). */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import { ARCH_INFO, type Arch } from "./layout";
 
@@ -37,23 +37,31 @@ export async function fetchRuntime(arch: Arch, cache: string): Promise<Runtime> 
       rmSync(temp, { recursive: true, force: true });
       throw new RuntimeError(`cannot extract bin/node from ${tarball}: ${(error as Error).message}`);
     }
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(temp, dir);
+    // Another build may have finished the same extraction meanwhile: keep whichever came first.
+    if (existsSync(node)) rmSync(temp, { recursive: true, force: true });
+    else {
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(temp, dir);
+    }
   }
   return { pkg, version, node, tarball };
 }
 
+/** Downloads into a folder of its own, then renames: two builds at once never see half a file. */
 async function npmPack(spec: string, cache: string, tarball: string): Promise<void> {
+  const temp = mkdtempSync(join(cache, ".pack-"));
   try {
-    await run("npm", ["pack", spec, "--pack-destination", cache, "--silent"], {
+    await run("npm", ["pack", spec, "--pack-destination", temp, "--silent"], {
       maxBuffer: 16 * 1024 * 1024,
       timeout: 600_000,
     });
+    renameSync(join(temp, basename(tarball)), tarball);
   } catch (error) {
     throw new RuntimeError(
       `cannot fetch the Node runtime ${spec} from the registry (npm pack): ${(error as Error).message.split("\n")[0]}; ` +
         "build with --node system to use the board's own Node instead",
     );
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
   }
-  if (!existsSync(tarball)) throw new RuntimeError(`npm pack ${spec} did not leave ${tarball}`);
 }
