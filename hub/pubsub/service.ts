@@ -34,7 +34,8 @@ export function createPubsubService(deps: ServiceDeps) {
   const subs = createSubscriptionOps(ctx);
   const owner = createOwnerOps(ctx, subs.sendLastItem);
 
-  /** XEP-0060 §5.4: node metadata; hidden from outcasts. */
+  /** XEP-0060 §5.4: node metadata; hidden from outcasts, and on whitelist nodes from everyone
+   * without an affiliation (the node list hides those nodes from them too, §5.2). */
   async function nodeMeta(from: string, nodeId: string | undefined): Promise<Result<NodeMeta>> {
     const actor = actorOf(from);
     if (!actor.ok) return actor;
@@ -42,6 +43,8 @@ export function createPubsubService(deps: ServiceDeps) {
     if (!node.ok) return node;
     const affiliation = await affiliationOf(ctx, node.value.id, actor.value.bare);
     if (!may(affiliation, "view-meta")) return fail("item-not-found");
+    if (node.value.config.accessModel === "whitelist" && affiliation === "none")
+      return fail("item-not-found");
     const affs = [...(await ctx.store.getAffiliations(node.value.id))];
     const page = await ctx.store.getItems(node.value.id, { limit: 0 });
     return ok({

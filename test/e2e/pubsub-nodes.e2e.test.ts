@@ -249,6 +249,14 @@ describe("PubSub nodes end to end", () => {
       condition: "not-allowed",
       pubsub: "closed-node",
     });
+    // Nor does an outsider learn a whitelist node's metadata (owners, item count).
+    await expectError(
+      iq(bob, "get", "<query xmlns='http://jabber.org/protocol/disco#info' node='secret'/>"),
+      {
+        type: "cancel",
+        condition: "item-not-found",
+      },
+    );
 
     const nodeInfo = await iq(
       alice,

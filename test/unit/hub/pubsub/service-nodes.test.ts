@@ -154,4 +154,11 @@ describe("pubsub service: node lifecycle", () => {
     const meta = value(await service.nodeMeta(BOB, "n"));
     expect([meta.owners, meta.publishers, meta.itemCount]).toEqual([["alice@example.org"], [], 1]);
   });
+
+  it("hides a whitelist node's metadata from those without an affiliation, as the node list does", async () => {
+    const { service } = setup();
+    value(await service.create(ALICE, "closed", { accessModel: "whitelist" }));
+    expect(await service.nodeMeta(BOB, "closed")).toEqual({ ok: false, error: "item-not-found" });
+    expect(value(await service.nodeMeta(ALICE, "closed")).owners).toEqual(["alice@example.org"]);
+  });
 });
