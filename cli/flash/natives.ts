@@ -11,9 +11,9 @@ import { ARCH_INFO, type Arch } from "./layout";
 /** Packages needed only to compile a binding, never at run time. */
 const BUILD_ONLY = new Set(["node-addon-api", "nan", "node-gyp"]);
 /** Files a package does not need at run time, anywhere in it. */
-const DROP_FILES = [/\.md$/i, /\.d\.ts$/, /\.map$/];
+const DROP_FILES = [/\.md$/i, /\.d\.ts$/, /\.map$/, /^\.(npmignore|travis\.yml|releaserc|eslintrc.*|prettierrc.*)$/];
 /** Top-level folders it does not need; `src` only in packages with a binding.gyp (C++ sources). */
-const DROP_TOP = ["test", "tests", "example", "examples", "docs"];
+const DROP_TOP = ["test", "tests", "integration-test", "example", "examples", "docs", "build-test.js"];
 
 export class NativeError extends Error {}
 
