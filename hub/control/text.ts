@@ -12,7 +12,7 @@ export function outcomeText(device: string, channel: string, o: ControlOutcome):
     case "refused":
       return `Refused: ${o.reason}.`;
     case "offline":
-      return `${device} is offline; nothing was sent. Try again when it is back.`;
+      return `${device} is offline; the command was not delivered and will not run later. Try again when it is back.`;
     case "expired":
       return `Expired: ${device} got the command too late and did not apply it.`;
     case "timeout":

@@ -155,7 +155,7 @@ describe("control by chat through the hub", () => {
     );
     const t0 = Date.now();
     expect(await say(alice, aliceInbox, `${ID} relay on`)).toBe(
-      `${ID} is offline; nothing was sent. Try again when it is back.`,
+      `${ID} is offline; the command was not delivered and will not run later. Try again when it is back.`,
     );
     expect(Date.now() - t0).toBeLessThan(10_000);
     agent = startAgent(server, agent.account, { stateDir: agent.stateDir });

@@ -129,6 +129,8 @@ export async function stack(hubArgs: string[] = []) {
 export async function startHoldingProxy(port: number) {
   const pairs = new Set<{ client: Socket; upstream: Socket }>();
   let held = false;
+  /** Everything the server sent through the proxy, as text (to see answers a peer ignores). */
+  let down = "";
   const server = createServer((client) => {
     const upstream = new Socket();
     const pair = { client, upstream };
@@ -140,6 +142,9 @@ export async function startHoldingProxy(port: number) {
     };
     for (const s of [client, upstream]) s.on("error", drop).on("close", drop);
     upstream.connect(port, "127.0.0.1", () => {
+      upstream.on("data", (chunk: Buffer) => {
+        down += chunk.toString("utf8");
+      });
       client.pipe(upstream);
       upstream.pipe(client);
       if (held) for (const s of [client, upstream]) s.pause();
@@ -151,6 +156,9 @@ export async function startHoldingProxy(port: number) {
     url,
     get connections() {
       return pairs.size;
+    },
+    get down() {
+      return down;
     },
     /** Stops reading on both sides: bytes wait in the sockets' buffers. */
     hold() {
