@@ -4,6 +4,7 @@ import {
   domainSchema,
   jidListSchema,
   logSchema,
+  portSchema,
   reconnectSchema,
   serviceSchema,
 } from "../shared/config/common";
@@ -69,10 +70,23 @@ export const hubSchema = z.object({
     .prefault({}),
   control: z
     .object({
-      /** How long the hub waits for a device to answer a command before "timed out". */
+      /** How long the hub waits for a device to answer a command before "timed out". Keep it
+       * above ttlMs plus the agents' clock error (about 1 s), so that a command the hub gave up
+       * on can no longer run. */
       timeoutMs: positive.default(10_000),
       /** A command's time-to-live from when the hub issued it; the device refuses it later. */
-      ttlMs: positive.default(10_000),
+      ttlMs: positive.default(8_000),
+    })
+    .prefault({}),
+  http: z
+    .object({
+      /** The hub's HTTP listener (dashboard, /config.json, /metrics, /healthz); 0 picks a free port. */
+      port: portSchema.default(8080),
+      /** Loopback by default: the dashboard and /metrics are for this machine unless asked. */
+      host: z.string().min(1).default("127.0.0.1"),
+      /** The XMPP server's WebSocket (RFC 7395) URL the dashboard logs in through. */
+      websocket: serviceSchema.optional(),
+      enabled: z.boolean().default(true),
     })
     .prefault({}),
   storage: z
