@@ -17,6 +17,7 @@ import { type Account, startServer, type TestServer } from "./server";
 export const HUB = "hub.localhost";
 
 export interface ActuatorLine {
+  t: number;
   channel: string;
   value: unknown;
   from: string;
