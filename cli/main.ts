@@ -4,9 +4,11 @@ import { agentCommand } from "./commands/agent";
 import { buildAgentCommand } from "./commands/build-agent";
 import { devicesCommand } from "./commands/devices";
 import { flashCommand } from "./commands/flash";
+import { getCommand } from "./commands/get";
 import { hubCommand } from "./commands/hub";
 import { provisionCommand } from "./commands/provision";
 import { serverCommand } from "./commands/server";
+import { setCommand } from "./commands/set";
 import { upCommand } from "./commands/up";
 
 const commands: Command[] = [
@@ -16,6 +18,8 @@ const commands: Command[] = [
   upCommand,
   provisionCommand,
   devicesCommand,
+  setCommand,
+  getCommand,
   buildAgentCommand,
   flashCommand,
 ];

@@ -2,12 +2,16 @@
  * chats `kitchen-1 relay on` to the hub; the hub sends an XEP-0325 set with command metadata to
  * the agent; the relay switches; the reply, the device's state node and its actuator log agree.
  * Refusals move nothing; spoofed senders and groupchat change nothing. */
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import xml from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stateNode } from "../../shared/model";
 import type { ClientConnection } from "../../shared/xmpp/client";
 import { NS_PUBSUB } from "../../shared/xmpp/ns";
 import { eventually } from "../helpers/agent/e2e";
+import { runXiot } from "../helpers/cli";
 import {
   type Agent,
   controlLog,
@@ -19,7 +23,7 @@ import {
   stack,
   startAgent,
 } from "./control-setup";
-import type { TestServer } from "./server";
+import type { Account, TestServer } from "./server";
 
 const ID = "kitchen-1";
 
@@ -32,13 +36,15 @@ describe("control by chat through the hub", () => {
   let bobInbox: Inbox;
   let eveInbox: Inbox;
   let agent: Agent;
+  let aliceAccount: Account;
 
   beforeAll(async () => {
     const s = await stack();
     server = s.server;
     await server.hub(s.hubArgs);
     const device = await provision(server, s.admin, ID);
-    alice = await server.client(await server.register("alice"));
+    aliceAccount = await server.register("alice");
+    alice = await server.client(aliceAccount);
     bob = await server.client(await server.register("bob"));
     eve = await server.client(await server.register("eve"));
     [aliceInbox, bobInbox, eveInbox] = [hubInbox(alice), hubInbox(bob), hubInbox(eve)];
@@ -143,6 +149,31 @@ describe("control by chat through the hub", () => {
     ]);
     expect(eveInbox.bodies.filter((b) => b.startsWith("Done"))).toEqual([]);
     expect(agent.actuators().length).toBe(before);
+  });
+
+  it("xiot set and xiot get as the stack's demo user; failures exit non-zero with the outcome", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xiot-stack-"));
+    mkdirSync(join(dir, "server"));
+    copyFileSync(join(server.dir, "server.json"), join(dir, "server", "server.json"));
+    writeFileSync(join(dir, "accounts.json"), JSON.stringify({ demo: aliceAccount }), { mode: 0o600 });
+    const xiot = async (...args: string[]) => {
+      const p = runXiot([...args, "--dir", dir, "--log.level", "warn"]);
+      const { code } = await p.exited;
+      return {
+        code,
+        out: p.stdout.map((l) => l.text).join("\n"),
+        err: p.stderr.map((l) => l.text).join("\n"),
+      };
+    };
+    expect(await xiot("set", ID, "relay", "on")).toMatchObject({ code: 0, out: `Done: ${ID} relay is on.` });
+    expect(agent.actuators().at(-1)).toMatchObject({ channel: "relay", value: true, via: "xep-0325" });
+    expect(await xiot("get", ID, "relay")).toMatchObject({ code: 0, out: `${ID} relay: on` });
+    const status = await xiot("get", ID);
+    expect(status.code).toBe(0);
+    expect(status.out).toMatch(new RegExp(`^${ID}: online`));
+    const refused = await xiot("set", ID, "temperature", "5");
+    expect(refused).toMatchObject({ code: 1, err: "Refused: temperature is a sensor, not an actuator." });
+    expect(await xiot("set", ID, "relay")).toMatchObject({ code: 2 });
   });
 
   it("says offline at once when the agent has gone, and the command never runs later", async () => {

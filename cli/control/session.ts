@@ -1,0 +1,33 @@
+/* How `xiot set` and `xiot get` log in: as a person, not as the admin. From `--dir` (a stack
+ * made by `xiot up`: the demo user in accounts.json, the server in server/server.json) or from
+ * `--xmpp.*` flags, which win.
+ * References: README (xiot up, accounts.json), DESIGN §5 (configuration layers). */
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { resolveSession, type Session, type SessionInput } from "../provision/session";
+
+function readDemo(dir: string): { username: string; password: string } | undefined {
+  const file = join(dir, "accounts.json");
+  if (!existsSync(file)) return undefined;
+  const accounts = JSON.parse(readFileSync(file, "utf8")) as {
+    demo?: { username: string; password: string };
+  };
+  return accounts.demo;
+}
+
+/** The session of the stack's demo user unless an account is given with --xmpp.username. */
+export function resolveUserSession(input: SessionInput): Session {
+  if (input.xmpp.username !== undefined) return resolveSession(input);
+  const demo = readDemo(resolve(input.dir));
+  if (!demo) return resolveSession(input);
+  return resolveSession({
+    ...input,
+    xmpp: { ...input.xmpp, username: demo.username, password: input.xmpp.password ?? demo.password },
+  });
+}
+
+/** Leading words before the first flag: `xiot set kitchen-1 relay on --dir x`. */
+export function splitPositional(argv: string[]): { words: string[]; flags: string[] } {
+  const at = argv.findIndex((a) => a.startsWith("-"));
+  return at < 0 ? { words: argv, flags: [] } : { words: argv.slice(0, at), flags: argv.slice(at) };
+}
