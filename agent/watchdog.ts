@@ -53,7 +53,11 @@ export class Watchdog {
 
   constructor(o: WatchdogOptions) {
     this.#log = o.log;
-    this.#env = o.env ?? process.env;
+    const env = o.env ?? process.env;
+    this.#env = { ...env };
+    // Like sd_notify(unset_environment=1): only our notifications go to systemd, never those of
+    // other programs the agent runs (timedatectl, gpioset…), which would inherit the variable.
+    if (env === process.env) delete process.env.NOTIFY_SOCKET;
     this.#notify = o.notify ?? systemdNotify(this.#env);
   }
 

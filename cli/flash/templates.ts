@@ -49,7 +49,7 @@ export function agentUnit(o: UnitOptions): string {
 export const firstbootUnit = (version: string) => render("xiot-firstboot.service.in", { version });
 
 export const firstbootScript = (version: string) =>
-  render("xiot-firstboot.sh.in", { version, user: SERVICE_USER, group: SERVICE_USER });
+  render("xiot-firstboot.sh.in", { version, user: SERVICE_USER });
 
 /** `ids` is "uid:gid" when the root file system already fixed them, else "-" (sysusers picks). */
 export function sysusersConf(version: string, ids = "-"): string {
