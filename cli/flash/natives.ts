@@ -5,13 +5,18 @@
  * so only a release for this machine's own architecture and Node can carry it).
  * DESIGN §4 (serialport prebuilds, onoff's epoll). */
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { ARCH_INFO, type Arch } from "./layout";
 
 /** Packages needed only to compile a binding, never at run time. */
 const BUILD_ONLY = new Set(["node-addon-api", "nan", "node-gyp"]);
 /** Files a package does not need at run time, anywhere in it. */
-const DROP_FILES = [/\.md$/i, /\.d\.ts$/, /\.map$/, /^\.(npmignore|travis\.yml|releaserc|eslintrc.*|prettierrc.*)$/];
+const DROP_FILES = [
+  /\.md$/i,
+  /\.d\.ts$/,
+  /\.map$/,
+  /^\.(npmignore|travis\.yml|releaserc|eslintrc.*|prettierrc.*)$/,
+];
 /** Top-level folders it does not need; `src` only in packages with a binding.gyp (C++ sources). */
 const DROP_TOP = ["test", "tests", "integration-test", "example", "examples", "docs", "build-test.js"];
 
@@ -29,7 +34,8 @@ function resolvePackage(name: string, from: string, root: string): string | unde
 }
 
 /** Every package folder `names` need at run time, each once, found from `root`. */
-export function closure(names: readonly string[], root: string): string[] {
+export function closure(names: readonly string[], projectRoot: string): string[] {
+  const root = resolve(projectRoot);
   const found = new Set<string>();
   const visit = (name: string, from: string) => {
     if (BUILD_ONLY.has(name)) return;
