@@ -18,6 +18,8 @@ import { pushRevocations } from "./devices/revocation";
 import { createDeviceService } from "./devices/service";
 import { openSqliteDeviceStore } from "./devices/sqlite";
 import { createDisco } from "./disco";
+import { createHubHttp } from "./http/wiring";
+import { countAllSubscriptions, createHubMetrics, meterDeliveries, meterPublishes } from "./metrics";
 import { pingDisco, pingRoute } from "./ping";
 import { createPubsub } from "./pubsub";
 import { createRouter } from "./router";
@@ -25,6 +27,10 @@ import { openSqliteStore } from "./storage/sqlite";
 
 export interface Hub {
   readonly jid: string;
+  /** The HTTP listener's base URL (dashboard, /metrics, /healthz) once started, if it listens. */
+  httpUrl(): string | undefined;
+  /** Why the HTTP listener is not listening, when it is not. */
+  httpFailure(): string | undefined;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -48,11 +54,25 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
   const deviceStore = openSqliteDeviceStore({ path: join(dirname(storePath), "devices.sqlite") });
   const hubJid = config.xmpp.domain;
   const userDomain = config.hub.userDomain ?? userDomainOf(hubJid);
+  const metrics = createHubMetrics({
+    subscribers: () => countAllSubscriptions(store),
+    devicesOnline: async () => {
+      const states = await Promise.all(
+        (await deviceStore.listDevices()).map((d) => availability.status(d.id)),
+      );
+      return states.filter((s) => s.availability === "online").length;
+    },
+    storageFiles: () =>
+      ["hub.sqlite", "devices.sqlite", "control.sqlite"].flatMap((f) => {
+        const path = f === "hub.sqlite" ? storePath : join(dirname(storePath), f);
+        return [path, `${path}-wal`];
+      }),
+  });
   // The hub acts on the nodes it provisions (availability, affiliations) as a PubSub admin.
   const admins = [...config.hub.admins];
   const pubsub = createPubsub({
     store,
-    send: component.send,
+    send: meterDeliveries(component.send, metrics),
     clock: { now: () => Date.now() },
     log: log.child({ module: "pubsub" }),
     jid: hubJid,
@@ -118,7 +138,10 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     status: availability.status,
     decisionTtlMs: config.devices.decisionTtlMs,
   });
-  const pubsubRoutes = observeReadings(pubsub.routes, availability.tracker.onReading);
+  const pubsubRoutes = meterPublishes(
+    observeReadings(pubsub.routes, availability.tracker.onReading),
+    metrics,
+  );
   for (const route of [...disco.routes(), pingRoute, ...pubsubRoutes, ...commands.routes, ...provisioning]) {
     router.add(route);
   }
@@ -137,9 +160,21 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
       .catch((error) => log.error({ err: error }, "availability probe failed"));
   };
 
+  const http = createHubHttp({
+    config: config.http,
+    hubJid,
+    domain: userDomain,
+    metrics,
+    healthy: () => component.link.online,
+    log: log.child({ module: "http" }),
+  });
+
   return {
     jid: component.jid,
+    httpUrl: () => http.url(),
+    httpFailure: () => http.failure(),
     async start() {
+      await http.start();
       pubsub.start();
       component.link.on("online", probe);
       await component.start();
@@ -150,6 +185,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
       availability.tracker.stop();
       component.link.off("online", probe);
       await component.stop();
+      await http.stop();
       await store.close();
       await deviceStore.close();
       control.close();

@@ -43,6 +43,12 @@ export const hubCommand: Command = {
       description: "most subscriptions on one node (default 10000)",
     },
     { flag: "--storage.path FILE", description: "SQLite file (default <dir>/hub.sqlite)" },
+    { flag: "--http.port N", description: "dashboard, /metrics and /healthz (default 8080; 0 picks)" },
+    { flag: "--http.host H", description: "address the HTTP listener binds (default 127.0.0.1)" },
+    {
+      flag: "--http.websocket URL",
+      description: "the server's XMPP WebSocket for the dashboard (--server-dir fills it)",
+    },
     { flag: "--log.level L", description: "fatal|error|warn|info|debug|trace|silent (default info)" },
     { flag: "--config FILE", description: "JSON file with any of these keys" },
   ],
@@ -75,5 +81,6 @@ export function resolveHubConfig(input: HubConfigInput): HubConfig {
   if (!domain) throw new ConfigError("xmpp.domain", `required (${hint})`);
   if (!password) throw new ConfigError("xmpp.password", `required (${hint})`);
   const { serverDir: _serverDir, xmpp, ...rest } = input;
-  return { ...rest, xmpp: { service, domain, password, reconnect: xmpp.reconnect } };
+  const http = { ...rest.http, websocket: rest.http.websocket ?? fromServer?.websocket };
+  return { ...rest, http, xmpp: { service, domain, password, reconnect: xmpp.reconnect } };
 }

@@ -19,6 +19,8 @@ const upSchema = z.object({
   c2sPort: portSchema.default(5222),
   componentPort: portSchema.default(5347),
   httpPort: portSchema.default(5280),
+  dashboardPort: portSchema.default(8080),
+  dashboardHost: z.string().min(1).default("127.0.0.1"),
   json: z.boolean().default(false),
   log: logSchema,
 });
@@ -26,13 +28,19 @@ const upSchema = z.object({
 export const upCommand: Command = {
   name: "up",
   summary: "Start the whole stack on this machine: server, hub and a simulated device",
-  usage: "xiot up [--dir .xiot] [--json] [--c2s-port N] [--component-port N] [--http-port N]",
+  usage:
+    "xiot up [--dir .xiot] [--json] [--c2s-port N] [--component-port N] [--http-port N] [--dashboard-port N]",
   options: [
     { flag: "--dir DIR", description: "data folder for everything (default .xiot); a second run reuses it" },
     { flag: "--domain NAME", description: "the XMPP domain (default localhost)" },
     { flag: "--c2s-port N", description: "client port (default 5222; 0 picks a free one)" },
     { flag: "--component-port N", description: "component port (default 5347; 0 picks)" },
     { flag: "--http-port N", description: "server's WebSocket/BOSH port (default 5280; 0 picks)" },
+    {
+      flag: "--dashboard-port N",
+      description: "the hub's dashboard, /metrics and /healthz (default 8080; 0 picks)",
+    },
+    { flag: "--dashboard-host H", description: "address the dashboard listens on (default 127.0.0.1)" },
     { flag: "--json", description: "print one ready line on stdout for scripts" },
   ],
   async run(argv) {
@@ -65,6 +73,7 @@ export const upCommand: Command = {
           ...hubSchema.parse({
             dir: join(dir, "hub"),
             hub: { admins: [accounts.admin.jid] },
+            http: { port: config.dashboardPort, host: config.dashboardHost, websocket: info.websocket },
             log: config.log,
           }),
           xmpp: { service: info.component, domain: info.hub, password: info.hubSecret },
@@ -72,6 +81,14 @@ export const upCommand: Command = {
         log: log.child({ module: "hub" }),
       });
       await hub.start();
+      const dashboard = hub.httpUrl();
+      if (dashboard === undefined) {
+        await hub.stop();
+        await server.stop();
+        throw new Error(
+          `the dashboard ${hub.httpFailure() ?? "did not start"} (--dashboard-port N, 0 picks a free one)`,
+        );
+      }
       log.info(`starting the simulated device ${accounts.device.jid}`);
       const agent = await startDemoDevice({
         dir,
@@ -80,17 +97,23 @@ export const upCommand: Command = {
         logConfig: config.log,
         log: log.child({ module: "agent" }),
       });
-      const { hubSecret: _secret, ...shown } = info;
       if (config.json) {
+        // This line is a contract for scripts and tests: exactly these keys.
         printReady({
-          ...shown,
           ready: true,
+          dashboard,
+          domain: info.domain,
+          c2s: info.c2s,
+          component: info.component,
+          websocket: info.websocket,
+          hub: info.hub,
           device: accounts.device.username,
           user: accounts.demo.jid,
           password: accounts.demo.password,
         });
       }
       log.info(`xiot is up: clients connect to ${info.c2s} (domain ${info.domain}), the hub is ${info.hub}`);
+      log.info(`dashboard at ${dashboard}`);
       log.info(`log in as ${accounts.demo.jid} with password ${accounts.demo.password}`);
       log.info(`WebSocket for browsers: ${info.websocket}. Ctrl-C stops everything.`);
       await Promise.race([stopSignal, server.prosody.exited]);

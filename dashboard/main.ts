@@ -1,0 +1,173 @@
+/* The dashboard page's composition root: learn the server from the hub (/config.json), log in over
+ * XMPP WebSocket, find the user's devices, and keep their cards live.
+ * References: RFC 7395 (XMPP over WebSocket), XEP-0030 §4.1 (disco#items on the hub),
+ * docs/provisioning.md (<devices/> list), DESIGN §1 (the dashboard subscribes like any subscriber). */
+import type { Element } from "@xmpp/xml";
+import {
+  COMMAND_TIMEOUT_MS,
+  clockOffset,
+  errorOf,
+  makeCommand,
+  makeTimeQuery,
+  outcomeOf,
+  parameterFor,
+} from "./control";
+import { DeviceFeed } from "./device";
+import { DeviceCard } from "./view/device-card";
+import { createSession, type Session, type SessionState } from "./xmpp/session";
+import {
+  type ActuatorMeta,
+  type Availability,
+  DEVICE_NODE_RE,
+  makeDeviceList,
+  makeDiscoItems,
+  parseDeviceList,
+  parseDiscoDevices,
+  parseEvent,
+} from "./xmpp/stanzas";
+
+interface ClientConfig {
+  domain: string;
+  hub: string;
+  websocket: string | null;
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const feeds = new Map<string, DeviceFeed>();
+let offset = 0;
+let commandCounter = 0;
+
+function showState(state: SessionState, detail?: string): void {
+  document.body.dataset.connection = state;
+  const banner = $("status");
+  const words: Record<SessionState, string> = {
+    connecting: "Connecting…",
+    online: "Connected",
+    offline: "Disconnected",
+    failed: "Login failed",
+  };
+  banner.textContent = detail ? `${words[state]}: ${detail}` : words[state];
+  banner.dataset.state = state;
+}
+
+async function discover(
+  session: Session,
+  config: ClientConfig,
+): Promise<Map<string, Availability | undefined>> {
+  const found = new Map<string, Availability | undefined>();
+  try {
+    for (const d of parseDeviceList(await session.request(makeDeviceList(config.hub))))
+      found.set(d.id, d.availability);
+  } catch {
+    // Why: a hub without the device registry (or one that refuses the list) still lists nodes below.
+  }
+  for (const id of parseDiscoDevices(await session.request(makeDiscoItems(config.hub)))) {
+    if (!found.has(id)) found.set(id, undefined);
+  }
+  return found;
+}
+
+async function actuate(
+  session: Session,
+  config: ClientConfig,
+  device: string,
+  actuator: ActuatorMeta,
+  value: boolean | number | string,
+) {
+  const id = `dash-${Date.now().toString(36)}-${(commandCounter++).toString(36)}`;
+  const param = parameterFor(actuator.name, actuator.valueType, value);
+  const iq = makeCommand(`${device}@${config.domain}/agent`, param, id, Date.now() + offset);
+  try {
+    await session.request(iq, COMMAND_TIMEOUT_MS);
+    return outcomeOf({ ok: true }, param.value);
+  } catch (error) {
+    return outcomeOf({ ok: false, ...errorOf(error) }, param.value);
+  }
+}
+
+async function learnClock(session: Session, domain: string): Promise<void> {
+  const sent = Date.now();
+  try {
+    const answer = await session.request(makeTimeQuery(domain), 5000);
+    offset = clockOffset(answer, sent, Date.now()) ?? 0;
+  } catch {
+    offset = 0; // Why: a server without XEP-0202; commands then carry the browser's clock.
+  }
+}
+
+async function refresh(session: Session, config: ClientConfig): Promise<void> {
+  await learnClock(session, config.domain);
+  const devices = await discover(session, config);
+  const list = $("devices");
+  $("empty").hidden = devices.size > 0;
+  for (const [id, availability] of devices) {
+    let feed = feeds.get(id);
+    if (!feed) {
+      const card = new DeviceCard(id, (a, v) => actuate(session, config, id, a, v));
+      list.append(card.root);
+      feed = new DeviceFeed({
+        id,
+        hub: config.hub,
+        domain: config.domain,
+        session,
+        card,
+        ...(availability && { availability }),
+      });
+      feeds.set(id, feed);
+    }
+    feed.close();
+    await feed.open();
+  }
+}
+
+function onStanza(stanza: Element, hub: string): void {
+  if (stanza.name !== "message" || stanza.attrs.from !== hub) return;
+  const event = parseEvent(stanza);
+  const id = event && DEVICE_NODE_RE.exec(event.node)?.[1];
+  if (event && id) feeds.get(id)?.onItems(event.node, event.items);
+}
+
+async function login(config: ClientConfig, user: string, password: string): Promise<void> {
+  const username = user.includes("@") ? user.slice(0, user.indexOf("@")) : user;
+  const session = createSession({
+    websocket: config.websocket ?? "",
+    domain: config.domain,
+    username,
+    password,
+    onState: showState,
+    onOnline: () =>
+      refresh(session, config).catch((error: Error) =>
+        showState("online", `could not list devices (${error.message})`),
+      ),
+    onStanza: (stanza) => onStanza(stanza, config.hub),
+  });
+  await session.start();
+  $("login").hidden = true;
+  $("who").textContent = `${username}@${config.domain}`;
+  $("logout").hidden = false;
+  $("logout").onclick = () => {
+    for (const feed of feeds.values()) feed.close();
+    void session.stop().then(() => location.reload());
+  };
+}
+
+async function main(): Promise<void> {
+  const config = (await (await fetch("config.json")).json()) as ClientConfig;
+  $("domain").textContent = config.domain;
+  if (!config.websocket) {
+    showState("failed", "the hub does not know the server's WebSocket URL (set http.websocket)");
+    return;
+  }
+  const form = $<HTMLFormElement>("login");
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    $<HTMLButtonElement>("login-button").disabled = true;
+    login(config, String(data.get("user") ?? ""), String(data.get("password") ?? "")).catch(() => {
+      $<HTMLButtonElement>("login-button").disabled = false;
+    });
+  });
+}
+
+void main().catch((error: Error) => showState("failed", `cannot load the configuration (${error.message})`));
