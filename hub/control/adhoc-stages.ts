@@ -152,17 +152,19 @@ export function createControlStages(deps: StagesDeps) {
     const r = await deps.queries.status(who, device);
     if (!r.ok) return finish(title, false, `${r.reason.charAt(0).toUpperCase()}${r.reason.slice(1)}.`);
     const { snapshot, availability, since } = r.value;
+    const actuators = snapshot.state?.actuators ?? new Map();
     const fields = [
       single("device", "Device", device),
       single("availability", "Availability", availability ?? "unknown"),
       ...(since ? [single("since", "Since", when(since, now))] : []),
-      ...[...(snapshot.state?.actuators ?? new Map())].map(([name, s]) =>
-        single(`channel-${name}`, name, showValue(s.v)),
-      ),
-      ...[...snapshot.readings].map(([name, rd]) => {
-        const unit = snapshot.meta?.channels.find((c) => c.name === name)?.unit;
-        return single(`channel-${name}`, name, showValue(rd.v, unit));
-      }),
+      ...[...actuators].map(([name, s]) => single(`channel-${name}`, name, showValue(s.v))),
+      // Actuators also appear among readings (their changes are sampled): the state wins.
+      ...[...snapshot.readings]
+        .filter(([name]) => !actuators.has(name))
+        .map(([name, rd]) => {
+          const unit = snapshot.meta?.channels.find((c) => c.name === name)?.unit;
+          return single(`channel-${name}`, name, showValue(rd.v, unit));
+        }),
     ];
     return finish(title, true, statusTable(r.value, now), fields);
   }

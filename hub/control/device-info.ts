@@ -34,6 +34,8 @@ export interface DeviceState {
 export interface DeviceSnapshot {
   meta: DeviceMeta | undefined;
   state: DeviceState | undefined;
+  /** When the hub stored the state item (hub clock), 0 when there is none. */
+  stateAt: number;
   /** The newest value of each channel in the newest readings document. */
   readings: Map<string, Reading>;
 }
@@ -99,11 +101,11 @@ export function latestReadings(payload: Element): Map<string, Reading> {
 }
 
 export function createDeviceInfo(store: Pick<PubsubStore, "lastItem">) {
-  async function item<T>(node: string, read: (el: Element) => T): Promise<T | undefined> {
+  async function item<T>(node: string, read: (el: Element, published: number) => T): Promise<T | undefined> {
     const stored = await store.lastItem(node);
     if (!stored?.payload) return undefined;
     try {
-      return read(parseElement(stored.payload));
+      return read(parseElement(stored.payload), stored.published);
     } catch {
       // A damaged or foreign payload: reads as absent; the device republishes meta and state.
       return undefined;
@@ -112,12 +114,12 @@ export function createDeviceInfo(store: Pick<PubsubStore, "lastItem">) {
   return {
     meta: (device: string) => item(metaNode(device), parseMeta),
     async snapshot(device: string): Promise<DeviceSnapshot> {
-      const [meta, state, readings] = await Promise.all([
+      const [meta, stored, readings] = await Promise.all([
         item(metaNode(device), parseMeta),
-        item(stateNode(device), parseState),
+        item(stateNode(device), (el, at) => ({ state: parseState(el), at })),
         item(readingsNode(device), latestReadings),
       ]);
-      return { meta, state, readings: readings ?? new Map() };
+      return { meta, state: stored?.state, stateAt: stored?.at ?? 0, readings: readings ?? new Map() };
     },
   };
 }

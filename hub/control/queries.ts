@@ -33,6 +33,30 @@ export interface ChannelValue {
   live: boolean;
 }
 
+const NUMBER_RE = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i;
+const logged = (text: string): ControlValue =>
+  text === "true" ? true : text === "false" ? false : NUMBER_RE.test(text) ? Number(text) : text;
+
+/** The stored state with the commands the device confirmed after it was published: the agent
+ * publishes its new state a moment after answering, so a status asked right away is current. */
+export function withRecentCommands(s: DeviceSnapshot, log: ControlLogEntry[]): DeviceSnapshot {
+  const done = log.filter((e) => e.outcome === "done" && e.time > s.stateAt);
+  if (done.length === 0) return s;
+  const actuators = new Map(s.state?.actuators);
+  for (const e of done) {
+    const at = e.command.indexOf("=");
+    if (at > 0) actuators.set(e.command.slice(0, at), { v: logged(e.command.slice(at + 1)), t: e.time });
+  }
+  return {
+    ...s,
+    state: {
+      t: s.state?.t ?? 0,
+      ...(s.state?.uptime !== undefined && { uptime: s.state.uptime }),
+      actuators,
+    },
+  };
+}
+
 export function createQueries(deps: QueriesDeps) {
   async function mayRead(actor: string, device: string, owner = false): Promise<string | undefined> {
     if (!(await deps.devices.exists(device))) return `no device ${device}`;
@@ -47,7 +71,7 @@ export function createQueries(deps: QueriesDeps) {
     const refused = await mayRead(actor, device);
     if (refused) return { ok: false, reason: refused } as const;
     const a = deps.availability(device);
-    const snapshot: DeviceSnapshot = await deps.info.snapshot(device);
+    const snapshot = withRecentCommands(await deps.info.snapshot(device), deps.store.history(device, 50));
     return { ok: true, value: { device, availability: a.availability, since: a.since, snapshot } } as const;
   }
 

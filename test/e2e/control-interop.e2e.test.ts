@@ -1,0 +1,106 @@
+/* Interoperability: slixmpp's XEP-0050 plugin (Debian's python3-slixmpp), a client library
+ * written elsewhere, lists the hub's commands and runs "Control a device" stage by stage and
+ * "Device status"; the relay of a real agent switches. test/interop/control_adhoc_slixmpp.py
+ * prints one JSON line per step; this test checks each step. */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../helpers/agent/e2e";
+import { type Agent, hubInbox, provision, say, stack, startAgent } from "./control-setup";
+import type { Account, TestServer } from "./server";
+
+const SCRIPT = fileURLToPath(new URL("../interop/control_adhoc_slixmpp.py", import.meta.url));
+// Debian's interpreter: it has python3-slixmpp (a pyenv `python3` on PATH may not).
+const PYTHON = "/usr/bin/python3";
+const ID = "garden-4";
+
+interface Step {
+  step: string;
+  ok: boolean;
+  [detail: string]: unknown;
+}
+
+async function runScript(args: string[]): Promise<{ steps: Step[]; code: number | null; stderr: string }> {
+  const child = spawn(PYTHON, [SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const steps: Step[] = [];
+  let stderr = "";
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  createInterface({ input: child.stdout }).on("line", (line) => steps.push(JSON.parse(line) as Step));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const [code] = (await once(child, "exit")) as [number | null];
+  clearTimeout(timer);
+  return { steps, code, stderr };
+}
+
+describe("ad-hoc control commands with slixmpp", () => {
+  let server: TestServer;
+  let alice: Account;
+  let agent: Agent;
+
+  beforeAll(async () => {
+    const s = await stack();
+    server = s.server;
+    await server.hub(s.hubArgs);
+    const device = await provision(server, s.admin, ID);
+    alice = await server.register("alice");
+    const client = await server.client(alice);
+    const inbox = hubInbox(client);
+    expect(await say(client, inbox, `claim ${ID} ${device.claimKey}`)).toBe(`${ID} is yours now.`);
+    agent = startAgent(server, device.account);
+    await agent.proc.ready(30_000);
+    await eventually(
+      async () => (await say(client, inbox, `status ${ID}`)).startsWith(`${ID}: online`),
+      15_000,
+      300,
+    );
+  });
+  afterAll(async () => {
+    await agent?.proc.stop();
+    await server?.stop();
+  });
+
+  it("lists the commands, fills the control form from its lists, and reads the status", async () => {
+    expect(existsSync(PYTHON), "python3-slixmpp needs Debian's /usr/bin/python3").toBe(true);
+    const { steps, code, stderr } = await runScript([
+      "127.0.0.1",
+      String(server.ports.c2s),
+      "hub.localhost",
+      alice.jid,
+      alice.password,
+      ID,
+      "relay",
+      "on",
+    ]);
+    const context = `steps: ${JSON.stringify(steps)}\nstderr: ${stderr}`;
+    expect(
+      steps.map((s) => `${s.step}:${s.ok}`),
+      context,
+    ).toEqual(["login:true", "list:true", "control:true", "status:true"]);
+    expect(code).toBe(0);
+    const byName = Object.fromEntries(steps.map((s) => [s.step, s]));
+    expect(byName.list?.nodes).toEqual(
+      expect.arrayContaining([
+        "urn:xiot:provisioning:claim",
+        "urn:xiot:provisioning:share",
+        "urn:xiot:control:set",
+      ]),
+    );
+    expect(byName.list?.nodes).not.toContain("urn:xiot:provisioning:provision");
+    expect(byName.control).toMatchObject({
+      devices: [ID],
+      channels: ["relay"],
+      values: ["on", "off"],
+      fields: { device: ID, channel: "relay", outcome: "done", value: "on" },
+      notes: [{ type: "info", text: `Done: ${ID} relay is on.` }],
+    });
+    expect(byName.status).toMatchObject({
+      fields: { device: ID, availability: "online", "channel-relay": "on" },
+    });
+    expect(agent.actuators().at(-1)).toMatchObject({ channel: "relay", value: true, via: "xep-0325" });
+  });
+});
