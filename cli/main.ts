@@ -10,6 +10,7 @@ import { provisionCommand } from "./commands/provision";
 import { serverCommand } from "./commands/server";
 import { setCommand } from "./commands/set";
 import { upCommand } from "./commands/up";
+import { watchCommand } from "./commands/watch";
 
 const commands: Command[] = [
   serverCommand,
@@ -22,6 +23,7 @@ const commands: Command[] = [
   getCommand,
   buildAgentCommand,
   flashCommand,
+  watchCommand,
 ];
 
 function mainHelp(): string {
