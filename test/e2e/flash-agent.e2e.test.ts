@@ -26,7 +26,7 @@ import type { ClientConnection } from "../../shared/xmpp/client";
 import { NS_IOT_CONTROL, NS_XIOT_META, NS_XIOT_STATE } from "../../shared/xmpp/ns";
 import { decodeItem, eventually, fetchAllItems } from "../helpers/agent/e2e";
 import { runXiot } from "../helpers/cli";
-import { makeBoot, makePiRoot, spawnLines, x64Release } from "./flash-fixture";
+import { cleanup, makeBoot, makePiRoot, scratchDir, spawnLines, x64Release } from "./flash-fixture";
 import { type Account, startServer, type TestServer } from "./server";
 
 const asRoot = process.getuid?.() === 0;
@@ -38,7 +38,7 @@ describe("xiot build-agent + xiot flash onto a Raspberry Pi OS root", () => {
   let device: Account;
   let watcher: Account;
   let subscriber: ClientConnection;
-  const work = mkdtempSync(join(tmpdir(), "xiot-flash-"));
+  const work = scratchDir("xiot-flash-");
   const rootfs = makePiRoot(join(work, "rootfs"));
   const boot = makeBoot(join(work, "bootfs"));
   const bundle = join(work, "bundle");
@@ -63,6 +63,7 @@ describe("xiot build-agent + xiot flash onto a Raspberry Pi OS root", () => {
   }, 180_000);
   afterAll(async () => {
     await server?.stop();
+    cleanup();
   });
 
   it("refuses a folder that is not a Raspberry Pi OS root, naming what is missing, writing nothing", async () => {
@@ -161,7 +162,10 @@ describe("xiot build-agent + xiot flash onto a Raspberry Pi OS root", () => {
     expect(unit).not.toContain("RestartSteps");
     // GPIO, serial and I2C devices must stay reachable: no device sandbox, no read-only /sys.
     for (const key of ["PrivateDevices=", "ProtectKernelTunables=", "ProtectClock=", "DevicePolicy="])
-      expect(unit.split("\n").some((l) => l.startsWith(key)), key).toBe(false);
+      expect(
+        unit.split("\n").some((l) => l.startsWith(key)),
+        key,
+      ).toBe(false);
     expect(readFileSync(join(rootfs, "usr/lib/sysusers.d/xiot.conf"), "utf8")).toContain("m xiot gpio");
     expect(existsSync(join(boot, "xiot-agent.json"))).toBe(false);
     expect(JSON.parse(readFileSync(join(rootfs, "etc/xiot/flash-manifest.json"), "utf8"))).toEqual(manifest);

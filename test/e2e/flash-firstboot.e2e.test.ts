@@ -3,19 +3,20 @@
  * the release's xiot-firstboot script (what xiot-firstboot.service runs) moves the file to
  * /etc/xiot/agent.json, mode 0600, owned by the xiot user, and removes it from the boot partition. */
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { runXiot } from "../helpers/cli";
-import { makeBoot, makePiRoot, x64Release } from "./flash-fixture";
+import { cleanup, makeBoot, makePiRoot, scratchDir, x64Release } from "./flash-fixture";
 
 const run = promisify(execFile);
 
 describe("first boot takes the configuration from the boot partition", () => {
+  afterAll(cleanup);
+
   it("moves xiot-agent.json into /etc/xiot (0600, xiot) and deletes the boot copy", async () => {
-    const work = mkdtempSync(join(tmpdir(), "xiot-firstboot-"));
+    const work = scratchDir("xiot-firstboot-");
     const rootfs = makePiRoot(join(work, "rootfs"));
     const boot = makeBoot(join(work, "bootfs"));
     const first = join(work, "first.xiot");
@@ -63,7 +64,7 @@ describe("first boot takes the configuration from the boot partition", () => {
   });
 
   it("refuses --boot-only onto a folder that is not a boot partition, writing nothing", async () => {
-    const work = mkdtempSync(join(tmpdir(), "xiot-firstboot-"));
+    const work = scratchDir("xiot-firstboot-");
     const bundle = join(work, "dev.xiot");
     mkdirSync(bundle);
     writeFileSync(

@@ -4,7 +4,7 @@
  * and processes read line by line. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -40,11 +40,25 @@ export function makeBoot(dir: string): string {
 }
 
 let built: Promise<{ dir: string; manifest: ReleaseManifest }> | undefined;
+const scratch: string[] = [];
+
+/** A temporary folder removed by cleanup(). */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+
+/** Removes the release and the folders made here (a release is about 100 MB). */
+export function cleanup(): void {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+  built = undefined;
+}
 
 /** One x64 release per test file, with the runtime from the registry (cached across runs). */
 export function x64Release(): Promise<{ dir: string; manifest: ReleaseManifest }> {
   built ??= (async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), "xiot-release-")), "x64");
+    const dir = join(scratchDir("xiot-release-"), "x64");
     const manifest = await buildRelease({
       arch: "x64",
       dir,

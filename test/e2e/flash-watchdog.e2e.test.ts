@@ -3,13 +3,12 @@
  * x64 release with WATCHDOG_USEC set, and a SIGUSR2 handler preloaded with --import blocks its
  * event loop for 2 s: READY=1 first, WATCHDOG=1 every half period, silence while blocked (systemd
  * would kill it after WatchdogSec), notifications again after, STOPPING=1 on SIGTERM. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../helpers/agent/e2e";
-import { type Lines, spawnLines, x64Release } from "./flash-fixture";
+import { cleanup, type Lines, scratchDir, spawnLines, x64Release } from "./flash-fixture";
 import { startServer, type TestServer } from "./server";
 
 const LISTENER = `
@@ -39,7 +38,7 @@ interface Note {
 describe("the released agent feeds systemd's watchdog through systemd-notify", () => {
   let server: TestServer;
   let listener: Lines;
-  const work = mkdtempSync(join(tmpdir(), "xiot-watchdog-"));
+  const work = scratchDir("xiot-watchdog-");
   const socketPath = join(work, "notify.sock");
 
   beforeAll(async () => {
@@ -51,6 +50,7 @@ describe("the released agent feeds systemd's watchdog through systemd-notify", (
   afterAll(async () => {
     await listener?.stop();
     await server?.stop();
+    cleanup();
   });
 
   it("notifies READY, then WATCHDOG every half period; a blocked event loop goes silent", async () => {
