@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { type Command, printReady, reportFailure, UsageError } from "../command";
 import { oneOf, parseArgs } from "../flash/args";
 import { buildRelease } from "../flash/build";
-import { ARCHES, type Arch, DEFAULT_CACHE, DEFAULT_OUT } from "../flash/layout";
+import { ARCHES, type Arch, DEFAULT_CACHE, DEFAULT_OUT, ROOT } from "../flash/layout";
 
 export const buildAgentCommand: Command = {
   name: "build-agent",
@@ -21,7 +21,7 @@ export const buildAgentCommand: Command = {
       description:
         "bundled: carry Node from the registry's node-linux-<arch> (default); system: use the board's",
     },
-    { flag: "--cache DIR", description: `downloaded runtimes (default ${DEFAULT_CACHE})` },
+    { flag: "--cache DIR", description: `downloaded runtimes (default the project's ${DEFAULT_CACHE})` },
   ],
   async run(argv) {
     try {
@@ -30,7 +30,7 @@ export const buildAgentCommand: Command = {
       const arch = oneOf("arch", args.values.arch, [...ARCHES, "all"] as const) ?? "all";
       const node = oneOf("node", args.values.node, ["bundled", "system"] as const) ?? "bundled";
       const out = resolve(args.values.out ?? DEFAULT_OUT);
-      const cache = resolve(args.values.cache ?? DEFAULT_CACHE);
+      const cache = args.values.cache ? resolve(args.values.cache) : resolve(ROOT, DEFAULT_CACHE);
       const arches: Arch[] = arch === "all" ? [...ARCHES] : [arch];
       for (const a of arches) {
         const dir = resolve(out, a);

@@ -119,7 +119,7 @@ async function findRelease(
   arch: Arch,
   cwd: string,
 ): Promise<{ dir: string; manifest: ReleaseManifest }> {
-  const dir = o.release ? resolve(cwd, o.release) : resolve(ROOT, o.out ?? DEFAULT_OUT, arch);
+  const dir = o.release ? resolve(cwd, o.release) : resolve(cwd, o.out ?? DEFAULT_OUT, arch);
   if (!existsSync(join(dir, RELEASE_MANIFEST))) {
     if (o.release)
       throw new FlashError(
