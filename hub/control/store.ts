@@ -3,8 +3,10 @@
  * References: DESIGN §2 (`seq` per channel; devices ignore a lower seq than the last applied, so
  * the hub's numbers must survive restarts), https://sqlite.org/pragma.html#pragma_synchronous.
  *
- * synchronous=FULL: a seq handed out is on disk before the command leaves the hub, so a crash
- * and restart never reuses a number the device has already seen. */
+ * A seq handed out is on disk (synchronous=FULL, an fsync of the WAL) before the command leaves
+ * the hub, so neither a crash nor a power cut makes the hub reuse a number the device has seen.
+ * Outcome lines are written with synchronous=NORMAL: they survive a crash of the hub (WAL in the
+ * page cache) and cost no fsync on the reply's path; a power cut may lose the newest of them. */
 import Database from "better-sqlite3";
 import type { ControlLogEntry } from "./types";
 
@@ -47,7 +49,6 @@ CREATE INDEX IF NOT EXISTS control_log_device ON control_log (device, n);
 export function openControlStore(path: string): ControlStore {
   const db = new Database(path);
   db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
   db.exec(SCHEMA);
   const bump = db.prepare<[string, string], { seq: number }>(
     `INSERT INTO control_seq (device, channel, seq) VALUES (?, ?, 1)
@@ -70,7 +71,7 @@ export function openControlStore(path: string): ControlStore {
     outcome: e.outcome,
     detail: e.detail,
   });
-  const issue = db.transaction((entry: ControlLogEntry, channels: string[]) => {
+  const issueTx = db.transaction((entry: ControlLogEntry, channels: string[]) => {
     const seqs = new Map<string, number>();
     for (const channel of channels)
       seqs.set(channel, (bump.get(entry.device, channel) as { seq: number }).seq);
@@ -78,8 +79,14 @@ export function openControlStore(path: string): ControlStore {
     return seqs;
   });
   return {
-    issue: (entry, channels) => issue(entry, channels),
-    log: (entry) => void insert.run(toRow(entry)),
+    issue(entry, channels) {
+      db.pragma("synchronous = FULL");
+      return issueTx(entry, channels);
+    },
+    log(entry) {
+      db.pragma("synchronous = NORMAL");
+      insert.run(toRow(entry));
+    },
     history: (device, limit) =>
       select
         .all(device, limit)
