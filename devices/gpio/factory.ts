@@ -1,5 +1,6 @@
 /* Chooses and builds GPIO drivers by name: "sysfs" (onoff), "gpiod" (command-line tools) or "auto"
- * (sysfs when /sys/class/gpio/export exists, else gpiod when its tools run). The agent passes the
+ * (sysfs when /sys/class/gpio/export exists and onoff loads — a release for another architecture
+ * has no native epoll for it — else gpiod when its tools run). The agent passes the
  * result as `context.gpio`; tests pass their own (the fake lives in test/helpers). */
 import { execFile } from "node:child_process";
 import type { Logger } from "../../shared/log";
@@ -55,7 +56,16 @@ export function gpioFactory(deps: GpioFactoryDeps): (name: string) => GpioDriver
     if (name !== "auto")
       throw new DeviceError("bad-options", `unknown GPIO driver "${name}" (auto, sysfs, gpiod)`);
     return deferred("auto", async () => {
-      if (await exists(deps.root, "sys/class/gpio/export")) return cache.get("sysfs") ?? sysfs();
+      if (await exists(deps.root, "sys/class/gpio/export")) {
+        try {
+          return sysfsGpioDriver({ ...deps, Gpio: await (deps.loadOnoff ?? defaultLoadOnoff)() });
+        } catch (error) {
+          deps.log.warn(
+            { err: error },
+            "sysfs GPIO is there but onoff does not load here; trying the gpiod tools",
+          );
+        }
+      }
       if (await toolRuns(deps.env)) return gpiod();
       throw new DeviceError(
         "missing-hardware",

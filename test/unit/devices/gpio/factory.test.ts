@@ -62,6 +62,28 @@ describe("GPIO driver factory", () => {
     }
   });
 
+  it("auto takes the gpiod tools where sysfs GPIO exists but onoff cannot load", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "xiot-gpio-"));
+    try {
+      const env = {
+        ...process.env,
+        PATH: `${bin}:${process.env.PATH}`,
+        GPIOD_STUB_DIR: dir,
+        GPIOD_STUB_VERSION: "2",
+      };
+      const loadOnoff = async (): Promise<OnoffGpioConstructor> => {
+        throw new Error("Cannot find module 'epoll'");
+      };
+      const gpio = gpioFactory({ ...base, root: fixture("pi5-6.6"), env, loadOnoff });
+      const output = await gpio("auto").openOutput(out);
+      await output.close();
+      const sysfsOnly = gpioFactory({ ...base, root: fixture("pi5-6.6"), env, loadOnoff })("sysfs");
+      await expect(sysfsOnly.openOutput(out)).rejects.toThrow(/epoll/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("rejects unknown driver names", () => {
     expect(() => gpioFactory({ ...base, root: "/" })("pigpio")).toThrow(/unknown GPIO driver "pigpio"/);
   });
