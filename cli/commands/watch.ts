@@ -2,6 +2,7 @@
  * EXI4JSON), after the stored ones since `--since`; `--json` prints one JSON object per line.
  * Logs in as the demo user of a stack folder (`--dir`, made by `xiot up`) or with `--xmpp.*`.
  * References: DESIGN §2 (readings node and document), XEP-0060 §6.1 and §6.5, XEP-0059. */
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
@@ -59,7 +60,12 @@ export const watchCommand: Command = {
       const { config, log } = startCommand("watch", watchSchema, positional ? rest : argv);
       const target = parseTarget(positional ? first : config.device);
       const since = config.since === undefined ? undefined : parseSince(config.since, Date.now());
-      const session = resolveSession(withDemoUser(config));
+      const resolved = resolveSession(withDemoUser(config));
+      // A resource of its own: two watchers (or a watcher and another CLI command) never kick each other.
+      const session = {
+        ...resolved,
+        client: { ...resolved.client, resource: `watch-${randomBytes(4).toString("hex")}` },
+      };
       if (needsReexec(session.ca)) return await reexecWithCa(session.ca as string);
       const connection = await connectSession(session, log);
       try {

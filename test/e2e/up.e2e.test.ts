@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,16 +6,48 @@ import xml from "@xmpp/xml";
 import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../shared/log";
 import { createClient } from "../../shared/xmpp/client";
-import { runXiot } from "../helpers/cli";
+import { ROOT, runXiot } from "../helpers/cli";
 
 interface UpReady {
   ready: true;
+  dashboard: string;
   domain: string;
   c2s: string;
+  component: string;
+  websocket: string;
   hub: string;
   user: string;
   password: string;
   device: string;
+}
+
+/** Logs in over XMPP WebSocket (RFC 7395) as a browser would; Node 20 needs the flag for WebSocket. */
+const WS_LOGIN = `
+import { client, xml } from "@xmpp/client";
+const { WS_SERVICE: service, WS_DOMAIN: domain, WS_USER: username, WS_PASSWORD: password } = process.env;
+const xmpp = client({ service, domain, username, password });
+xmpp.reconnect.stop();
+xmpp.on("error", (e) => { console.error(e.message); process.exit(1); });
+const jid = await xmpp.start();
+const pong = await xmpp.iqCaller.request(xml("iq", { type: "get", to: domain }, xml("ping", { xmlns: "urn:xmpp:ping" })));
+console.log(JSON.stringify({ jid: jid.toString(), pong: pong.attrs.type }));
+await xmpp.stop();
+`;
+
+function loginOverWebSocket(service: string, domain: string, user: string, password: string) {
+  return new Promise<{ jid: string; pong: string }>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--experimental-websocket", "--no-warnings", "--input-type=module", "-e", WS_LOGIN],
+      {
+        cwd: ROOT,
+        timeout: 20_000,
+        env: { ...process.env, WS_SERVICE: service, WS_DOMAIN: domain, WS_USER: user, WS_PASSWORD: password },
+      },
+      (error, stdout, stderr) =>
+        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+    );
+  });
 }
 
 describe("xiot up (npm start)", () => {
@@ -33,6 +66,8 @@ describe("xiot up (npm start)", () => {
       "0",
       "--http-port",
       "0",
+      "--dashboard-port",
+      "0",
     ]);
     return { proc, ready: await proc.ready<UpReady>(60_000) };
   }
@@ -41,6 +76,47 @@ describe("xiot up (npm start)", () => {
     const first = await up();
     expect(first.ready.user).toBe("demo@localhost");
     expect(first.ready.device).toBe("sim-1");
+    // The ready line is a contract: exactly these keys, in this order.
+    expect(Object.keys(first.ready)).toEqual([
+      "ready",
+      "dashboard",
+      "domain",
+      "c2s",
+      "component",
+      "websocket",
+      "hub",
+      "device",
+      "user",
+      "password",
+    ]);
+    expect(first.ready.dashboard).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    await first.proc.waitForLine("stderr", (t) => t.includes(`dashboard at ${first.ready.dashboard}`), 5000);
+
+    // The dashboard page and its bundle are served; /config.json tells the page where to log in.
+    const page = await fetch(first.ready.dashboard);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("<title>xiot dashboard</title>");
+    const bundle = await fetch(`${first.ready.dashboard}app.js`);
+    expect(bundle.status).toBe(200);
+    expect((await bundle.text()).length).toBeGreaterThan(10_000);
+    const clientConfig = (await (await fetch(`${first.ready.dashboard}config.json`)).json()) as Record<
+      string,
+      string
+    >;
+    expect(clientConfig).toEqual({
+      domain: "localhost",
+      hub: "hub.localhost",
+      websocket: first.ready.websocket,
+    });
+    expect((await fetch(`${first.ready.dashboard}healthz`)).status).toBe(200);
+    const viaWebSocket = await loginOverWebSocket(
+      clientConfig.websocket!,
+      clientConfig.domain!,
+      first.ready.user.split("@")[0]!,
+      first.ready.password,
+    );
+    expect(viaWebSocket.jid.startsWith("demo@localhost/")).toBe(true);
+    expect(viaWebSocket.pong).toBe("result");
     const [username] = first.ready.user.split("@");
     const connection = createClient({
       config: {
