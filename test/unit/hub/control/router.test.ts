@@ -151,6 +151,11 @@ describe("control router", () => {
     expect(await c.router.control(relay("on"))).toMatchObject({ kind: "done" });
     expect(c.h.sent).toHaveLength(2);
     expect(c.setOf(1).cmd).toEqual(c.setOf(0).cmd);
+    expect(c.store.history("kitchen", 10).map((e) => [e.outcome, e.detail])).toEqual([
+      ["issued", "test, ttl 5000 ms"],
+      ["issued", "sent again after the hub's link came back"],
+      ["done", "now true"],
+    ]);
     c.h.linkBack = false;
     c.h.answer = async () => {
       throw new Error("component link lost");
