@@ -55,7 +55,14 @@ class ChannelView {
           height: 160,
           legend: { show: false },
           cursor: { show: true, drag: { x: false, y: false } },
-          scales: { x: { time: true } },
+          // One point alone would stretch the axes over years: give it a minute and a unit of room.
+          scales: {
+            x: { time: true, range: (_u, min, max) => (min === max ? [min - 60, max + 60] : [min, max]) },
+            y: {
+              range: (_u, min, max) =>
+                min === max ? [min - 1, max + 1] : uPlot.rangeNum(min, max, 0.1, true),
+            },
+          },
           axes: [{ stroke: "#8a94a6" }, { label, stroke: "#8a94a6", size: 56 }],
           series: [{}, { label, stroke: "#2f7de1", width: 2, fill: "rgba(47,125,225,0.08)" }],
         },

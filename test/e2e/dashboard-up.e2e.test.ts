@@ -45,6 +45,8 @@ describe("the dashboard against xiot up", () => {
     dash = await openDashboard(ready.dashboard);
     const { page } = dash;
     await logIn(page, ready.user, ready.password);
+    await page.waitForSelector("#login", { state: "hidden" });
+    expect(await page.textContent("#who")).toBe(ready.user);
     const card = `.device[data-device="${ready.device}"]`;
     await page.waitForSelector(`${card}[data-availability=online]`, { timeout: 15_000 });
     // Units from meta on the card; history loaded, then new points arrive live.
