@@ -143,6 +143,8 @@ export async function createAgent(config: AgentConfig, log: Logger): Promise<Age
     actuators,
     allowed,
     chatTtlMs: config.control.chatTtlMs,
+    // A stamp from the server's offline store is compared by the hub's clock, not the board's.
+    now: () => clock.hubNow(),
     status: () =>
       `${deviceId}: up ${Math.round((Date.now() - startedAt) / 1000)} s, boot ${pipeline.boot.id}, clock ${clock.synced() ? "synchronised" : "not synchronised"}, ${pipeline.store.usage().records} documents waiting`,
     send: session.send,

@@ -92,6 +92,9 @@ export function renderProsodyConfig(o: ProsodyConfigOptions): string {
     `invite_expiry = ${o.inviteExpirySeconds ?? 7 * 86400}`,
     // No rate limits: the Debian sample config's 10 kB/s c2s throttle breaks bulk publishing.
     "limits = {}",
+    // TCP_NODELAY: with Nagle on, a second small write waits ~40 ms for a delayed ACK (measured:
+    // command round trips p99 60 ms with it, 12 ms without; BENCHMARKS.md "Control").
+    "network_settings = { nagle = false }",
   ];
   if (o.tls) lines.push(`ssl = { key = ${lua(o.tls.key)}, certificate = ${lua(o.tls.certificate)} }`);
   lines.push(

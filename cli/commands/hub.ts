@@ -42,6 +42,19 @@ export const hubCommand: Command = {
       flag: "--pubsub.maxSubscriptionsPerNode N",
       description: "most subscriptions on one node (default 10000)",
     },
+    {
+      flag: "--control.ttlMs N",
+      description: "how long a command may take to reach a device (default 8000)",
+    },
+    { flag: "--control.timeoutMs N", description: "when the hub answers 'timed out' (default 10000; > ttl)" },
+    {
+      flag: "--availability.pingIntervalMs N",
+      description: "how often online devices are pinged (default 60000)",
+    },
+    {
+      flag: "--availability.staleAfterMs N",
+      description: "silence in readings before 'stale' (default 600000)",
+    },
     { flag: "--storage.path FILE", description: "SQLite file (default <dir>/hub.sqlite)" },
     { flag: "--http.port N", description: "dashboard, /metrics and /healthz (default 8080; 0 picks)" },
     { flag: "--http.host H", description: "address the HTTP listener binds (default 127.0.0.1)" },

@@ -35,6 +35,10 @@ describe("the generated Prosody configuration", () => {
     expect(config).not.toContain("/etc/prosody");
   });
 
+  it("turns Nagle's algorithm off (small stanzas would wait for delayed ACKs)", () => {
+    expect(config).toContain("network_settings = { nagle = false }");
+  });
+
   it("declares the hub component with its secret", () => {
     expect(config).toContain('Component "hub.example.org"\n  component_secret = "s3cret"');
   });
