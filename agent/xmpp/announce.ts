@@ -57,7 +57,11 @@ export class Announcer {
         const how = await ensureNode(session.request, hub, node);
         log.info({ node }, how === "created" ? "node created" : "node exists");
       }
-      await this.#allowMembers();
+      // A provisioned device's nodes belong to the hub, which makes owners and shares members;
+      // the allow list then only grants readout and control on the device itself.
+      if (this.#o.registration === undefined) await this.#allowMembers();
+      else if (this.#o.allow.length > 0)
+        log.info("allow list: readout and control only; node access comes from the hub's shares");
       this.#nodesReady = true;
     }
     await this.publishMeta();

@@ -11,6 +11,7 @@ import { runServer } from "../../server/run";
 import { domainSchema, logSchema, portSchema } from "../../shared/config/common";
 import { type Command, printReady, reportFailure, startCommand, untilSignal } from "../command";
 import { ensureAccounts, planAccounts } from "../up/accounts";
+import { ensureDemoProvisioned } from "../up/demo-device";
 import { startDemoDevice } from "../up/device";
 
 const upSchema = z.object({
@@ -90,10 +91,18 @@ export const upCommand: Command = {
         );
       }
       log.info(`starting the simulated device ${accounts.device.jid}`);
+      const registrationSecret = await ensureDemoProvisioned({
+        dir,
+        server: info,
+        accounts,
+        model: "xiot-simulated",
+        log: log.child({ module: "provisioning" }),
+      });
       const agent = await startDemoDevice({
         dir,
         server: info,
         accounts,
+        registrationSecret,
         logConfig: config.log,
         log: log.child({ module: "agent" }),
       });

@@ -1,5 +1,6 @@
 /* The simulated device of the local stack: the agent of examples/agent-simulated.json, run in the
- * `xiot up` process with the stack's device account, readable and controllable by the demo user. */
+ * `xiot up` process with the stack's device account; provisioned with the hub and owned by the demo
+ * user (demo-device.ts), so the hub decides who may read and control it. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,10 +15,12 @@ export async function startDemoDevice(options: {
   dir: string;
   server: { c2s: string; domain: string; hub: string };
   accounts: StackAccounts;
+  /** From the hub's provisioning (demo-device.ts): the device registers with the hub. */
+  registrationSecret: string;
   logConfig: AgentConfig["log"];
   log: Logger;
 }): Promise<Agent> {
-  const { dir, server, accounts, logConfig, log } = options;
+  const { dir, server, accounts, registrationSecret, logConfig, log } = options;
   const example = JSON.parse(readFileSync(EXAMPLE, "utf8")) as Record<string, unknown>;
   const config = agentSchema.parse({
     ...example,
@@ -28,11 +31,10 @@ export async function startDemoDevice(options: {
       username: accounts.device.username,
       password: accounts.device.password,
     },
-    hub: { jid: server.hub },
+    hub: { jid: server.hub, registrationSecret },
     // Publish every 2 s rather than the example's 10 s: the dashboard's charts look live.
     batch: { ...(example.batch as object), maxDelayMs: 2000 },
     state: { dir: join(dir, `agent-${accounts.device.username}`) },
-    allow: [accounts.demo.jid],
     log: logConfig,
   }) as AgentConfig;
   const agent = await createAgent(config, log);

@@ -147,6 +147,17 @@ describe("xiot up (npm start)", () => {
     expect(items.getChild("pubsub")?.getChild("items")?.getChildren("item").length).toBe(1);
     await connection.stop();
     expect(statSync(join(dir, "accounts.json")).mode & 0o777).toBe(0o600);
+
+    // sim-1 is provisioned with the hub and owned by the demo user: the stack's tools see it.
+    const devices = runXiot(["devices", "--dir", dir, "--json"]);
+    expect((await devices.exited).code).toBe(0);
+    const listed = JSON.parse(devices.stdout[0]?.text ?? "{}") as {
+      devices: { id: string; owner?: string }[];
+    };
+    expect(listed.devices.find((d) => d.id === "sim-1")?.owner).toBe("demo@localhost");
+    const set = runXiot(["set", "sim-1", "relay", "on", "--dir", dir]);
+    const setExit = await set.exited;
+    expect(setExit.code, set.stderr.map((l) => l.text).join("\n")).toBe(0);
     const firstExit = await first.proc.stop("SIGINT");
     expect(firstExit, first.proc.stderr.map((l) => l.text).join("\n")).toEqual({ code: 0, signal: null });
 
