@@ -2,15 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliProcess, runXiot } from "../helpers/cli";
+import type { CliProcess } from "../helpers/cli";
 import { type DashboardBrowser, logIn, openDashboard, points } from "./dashboard-browser";
-
-interface UpReady {
-  dashboard: string;
-  user: string;
-  password: string;
-  device: string;
-}
+import { startStack, type UpReady } from "./stack";
 
 describe("the dashboard against xiot up", () => {
   const dir = mkdtempSync(join(tmpdir(), "xiot-dash-up-"));
@@ -19,21 +13,7 @@ describe("the dashboard against xiot up", () => {
   let dash: DashboardBrowser | undefined;
 
   beforeAll(async () => {
-    up = runXiot([
-      "up",
-      "--dir",
-      dir,
-      "--json",
-      "--c2s-port",
-      "0",
-      "--component-port",
-      "0",
-      "--http-port",
-      "0",
-      "--dashboard-port",
-      "0",
-    ]);
-    ready = await up.ready<UpReady>(60_000);
+    ({ proc: up, ready } = await startStack(dir));
   });
   afterAll(async () => {
     await dash?.close();

@@ -7,19 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../shared/log";
 import { createClient } from "../../shared/xmpp/client";
 import { ROOT, runXiot } from "../helpers/cli";
-
-interface UpReady {
-  ready: true;
-  dashboard: string;
-  domain: string;
-  c2s: string;
-  component: string;
-  websocket: string;
-  hub: string;
-  user: string;
-  password: string;
-  device: string;
-}
+import { startStack } from "./stack";
 
 /** Logs in over XMPP WebSocket (RFC 7395) as a browser would; Node 20 needs the flag for WebSocket. */
 const WS_LOGIN = `
@@ -54,23 +42,7 @@ describe("xiot up (npm start)", () => {
   const dir = mkdtempSync(join(tmpdir(), "xiot-up-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function up() {
-    const proc = runXiot([
-      "up",
-      "--dir",
-      dir,
-      "--json",
-      "--c2s-port",
-      "0",
-      "--component-port",
-      "0",
-      "--http-port",
-      "0",
-      "--dashboard-port",
-      "0",
-    ]);
-    return { proc, ready: await proc.ready<UpReady>(60_000) };
-  }
+  const up = () => startStack(dir);
 
   it("starts server, hub and a simulated device, makes a demo login that works, and reuses it", async () => {
     const first = await up();

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type CliProcess, runXiot } from "../helpers/cli";
+import { startStack } from "./stack";
 
 interface Line {
   device: string;
@@ -27,21 +28,7 @@ describe("xiot watch", () => {
   };
 
   beforeAll(async () => {
-    up = runXiot([
-      "up",
-      "--dir",
-      dir,
-      "--json",
-      "--c2s-port",
-      "0",
-      "--component-port",
-      "0",
-      "--http-port",
-      "0",
-      "--dashboard-port",
-      "0",
-    ]);
-    await up.ready(60_000);
+    ({ proc: up } = await startStack(dir));
   });
   afterAll(async () => {
     await Promise.all(watchers.map((w) => w.stop("SIGTERM")));
