@@ -1,12 +1,12 @@
-/* Switching an actuator from the page: an XEP-0325 `set` with xiot's command metadata, sent to the
- * device's agent, and one outcome for the person. Until the hub routes commands for every device,
- * the page addresses `<id>@<domain>/agent` itself, as docs/protocol.md describes.
- * References: XEP-0325 §3.1–3.5 (set, setResponse, errors naming the parameter), DESIGN §2
- * (`<cmd id issued ttl/>`, issued by the hub's clock), XEP-0202 (the server's clock),
- * RFC 6120 §8.3.3 (service-unavailable and friends: nobody there). */
-import xml, { type Element } from "@xmpp/xml";
-import { type ControlParameter, makeControlSet } from "../shared/xmpp/control";
-import { NS_IOT_CONTROL, NS_TIME } from "../shared/xmpp/ns";
+/* Switching an actuator from the page goes through the hub's control lifecycle, as chat and
+ * `xiot set` do: the hub's "Control a device" command (XEP-0050) checks access, sends the device an
+ * XEP-0325 `set` with xiot's command metadata, logs the command for `history`, and answers with one
+ * definitive outcome (done, refused, offline, expired, timeout, failed) that the page shows.
+ * References: XEP-0050 §3.3 (execute, submit, completed with a note), hub/control/adhoc.ts,
+ * XEP-0325 (what the hub sends), RFC 6120 §8.3.3 (errors of the request itself). */
+import type { Element } from "@xmpp/xml";
+import { type IqRequest, runCommand } from "../shared/xmpp/adhoc";
+import { CMD_CONTROL, NS_IOT_CONTROL } from "../shared/xmpp/ns";
 
 export type OutcomeKind = "done" | "refused" | "offline" | "expired" | "timeout" | "failed";
 
@@ -16,8 +16,7 @@ export interface Outcome {
   text: string;
 }
 
-/** How long a command stays valid after it is issued, and how long the page waits. */
-export const COMMAND_TTL_MS = 8000;
+/** How long the hub takes at most to give an outcome (its control.timeoutMs default). */
 export const COMMAND_TIMEOUT_MS = 10_000;
 
 const NOBODY_THERE = new Set([
@@ -28,22 +27,34 @@ const NOBODY_THERE = new Set([
   "gone",
 ]);
 
-/** The parameter for an actuator value of the meta's value type. */
-export function parameterFor(
-  name: string,
-  valueType: string,
-  value: boolean | number | string,
-): ControlParameter {
-  if (valueType === "boolean") return { name, type: "boolean", value: Boolean(value) };
-  if (valueType === "number") {
-    const n = Number(value);
-    return Number.isInteger(n) ? { name, type: "long", value: n } : { name, type: "double", value: n };
-  }
-  return { name, type: "string", value: String(value) };
+/** How the hub's command takes a value (the chat grammar: on/off, numbers, text). */
+export function valueText(value: boolean | number | string): string {
+  return value === true ? "on" : value === false ? "off" : String(value);
 }
 
-export function makeCommand(to: string, param: ControlParameter, id: string, issued: number): Element {
-  return xml("iq", { type: "set", to }, makeControlSet([param], { id, issued, ttl: COMMAND_TTL_MS }));
+const KINDS = new Set<OutcomeKind>(["done", "refused", "offline", "expired", "timeout", "failed"]);
+
+/** Runs the hub's control command and returns its outcome for the person. */
+export async function controlThroughHub(
+  request: IqRequest,
+  hub: string,
+  args: { device: string; channel: string; value: boolean | number | string },
+): Promise<Outcome> {
+  try {
+    const r = await runCommand(request, {
+      to: hub,
+      node: CMD_CONTROL,
+      fields: { device: args.device, channel: args.channel, value: valueText(args.value) },
+      // The hub answers within its own control.timeoutMs; this only guards against a lost hub.
+      timeoutMs: COMMAND_TIMEOUT_MS + 5000,
+    });
+    const error = r.notes.find((n) => n.type === "error");
+    const said = r.form?.fields.get("outcome")?.[0] as OutcomeKind | undefined;
+    const kind = said !== undefined && KINDS.has(said) ? said : error ? "refused" : "done";
+    return { kind, text: (error ?? r.notes[0])?.text ?? kind };
+  } catch (error) {
+    return outcomeOf({ ok: false, ...errorOf(error) }, args.value);
+  }
 }
 
 /** The outcome of the device's answer: a result, or an error stanza's condition and text. */
@@ -76,17 +87,4 @@ export function errorOf(error: unknown): { condition: string; text?: string; tim
   const param = e?.application?.is("paramError", NS_IOT_CONTROL) ? e.application.getText() : undefined;
   const text = param || e?.text || undefined;
   return { condition: e?.condition ?? "undefined-condition", ...(text && { text }) };
-}
-
-export const makeTimeQuery = (domain: string): Element =>
-  xml("iq", { type: "get", to: domain }, xml("time", { xmlns: NS_TIME }));
-
-/** Offset (ms) to add to the local clock to get the server's, from an XEP-0202 answer. */
-export function clockOffset(answer: Element, sentAt: number, receivedAt: number): number | undefined {
-  const utc = answer.getChild("time", NS_TIME)?.getChildText("utc");
-  const remote = utc ? Date.parse(utc) : Number.NaN;
-  if (!Number.isFinite(remote)) return undefined;
-  // A stamp in whole seconds is the middle of its second (docs/protocol.md).
-  const mid = utc && !utc.includes(".") ? remote + 500 : remote;
-  return mid - (sentAt + receivedAt) / 2;
 }

@@ -3,15 +3,7 @@
  * References: RFC 7395 (XMPP over WebSocket), XEP-0030 §4.1 (disco#items on the hub),
  * docs/provisioning.md (<devices/> list), DESIGN §1 (the dashboard subscribes like any subscriber). */
 import type { Element } from "@xmpp/xml";
-import {
-  COMMAND_TIMEOUT_MS,
-  clockOffset,
-  errorOf,
-  makeCommand,
-  makeTimeQuery,
-  outcomeOf,
-  parameterFor,
-} from "./control";
+import { controlThroughHub } from "./control";
 import { DeviceFeed } from "./device";
 import { DeviceCard } from "./view/device-card";
 import { createSession, type Session, type SessionState } from "./xmpp/session";
@@ -35,8 +27,6 @@ interface ClientConfig {
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 const feeds = new Map<string, DeviceFeed>();
-let offset = 0;
-let commandCounter = 0;
 
 function showState(state: SessionState, detail?: string): void {
   document.body.dataset.connection = state;
@@ -68,36 +58,17 @@ async function discover(
   return found;
 }
 
-async function actuate(
+function actuate(
   session: Session,
   config: ClientConfig,
   device: string,
   actuator: ActuatorMeta,
   value: boolean | number | string,
 ) {
-  const id = `dash-${Date.now().toString(36)}-${(commandCounter++).toString(36)}`;
-  const param = parameterFor(actuator.name, actuator.valueType, value);
-  const iq = makeCommand(`${device}@${config.domain}/agent`, param, id, Date.now() + offset);
-  try {
-    await session.request(iq, COMMAND_TIMEOUT_MS);
-    return outcomeOf({ ok: true }, param.value);
-  } catch (error) {
-    return outcomeOf({ ok: false, ...errorOf(error) }, param.value);
-  }
-}
-
-async function learnClock(session: Session, domain: string): Promise<void> {
-  const sent = Date.now();
-  try {
-    const answer = await session.request(makeTimeQuery(domain), 5000);
-    offset = clockOffset(answer, sent, Date.now()) ?? 0;
-  } catch {
-    offset = 0; // Why: a server without XEP-0202; commands then carry the browser's clock.
-  }
+  return controlThroughHub(session.request, config.hub, { device, channel: actuator.name, value });
 }
 
 async function refresh(session: Session, config: ClientConfig): Promise<void> {
-  await learnClock(session, config.domain);
   const devices = await discover(session, config);
   const list = $("devices");
   $("empty").hidden = devices.size > 0;

@@ -52,7 +52,7 @@ describe("the dashboard against xiot up", () => {
     expect(await page.getAttribute(relay, "data-state")).toBe("false");
     await page.click(`${relay} button`);
     await page.waitForSelector(`${relay} .outcome[data-kind=done]`, { timeout: 15_000 });
-    expect(await page.textContent(`${relay} .outcome`)).toBe("done: now on");
+    expect(await page.textContent(`${relay} .outcome`)).toBe("Done: sim-1 relay is on.");
     expect(await page.getAttribute(`${relay} button`, "aria-checked")).toBe("true");
     // The agent's new state item comes back through the state node and agrees.
     await page.waitForFunction(

@@ -1,36 +1,94 @@
-import xml from "@xmpp/xml";
+import xml, { type Element } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
-import { clockOffset, errorOf, makeCommand, outcomeOf, parameterFor } from "../../../dashboard/control";
-import { parseCommandMeta, parseControlSet } from "../../../shared/xmpp/control";
-import { NS_IOT_CONTROL, NS_TIME } from "../../../shared/xmpp/ns";
+import { controlThroughHub, errorOf, outcomeOf, valueText } from "../../../dashboard/control";
+import { makeCommandReply } from "../../../shared/xmpp/adhoc";
+import { makeForm } from "../../../shared/xmpp/forms";
+import { CMD_CONTROL, NS_IOT_CONTROL } from "../../../shared/xmpp/ns";
 
-describe("dashboard control", () => {
-  it("builds an XEP-0325 set with command metadata the agent parses", () => {
-    const iq = makeCommand("sim-1@localhost/agent", parameterFor("relay", "boolean", true), "c1", 1_000_000);
-    const set = iq.getChild("set", NS_IOT_CONTROL)!;
-    expect(iq.attrs).toMatchObject({ type: "set", to: "sim-1@localhost/agent" });
-    expect(parseControlSet(set)).toEqual({
-      ok: true,
-      value: [{ name: "relay", type: "boolean", value: true }],
+/** A hub that runs "Control a device" in one step and answers with the given outcome and note. */
+function fakeHub(outcome: string, note: { type: "info" | "warn" | "error"; text: string }) {
+  const submitted: Element[] = [];
+  const request = async (iq: Element): Promise<Element> => {
+    const command = iq.getChild("command") as Element;
+    if (command.attrs.action === "execute") {
+      return xml(
+        "iq",
+        { type: "result" },
+        makeCommandReply({
+          node: CMD_CONTROL,
+          sessionid: "s1",
+          status: "executing",
+          form: makeForm({ type: "form", fields: [] }),
+        }),
+      );
+    }
+    submitted.push(command);
+    const form = makeForm({ type: "result", fields: [{ var: "outcome", values: [outcome] }] });
+    return xml(
+      "iq",
+      { type: "result" },
+      makeCommandReply({ node: CMD_CONTROL, sessionid: "s1", status: "completed", note, form }),
+    );
+  };
+  return { request, submitted };
+}
+
+describe("dashboard control through the hub", () => {
+  it("submits device, channel and value to the hub's control command and shows its outcome", async () => {
+    const hub = fakeHub("done", { type: "info", text: "Done: sim-1 relay is on." });
+    const outcome = await controlThroughHub(hub.request, "hub.localhost", {
+      device: "sim-1",
+      channel: "relay",
+      value: true,
     });
-    expect(parseCommandMeta(set)).toEqual({ ok: true, value: { id: "c1", issued: 1_000_000, ttl: 8000 } });
-    expect(parameterFor("level", "number", 2.5)).toEqual({ name: "level", type: "double", value: 2.5 });
-    expect(parameterFor("level", "number", 3)).toEqual({ name: "level", type: "long", value: 3 });
-    expect(parameterFor("text", "string", "hi")).toEqual({ name: "text", type: "string", value: "hi" });
+    expect(outcome).toEqual({ kind: "done", text: "Done: sim-1 relay is on." });
+    const fields = hub.submitted[0]
+      ?.getChild("x")
+      ?.getChildren("field")
+      .map((f) => [f.attrs.var, f.getChildText("value")]);
+    expect(fields).toEqual([
+      ["device", "sim-1"],
+      ["channel", "relay"],
+      ["value", "on"],
+    ]);
   });
 
-  it("gives one outcome per answer", () => {
-    expect(outcomeOf({ ok: true }, true)).toEqual({ kind: "done", text: "done: now on" });
-    expect(outcomeOf({ ok: false, condition: "service-unavailable" }, true).kind).toBe("offline");
-    expect(outcomeOf({ ok: false, condition: "not-acceptable" }, true).kind).toBe("expired");
-    expect(outcomeOf({ ok: false, condition: "forbidden", text: "not on the list" }, true)).toEqual({
-      kind: "refused",
-      text: "refused: not on the list",
+  it("passes the hub's refusals and offline outcomes through", async () => {
+    const offline = fakeHub("offline", { type: "warn", text: "sim-1 is offline: nothing ran." });
+    expect(
+      await controlThroughHub(offline.request, "h", { device: "sim-1", channel: "relay", value: false }),
+    ).toEqual({
+      kind: "offline",
+      text: "sim-1 is offline: nothing ran.",
     });
+    const failing = async (): Promise<Element> => {
+      throw Object.assign(new Error("forbidden"), {
+        name: "StanzaError",
+        condition: "forbidden",
+        text: "not yours",
+      });
+    };
+    expect(await controlThroughHub(failing, "h", { device: "x", channel: "relay", value: 1 })).toEqual({
+      kind: "refused",
+      text: "refused: not yours",
+    });
+  });
+
+  it("writes values the way the hub's command reads them", () => {
+    expect([valueText(true), valueText(false), valueText(21.5), valueText("eco")]).toEqual([
+      "on",
+      "off",
+      "21.5",
+      "eco",
+    ]);
+  });
+
+  it("gives one outcome per error of the request itself", () => {
+    expect(outcomeOf({ ok: false, condition: "service-unavailable" }, true).kind).toBe("offline");
     expect(outcomeOf({ ok: false, condition: "timeout", timeout: true }, true).kind).toBe("timeout");
-    expect(outcomeOf({ ok: false, condition: "internal-server-error", text: "relay stuck" }, true)).toEqual({
+    expect(outcomeOf({ ok: false, condition: "internal-server-error", text: "hub broke" }, true)).toEqual({
       kind: "failed",
-      text: "failed: relay stuck",
+      text: "failed: hub broke",
     });
   });
 
@@ -46,13 +104,5 @@ describe("dashboard control", () => {
       condition: "timeout",
       timeout: true,
     });
-  });
-
-  it("learns the server clock offset from XEP-0202", () => {
-    const answer = xml("iq", {}, xml("time", { xmlns: NS_TIME }, xml("utc", {}, "1970-01-01T00:00:10.000Z")));
-    expect(clockOffset(answer, 4000, 6000)).toBe(5000);
-    const whole = xml("iq", {}, xml("time", { xmlns: NS_TIME }, xml("utc", {}, "1970-01-01T00:00:10Z")));
-    expect(clockOffset(whole, 4000, 6000)).toBe(5500);
-    expect(clockOffset(xml("iq"), 0, 0)).toBeUndefined();
   });
 });
