@@ -110,6 +110,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     pubsubStore: store,
     path: join(dirname(storePath), "control.sqlite"),
     settings: { ...config.control },
+    onOutcome: (kind) => metrics.commandOutcome(kind),
   });
   const commands = mergeCommands(createDeviceCommands({ devices, jid: hubJid }), control.commands);
   pushRevocations({ devices, send: component.send, hubJid, domain: userDomain, log });

@@ -27,6 +27,8 @@ export interface HubControlDeps {
   /** SQLite file of the control store. */
   path: string;
   settings: ControlSettings;
+  /** Told every command's outcome (metrics). */
+  onOutcome?: (kind: string) => void;
 }
 
 /** Resolves true when the link is (or comes) online within `ms`. */
@@ -50,7 +52,7 @@ export function createHubControl(deps: HubControlDeps) {
   const store = openControlStore(deps.path);
   const info = createDeviceInfo(deps.pubsubStore);
   const exists = async (id: string) => (await deps.devices.access(id)).ok;
-  const router = createControlRouter({
+  const routed = createControlRouter({
     iq: deps.iq,
     hubJid: deps.hubJid,
     domain: deps.domain,
@@ -62,6 +64,14 @@ export function createHubControl(deps: HubControlDeps) {
     whenOnline: (ms) => waitOnline(deps.link, ms),
     settings: deps.settings,
   });
+  const router: typeof routed = {
+    ...routed,
+    async control(request) {
+      const outcome = await routed.control(request);
+      deps.onOutcome?.(outcome.kind);
+      return outcome;
+    },
+  };
   const readout = createReadout({
     iq: deps.iq,
     hubJid: deps.hubJid,

@@ -130,6 +130,9 @@ describe("xiot up (npm start)", () => {
     const set = runXiot(["set", "sim-1", "relay", "on", "--dir", dir]);
     const setExit = await set.exited;
     expect(setExit.code, set.stderr.map((l) => l.text).join("\n")).toBe(0);
+    // The hub counted the command's outcome.
+    const metrics = await (await fetch(new URL("/metrics", first.ready.dashboard))).text();
+    expect(metrics).toMatch(/^xiot_commands_total\{outcome="done"\} 1$/m);
     const firstExit = await first.proc.stop("SIGINT");
     expect(firstExit, first.proc.stderr.map((l) => l.text).join("\n")).toEqual({ code: 0, signal: null });
 
