@@ -45,9 +45,10 @@ export const upCommand: Command = {
     { flag: "--json", description: "print one ready line on stdout for scripts" },
   ],
   async run(argv) {
+    // Listen for Ctrl-C from the start: a signal during start-up still stops everything cleanly.
+    const stopSignal = untilSignal();
+    const started: (() => Promise<void>)[] = [];
     try {
-      // Listen for Ctrl-C from the start: a signal during start-up still stops everything cleanly.
-      const stopSignal = untilSignal();
       const { config, log } = startCommand("up", upSchema, argv);
       const dir = resolve(config.dir);
       mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -65,6 +66,8 @@ export const upCommand: Command = {
         }),
         log.child({ module: "server" }),
       );
+      // Whatever started is stopped again, newest first, at the end or when a later step fails.
+      started.push(() => server.stop());
       const { info } = server;
       log.info("checking the stack's accounts");
       await ensureAccounts(accounts, info, log.child({ module: "accounts" }));
@@ -81,11 +84,10 @@ export const upCommand: Command = {
         },
         log: log.child({ module: "hub" }),
       });
+      started.push(() => hub.stop());
       await hub.start();
       const dashboard = hub.httpUrl();
       if (dashboard === undefined) {
-        await hub.stop();
-        await server.stop();
         throw new Error(
           `the dashboard ${hub.httpFailure() ?? "did not start"} (--dashboard-port N, 0 picks a free one)`,
         );
@@ -106,6 +108,7 @@ export const upCommand: Command = {
         logConfig: config.log,
         log: log.child({ module: "agent" }),
       });
+      started.push(() => agent.stop());
       if (config.json) {
         // This line is a contract for scripts and tests: exactly these keys.
         printReady({
@@ -126,12 +129,15 @@ export const upCommand: Command = {
       log.info(`log in as ${accounts.demo.jid} with password ${accounts.demo.password}`);
       log.info(`WebSocket for browsers: ${info.websocket}. Ctrl-C stops everything.`);
       await Promise.race([stopSignal, server.prosody.exited]);
-      await agent.stop();
-      await hub.stop();
-      await server.stop();
       return 0;
     } catch (error) {
       return reportFailure("up", error);
+    } finally {
+      for (const stop of started.reverse()) {
+        await stop().catch((error: Error) =>
+          process.stderr.write(`xiot up: while stopping: ${error.message}\n`),
+        );
+      }
     }
   },
 };

@@ -1,7 +1,10 @@
 import { execFile } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import xml from "@xmpp/xml";
 import { afterAll, describe, expect, it } from "vitest";
 import { silentLogger } from "../../shared/log";
@@ -37,6 +40,8 @@ function loginOverWebSocket(service: string, domain: string, user: string, passw
     );
   });
 }
+
+const execFileAsync = promisify(execFile);
 
 describe("xiot up (npm start)", () => {
   const dir = mkdtempSync(join(tmpdir(), "xiot-up-"));
@@ -141,5 +146,25 @@ describe("xiot up (npm start)", () => {
     expect(second.proc.stderr.some((l) => l.text.includes("created the account"))).toBe(false);
     const secondExit = await second.proc.stop("SIGTERM");
     expect(secondExit, second.proc.stderr.map((l) => l.text).join("\n")).toEqual({ code: 0, signal: null });
+  });
+
+  it("stops everything it started when a later step fails (the dashboard's port is taken)", async () => {
+    const blocker = createServer().listen(0, "127.0.0.1");
+    await once(blocker, "listening");
+    const taken = (blocker.address() as AddressInfo).port;
+    const other = mkdtempSync(join(tmpdir(), "xiot-up-fail-"));
+    try {
+      const free = ["--c2s-port", "0", "--component-port", "0", "--http-port", "0"];
+      const proc = runXiot(["up", "--dir", other, ...free, "--dashboard-port", String(taken)]);
+      const exit = await proc.exited;
+      expect(exit.code).toBe(1);
+      expect(proc.stderr.map((l) => l.text).join("\n")).toContain("--dashboard-port");
+      // No Prosody of that folder is left running.
+      const { stdout } = await execFileAsync("ps", ["-eo", "args"]);
+      expect(stdout).not.toContain(join(other, "server", "prosody.cfg.lua"));
+    } finally {
+      blocker.close();
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });
