@@ -25,6 +25,8 @@ export interface GroupCommitter {
   run<T>(op: () => T): Promise<T>;
   /** Commits the open group now (no-op when none is open). */
   flush(): void;
+  /** Resolves when no group is open: what a read then sees is committed (no dirty reads). */
+  idle(): Promise<void>;
   /** Number of COMMITs issued so far (for tests and metrics). */
   readonly commits: number;
 }
@@ -35,6 +37,7 @@ export function createGroupCommitter(db: Database, options: GroupCommitOptions =
   let open = false;
   let commits = 0;
   let timer: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  let idleWaiters: (() => void)[] = [];
 
   const schedule = (): void => {
     timer = windowMs > 0 ? setTimeout(flush, windowMs) : setImmediate(flush);
@@ -48,7 +51,9 @@ export function createGroupCommitter(db: Database, options: GroupCommitOptions =
       timer = undefined;
     }
     const group = waiters;
+    const readers = idleWaiters;
     waiters = [];
+    idleWaiters = [];
     open = false;
     try {
       db.exec("COMMIT");
@@ -56,10 +61,17 @@ export function createGroupCommitter(db: Database, options: GroupCommitOptions =
     } catch (error) {
       if (db.inTransaction) db.exec("ROLLBACK");
       options.onRollback?.();
+      for (const r of readers) r();
       for (const w of group) w.reject(error);
       return;
     }
+    // Readers first: their continuations then run before a writer's can open the next group.
+    for (const r of readers) r();
     for (const w of group) w.resolve(w.value);
+  }
+
+  async function idle(): Promise<void> {
+    while (open) await new Promise<void>((resolve) => idleWaiters.push(resolve));
   }
 
   function run<T>(op: () => T): Promise<T> {
@@ -86,6 +98,7 @@ export function createGroupCommitter(db: Database, options: GroupCommitOptions =
   return {
     run,
     flush,
+    idle,
     get commits() {
       return commits;
     },

@@ -182,9 +182,20 @@ export function openSqliteStore(options: SqliteStoreOptions): PubsubStore & { re
     countSubscriptions: async (node) => subsOf(node).length,
 
     putItem: (node, item, opts) => gc.run(() => items.put(node, item, opts)),
-    getItem: async (node, id) => items.get(node, id),
-    getItems: async (node, query) => items.page(node, query),
-    lastItem: async (node) => items.last(node),
+    // Reads wait for an open group to commit: nobody sees an item its publisher has not yet been
+    // told is stored (it could still roll back, or be lost in a crash).
+    getItem: async (node, id) => {
+      await gc.idle();
+      return items.get(node, id);
+    },
+    getItems: async (node, query) => {
+      await gc.idle();
+      return items.page(node, query);
+    },
+    lastItem: async (node) => {
+      await gc.idle();
+      return items.last(node);
+    },
     deleteItem: (node, id) => gc.run(() => items.remove(node, id)),
     purgeItems: (node) => gc.run(() => items.purge(node)),
     expireItems: (node, cutoff) => gc.run(() => items.expire(node, cutoff)),

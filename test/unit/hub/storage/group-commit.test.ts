@@ -68,4 +68,21 @@ describe("group commit", () => {
     expect(gc.commits).toBe(1);
     expect(keys()).toEqual(["a", "b"]);
   });
+
+  it("lets readers wait until no group is open, so they never see uncommitted writes", async () => {
+    const gc = createGroupCommitter(db, { windowMs: 60_000 });
+    await gc.idle(); // nothing open: resolves at once
+    const insert = db.prepare("INSERT INTO t (k) VALUES (?)");
+    const write = gc.run(() => insert.run("a"));
+    let read: string[] | undefined;
+    const reader = gc.idle().then(() => {
+      read = keys();
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(read).toBeUndefined();
+    gc.flush();
+    await Promise.all([write, reader]);
+    expect(read).toEqual(["a"]);
+    expect(db.inTransaction).toBe(false);
+  });
 });

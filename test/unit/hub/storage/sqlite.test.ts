@@ -50,4 +50,19 @@ describe("sqlite pubsub store", () => {
     expect(store.commits - before).toBe(1);
     await store.close();
   });
+
+  it("shows readers an item only once its publish has committed", async () => {
+    const store = openSqliteStore({ path: join(dir, "r.db") });
+    const config = { maxItems: 1000 } as never;
+    await store.createNode({ id: "n", config, creator: "a@b", created: 0 }, "a@b");
+    const before = store.commits;
+    const item = { id: "1", payload: "<x/>", publisher: "a@b/r", published: 1 };
+    const put = store.putItem("n", item, { maxItems: 1000 });
+    // Asked while the publish's transaction is still open: answered only after its COMMIT.
+    const seen = await store.getItems("n", { limit: 10 });
+    expect(store.commits).toBe(before + 1);
+    expect(seen.items.map((i) => i.id)).toEqual(["1"]);
+    await put;
+    await store.close();
+  });
 });
