@@ -1,41 +1,15 @@
-/* Interoperability: slixmpp's XEP-0050 plugin (Debian's python3-slixmpp), a client library
- * written elsewhere, lists the hub's commands and runs "Control a device" stage by stage and
- * "Device status"; the relay of a real agent switches. test/interop/control_adhoc_slixmpp.py
- * prints one JSON line per step; this test checks each step. */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../helpers/agent/e2e";
+import { PYTHON, runInteropScript } from "../helpers/interop";
 import { type Agent, hubInbox, provision, say, stack, startAgent } from "./control-setup";
 import type { Account, TestServer } from "./server";
 
 const SCRIPT = fileURLToPath(new URL("../interop/control_adhoc_slixmpp.py", import.meta.url));
-// Debian's interpreter: it has python3-slixmpp (a pyenv `python3` on PATH may not).
-const PYTHON = "/usr/bin/python3";
 const ID = "garden-4";
 
-interface Step {
-  step: string;
-  ok: boolean;
-  [detail: string]: unknown;
-}
-
-async function runScript(args: string[]): Promise<{ steps: Step[]; code: number | null; stderr: string }> {
-  const child = spawn(PYTHON, [SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const steps: Step[] = [];
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  createInterface({ input: child.stdout }).on("line", (line) => steps.push(JSON.parse(line) as Step));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  const [code] = (await once(child, "exit")) as [number | null];
-  clearTimeout(timer);
-  return { steps, code, stderr };
-}
+const runScript = (args: string[]) => runInteropScript(SCRIPT, args);
 
 describe("ad-hoc control commands with slixmpp", () => {
   let server: TestServer;

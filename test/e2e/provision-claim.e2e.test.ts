@@ -9,25 +9,11 @@ import type { DeviceLine } from "../../cli/commands/devices";
 import { runCommand } from "../../shared/xmpp/adhoc";
 import type { ClientConnection } from "../../shared/xmpp/client";
 import { NS_PUBSUB, NS_PUBSUB_EVENT, NS_XIOT_PROVISIONING } from "../../shared/xmpp/ns";
+import { say } from "../helpers/chat";
 import { runXiot } from "../helpers/cli";
 import { type Account, startServer, type TestServer } from "./server";
 
 const HUB = "hub.localhost";
-
-/** Chat with the hub: resolves with the body of its reply. */
-function say(client: ClientConnection, text: string): Promise<string> {
-  const reply = new Promise<string>((resolve) => {
-    const onStanza = (stanza: Element) => {
-      if (stanza.is("message") && stanza.attrs.from === HUB && stanza.getChild("body")) {
-        client.xmpp.removeListener("stanza", onStanza);
-        resolve(stanza.getChildText("body") ?? "");
-      }
-    };
-    client.xmpp.on("stanza", onStanza);
-  });
-  void client.send(xml("message", { to: HUB, type: "chat" }, xml("body", {}, text)));
-  return reply;
-}
 
 /** Provisions a device through the hub's command and registers its account and registration. */
 async function provisionDevice(server: TestServer, admin: ClientConnection, id: string) {

@@ -10,26 +10,13 @@ import xml, { type Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientConnection } from "../../shared/xmpp/client";
 import { NS_PUBSUB, NS_PUBSUB_EVENT } from "../../shared/xmpp/ns";
+import { say } from "../helpers/chat";
 import { type CliProcess, runXiot } from "../helpers/cli";
 import { startServer, type TestServer } from "./server";
 
 const HUB = "hub.localhost";
 const NODE = "devices/kitchen-1/readings";
 const NS_SENSORDATA = "urn:xmpp:iot:sensordata";
-
-function say(client: ClientConnection, text: string): Promise<string> {
-  const reply = new Promise<string>((resolve) => {
-    const onStanza = (stanza: Element) => {
-      if (stanza.is("message") && stanza.attrs.from === HUB && stanza.getChild("body")) {
-        client.xmpp.removeListener("stanza", onStanza);
-        resolve(stanza.getChildText("body") ?? "");
-      }
-    };
-    client.xmpp.on("stanza", onStanza);
-  });
-  void client.send(xml("message", { to: HUB, type: "chat" }, xml("body", {}, text)));
-  return reply;
-}
 
 /** Resolves with the next readings notification a client receives. */
 function nextReadings(client: ClientConnection): Promise<Element> {

@@ -1,39 +1,12 @@
-/* Interoperability: slixmpp's XEP-0060 plugin (Debian's python3-slixmpp), a client library
- * written elsewhere, drives the hub through Prosody: create, configure, subscribe, publish,
- * notification, items, retract, delete. test/interop/pubsub_slixmpp.py prints one JSON line
- * per step; this test checks each step's outcome. */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PYTHON, runInteropScript } from "../helpers/interop";
 import { startServer, type TestServer } from "./server";
 
 const SCRIPT = fileURLToPath(new URL("../interop/pubsub_slixmpp.py", import.meta.url));
-// Debian's interpreter: it has python3-slixmpp (a pyenv `python3` on PATH may not).
-const PYTHON = "/usr/bin/python3";
 
-interface Step {
-  step: string;
-  ok: boolean;
-  error?: string;
-  [detail: string]: unknown;
-}
-
-async function runScript(args: string[]): Promise<{ steps: Step[]; code: number | null; stderr: string }> {
-  const child = spawn(PYTHON, [SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  const steps: Step[] = [];
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  createInterface({ input: child.stdout }).on("line", (line) => steps.push(JSON.parse(line) as Step));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  const [code] = (await once(child, "exit")) as [number | null];
-  clearTimeout(timer);
-  return { steps, code, stderr };
-}
+const runScript = (args: string[]) => runInteropScript(SCRIPT, args);
 
 describe("PubSub interoperability with slixmpp", () => {
   let server: TestServer;
