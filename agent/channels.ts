@@ -1,5 +1,5 @@
 /* The configured channels, checked against the devices/ catalogue, and their drivers.
- * References: DESIGN §2 (channel names `[a-z][a-z0-9_]{0,31}`; units live in meta).
+ * References: docs/design.md §2 (channel names `[a-z][a-z0-9_]{0,31}`; units live in meta).
  *
  * A channel entry names one device model. A model with one channel publishes under the entry's
  * name (`"inside": { "model": "sim-temperature" }` → channel `inside`); a model with several

@@ -1,6 +1,6 @@
 /* Is the board's clock synchronised, and what time is it at the hub?
- * References: DESIGN §2 (readings taken before time sync carry `clk: "unsync"`; the agent learns
- * the offset to the hub's clock at connect), DESIGN §2 (commands expire by the hub's clock).
+ * References: docs/design.md §2 (readings taken before time sync carry `clk: "unsync"`; the agent learns
+ * the offset to the hub's clock at connect), docs/design.md §2 (commands expire by the hub's clock).
  *
  * `clock.synced`:
  *   true / false  trust the configuration (a board with an RTC, or a test);

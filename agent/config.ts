@@ -1,5 +1,5 @@
-/* `xiot agent` configuration (DESIGN §5: flags → XIOT_ variables → --config JSON file → defaults).
- * References: DESIGN §2 (device ids, channel names). Device models and their options are checked
+/* `xiot agent` configuration (docs/design.md §5: flags → XIOT_ variables → --config JSON file → defaults).
+ * References: docs/design.md §2 (device ids, channel names). Device models and their options are checked
  * against the catalogue in channels.ts, which names the key of any problem. */
 import { z } from "zod";
 import { domainSchema, logSchema, reconnectSchema, serviceSchema } from "../shared/config/common";

@@ -1,5 +1,5 @@
 /* Start and stop in order, and what happens when the link comes and goes.
- * References: DESIGN §4 (liveness and delivery: the outbox drains after each reconnect, in order,
+ * References: docs/design.md §4 (liveness and delivery: the outbox drains after each reconnect, in order,
  * with bounded in-flight publishes).
  *
  * Online: the announce sequence (presence, clock, nodes, meta, state) runs first; only then may
@@ -12,8 +12,8 @@ import type { Logger } from "../shared/log";
 import type { AgentClock } from "./clock";
 import type { AgentConfig } from "./config";
 import type { Actuators } from "./control/actuators";
-import type { ReadingsPipeline } from "./pipeline";
-import type { Sampler } from "./sampler";
+import type { ReadingsPipeline } from "./readings/pipeline";
+import type { Sampler } from "./readings/sampler";
 import type { Announcer } from "./xmpp/announce";
 import type { Keepalive } from "./xmpp/keepalive";
 import { HubRefusedError } from "./xmpp/provisioning";

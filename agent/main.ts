@@ -1,8 +1,10 @@
 /* The agent's composition root: channels, clock, session, readings pipeline, control, lifecycle.
- * References: DESIGN §1 (the agent), DESIGN §2 (nodes, payloads, commands). */
+ * References: docs/design.md §1 (the agent), docs/design.md §2 (nodes, payloads, commands). */
+
 import type { Element } from "@xmpp/xml";
 import { systemContext } from "../devices";
 import type { ActuatorChannel } from "../devices/types";
+import { agentJid, hubJid } from "../shared/jid";
 import type { Logger } from "../shared/log";
 import { readingsNode } from "../shared/model";
 import { NS_IOT_CONTROL, NS_IOT_SENSORDATA, NS_PING } from "../shared/xmpp/ns";
@@ -17,16 +19,16 @@ import { controlHandler } from "./control/control-iq";
 import { type Operation, RESTART_EXIT_CODE } from "./control/operations";
 import { readoutHandler } from "./control/readout";
 import { SeenCommands } from "./control/seen";
-import { makeMetaPayload, makeStatePayload, metaDocument } from "./describe";
 import { Lifecycle } from "./lifecycle";
-import { openPipeline } from "./pipeline";
-import { Sampler } from "./sampler";
+import { makeMetaPayload, makeStatePayload, metaDocument } from "./meta-state";
+import { openPipeline } from "./readings/pipeline";
+import { Sampler } from "./readings/sampler";
 import { AGENT_VERSION } from "./version";
 import { Watchdog } from "./watchdog";
 import { Announcer } from "./xmpp/announce";
 import { Keepalive } from "./xmpp/keepalive";
 import { readingsPublisher } from "./xmpp/pubsub";
-import { AGENT_RESOURCE, createSession } from "./xmpp/session";
+import { createSession } from "./xmpp/session";
 
 type IqContext = { stanza: Element; element: Element };
 
@@ -41,7 +43,7 @@ export interface Agent {
 
 export async function createAgent(config: AgentConfig, log: Logger): Promise<Agent> {
   const deviceId = config.device.id;
-  const hub = config.hub.jid ?? `hub.${config.xmpp.domain}`;
+  const hub = config.hub.jid ?? hubJid(config.xmpp.domain);
   const plans = planChannels(config);
   // First boot of a provisioned device registers its account (before any hardware is opened).
   const password = await ensureAccount(config, log);
@@ -177,7 +179,7 @@ export async function createAgent(config: AgentConfig, log: Logger): Promise<Age
   });
   const watchdog = new Watchdog({ log: log.child({ module: "watchdog" }) });
   const agent: Agent = {
-    jid: `${config.xmpp.username ?? deviceId}@${config.xmpp.domain}/${AGENT_RESOURCE}`,
+    jid: agentJid(config.xmpp.username ?? deviceId, config.xmpp.domain),
     device: deviceId,
     async start() {
       // Ready for systemd once running, not once online: offline, the outbox keeps the readings.

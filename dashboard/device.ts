@@ -5,7 +5,9 @@
  * References: XEP-0060 §6.1 (subscribe), §6.5 (items), XEP-0059 (paging), XEP-0199 (ping),
  * RFC 6120 §8.3.3.19 (service-unavailable for a resource that is not there),
  * docs/provisioning.md (availability item). */
+
 import xml, { type Element } from "@xmpp/xml";
+import { agentJid } from "../shared/jid";
 import { availabilityNode, metaNode, readingsNode, stateNode } from "../shared/model";
 import { NS_PING } from "../shared/xmpp/ns";
 import { errorOf } from "./control";
@@ -138,7 +140,7 @@ export class DeviceFeed {
   }
 
   private async ping(): Promise<void> {
-    const to = `${this.deps.id}@${this.deps.domain}/agent`;
+    const to = agentJid(this.deps.id, this.deps.domain);
     let state: Availability = "online";
     try {
       await this.deps.session.request(xml("iq", { type: "get", to }, xml("ping", { xmlns: NS_PING })), 4000);

@@ -1,8 +1,9 @@
 /* The dashboard page's composition root: learn the server from the hub (/config.json), log in over
  * XMPP WebSocket, find the user's devices, and keep their cards live.
  * References: RFC 7395 (XMPP over WebSocket), XEP-0030 §4.1 (disco#items on the hub),
- * docs/provisioning.md (<devices/> list), DESIGN §1 (the dashboard subscribes like any subscriber). */
+ * docs/provisioning.md (<devices/> list), docs/design.md §1 (the dashboard subscribes like any subscriber). */
 import type { Element } from "@xmpp/xml";
+import { parseDeviceNode } from "../shared/model";
 import { controlThroughHub } from "./control";
 import { DeviceFeed } from "./device";
 import { DeviceCard } from "./view/device-card";
@@ -10,7 +11,6 @@ import { createSession, type Session, type SessionState } from "./xmpp/session";
 import {
   type ActuatorMeta,
   type Availability,
-  DEVICE_NODE_RE,
   makeDeviceList,
   makeDiscoItems,
   parseDeviceList,
@@ -95,7 +95,7 @@ async function refresh(session: Session, config: ClientConfig): Promise<void> {
 function onStanza(stanza: Element, hub: string): void {
   if (stanza.name !== "message" || stanza.attrs.from !== hub) return;
   const event = parseEvent(stanza);
-  const id = event && DEVICE_NODE_RE.exec(event.node)?.[1];
+  const id = event && parseDeviceNode(event.node)?.deviceId;
   if (event && id) feeds.get(id)?.onItems(event.node, event.items);
 }
 

@@ -1,4 +1,4 @@
-/* Simulated devices: the default for demos and tests (DESIGN §5: `npm start` runs a simulated agent). */
+/* Simulated devices: the default for demos and tests (docs/design.md §5: `npm start` runs a simulated agent). */
 import { humidity, relay, temperature } from "./lib/channels";
 import { defineDevice } from "./lib/define";
 import {

@@ -1,11 +1,12 @@
-/* References: DESIGN §2 (channel names, reading values and quality), STYLE §1.2 conventions 7 and 8
+/* References: docs/design.md §2 (channel names, reading values and quality), docs/design.md §7 (conventions 7 and 8)
  * (declarative definitions built from factories; hardware injected through the driver context). */
 import type { z } from "zod";
+import type { TimerClock, Unsubscribe } from "../shared/clock";
 import type { Logger } from "../shared/log";
 import type { GpioDriver } from "./gpio/types";
 import type { SerialOpener } from "./serial/types";
 
-/** DESIGN §2: omitted when the value is good. */
+/** docs/design.md §2: omitted when the value is good. */
 export type Quality = "invalid" | "estimate" | "stale" | "error";
 export const QUALITIES: readonly Quality[] = ["invalid", "estimate", "stale", "error"];
 
@@ -28,7 +29,7 @@ export interface Range {
 
 export interface SensorChannel {
   role: "sensor";
-  /** DESIGN §2 channel name: `[a-z][a-z0-9_]{0,31}`. */
+  /** docs/design.md §2 channel name: `[a-z][a-z0-9_]{0,31}`. */
   name: string;
   /** What is measured: "temperature", "humidity", "pm2_5", "latitude"… */
   kind: string;
@@ -59,7 +60,7 @@ export type Bus = "none" | "sysfs" | "w1" | "iio" | "gpio" | "serial";
 /** How the agent gets values: it polls `read()`, or it subscribes to pushed frames/edges. */
 export type Acquisition = "poll" | "push" | "actuator";
 
-export type Unsubscribe = () => void;
+export type { Unsubscribe };
 
 export interface DriverEvents {
   samples: (samples: Samples) => void;
@@ -102,11 +103,8 @@ export interface ActuatorDriver {
 
 export type Driver = SensorDriver | PushSensorDriver | ActuatorDriver;
 
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** Drivers take time and timers from the context (shared/clock.ts). */
+export type Clock = TimerClock;
 
 /** Everything a driver touches outside itself. The agent builds one; tests build fakes. */
 export interface DriverContext {

@@ -2,12 +2,11 @@
  * what each service contributes, so the hub advertises exactly what it implements. Queries that
  * name a node go to the service that owns it.
  * References: XEP-0030 §3.1 (info), §4.1 (items), §3.2 / §4.2 (node queries, item-not-found). */
+
 import xml, { type Element } from "@xmpp/xml";
+import { NS_DISCO_INFO, NS_DISCO_ITEMS } from "../shared/xmpp/ns";
 import { makeStanzaError } from "../shared/xmpp/stanza-error";
 import type { DiscoContribution, IqContext, IqRoute } from "./iq-types";
-
-export const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
-export const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
 
 export interface DiscoNodeProvider {
   /** disco#info for a node: the whole <query/> or an <error/>; undefined when not this provider's. */

@@ -22,8 +22,8 @@ import { createHubHttp } from "./http/wiring";
 import { countAllSubscriptions, createHubMetrics, meterDeliveries, meterPublishes } from "./metrics";
 import { pingDisco, pingRoute } from "./ping";
 import { createPubsub } from "./pubsub";
+import { openSqliteStore } from "./pubsub/storage/sqlite";
 import { createRouter } from "./router";
-import { openSqliteStore } from "./storage/sqlite";
 
 export interface Hub {
   readonly jid: string;

@@ -3,9 +3,11 @@
  * devices online, storage size) are read from their sources when scraped.
  * References: XEP-0060 §7.1.2 (a publish succeeded when its answer is no error), §7.1.2.1
  * (notifications), Prometheus exposition format 0.0.4 (text), prom-client 15 (Registry, collect). */
+
 import { statSync } from "node:fs";
 import type { Element } from "@xmpp/xml";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { parseDeviceNode } from "../shared/model";
 import { NS_PUBSUB, NS_PUBSUB_EVENT } from "../shared/xmpp/ns";
 import type { IqRoute, SendStanza } from "./iq-types";
 
@@ -34,8 +36,7 @@ export interface HubMetrics {
 
 /** The node kind used as a label: `readings`, `state`, `meta`, `availability` or `other`. */
 export function nodeKind(node: string): string {
-  const match = /^devices\/[^/]+\/(readings|state|meta|availability)$/.exec(node);
-  return match?.[1] ?? "other";
+  return parseDeviceNode(node)?.kind ?? "other";
 }
 
 export function fileSizes(files: string[]): number {

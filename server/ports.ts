@@ -1,5 +1,5 @@
 /* Loopback port handling for the embedded server. Prosody cannot report ports it chose itself,
- * so xiot picks free ports first and retries on a bind race (DESIGN §4). */
+ * so xiot picks free ports first and retries on a bind race (docs/design.md §4). */
 import { createServer } from "node:net";
 
 /** Binds port 0 on `host`, reads the port the kernel chose, and releases it. */

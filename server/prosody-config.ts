@@ -2,6 +2,7 @@
  * Never derived from /etc/prosody or Debian's sample config (which throttles c2s to 10 kB/s).
  * References: Prosody 0.12 configuration (ports, interfaces, modules), XEP-0114 (Component),
  * XEP-0077 (in-band registration), XEP-0198 (mod_smacks), RFC 7395 (mod_websocket). */
+import { hubJid } from "../shared/jid";
 
 export interface ProsodyConfigOptions {
   /** Absolute path of the data folder; everything Prosody writes goes below it. */
@@ -81,7 +82,7 @@ export function renderProsodyConfig(o: ProsodyConfigOptions): string {
     'authentication = "internal_hashed"',
     'storage = "internal"',
     "allow_registration = true",
-    // mod_invites_register turns invite-only registration on unless told otherwise (DESIGN §4).
+    // mod_invites_register turns invite-only registration on unless told otherwise (docs/design.md §4).
     "registration_invite_only = false",
     "consider_websocket_secure = true",
     "consider_bosh_secure = true",
@@ -102,7 +103,7 @@ export function renderProsodyConfig(o: ProsodyConfigOptions): string {
     `VirtualHost ${lua(o.domain)}`,
     ...(o.tls ? [`  ssl = { key = ${lua(o.tls.key)}, certificate = ${lua(o.tls.certificate)} }`] : []),
     "",
-    `Component ${lua(`hub.${o.domain}`)}`,
+    `Component ${lua(hubJid(o.domain))}`,
     `  component_secret = ${lua(o.hubSecret)}`,
     "",
   );

@@ -1,8 +1,10 @@
 /* `xiot server`: the embedded default XMPP server. Writes a Prosody config into the data folder,
  * picks ports, runs Prosody, and describes the running server in server.json. */
+
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { hubJid } from "../shared/jid";
 import type { Logger } from "../shared/log";
 import { ensureCertificates } from "./certs";
 import type { ServerConfig } from "./config";
@@ -136,7 +138,7 @@ function describe(
     c2s: `xmpp://${host}:${ports.c2s}`,
     component: `xmpp://127.0.0.1:${ports.component}`,
     websocket: `ws://${host}:${ports.http}/xmpp-websocket`,
-    hub: `hub.${config.domain}`,
+    hub: hubJid(config.domain),
     hubSecret,
     ...(ca ? { ca } : {}),
   };

@@ -1,4 +1,4 @@
-/* References: DESIGN §2 (addresses, nodes and payloads: device ids, channel names, node names,
+/* References: docs/design.md §2 (addresses, nodes and payloads: device ids, channel names, node names,
  * item ids `<bootId>-<seq>`, the readings document version 1).
  *
  * The readings document model shared by the agent (writer) and the hub and subscribers (readers).
@@ -78,11 +78,37 @@ export const isChannelName = (s: unknown): s is string => typeof s === "string" 
 export const isBootId = (s: unknown): s is string => typeof s === "string" && BOOT_ID_RE.test(s);
 const isSeq = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
 
-// Node names, DESIGN §2.
-export const readingsNode = (deviceId: string): string => `devices/${deviceId}/readings`;
-export const stateNode = (deviceId: string): string => `devices/${deviceId}/state`;
-export const availabilityNode = (deviceId: string): string => `devices/${deviceId}/availability`;
-export const metaNode = (deviceId: string): string => `devices/${deviceId}/meta`;
+// Node names, docs/design.md §2: `devices/<deviceId>/<kind>`. Build with deviceNode() (or the
+// four shorthands), read with parseDeviceNode(); nothing else spells or matches the pattern.
+export const DEVICE_NODE_KINDS = ["readings", "state", "availability", "meta"] as const;
+export type DeviceNodeKind = (typeof DEVICE_NODE_KINDS)[number];
+const DEVICE_NODE_PREFIX = "devices/";
+
+export const deviceNode = (deviceId: string, kind: DeviceNodeKind): string =>
+  `${DEVICE_NODE_PREFIX}${deviceId}/${kind}`;
+export const readingsNode = (deviceId: string): string => deviceNode(deviceId, "readings");
+export const stateNode = (deviceId: string): string => deviceNode(deviceId, "state");
+export const availabilityNode = (deviceId: string): string => deviceNode(deviceId, "availability");
+export const metaNode = (deviceId: string): string => deviceNode(deviceId, "meta");
+
+/** The device a node name lies under (`devices/<id>/<anything>`), whatever its leaf. */
+export function parseDeviceNodePath(node: string): { deviceId: string; leaf: string } | undefined {
+  if (!node.startsWith(DEVICE_NODE_PREFIX)) return undefined;
+  const rest = node.slice(DEVICE_NODE_PREFIX.length);
+  const slash = rest.indexOf("/");
+  if (slash < 0) return undefined;
+  const deviceId = rest.slice(0, slash);
+  const leaf = rest.slice(slash + 1);
+  if (!isDeviceId(deviceId) || leaf === "" || leaf.includes("/")) return undefined;
+  return { deviceId, leaf };
+}
+
+/** A device node of a kind xiot defines; undefined for any other name. */
+export function parseDeviceNode(node: string): { deviceId: string; kind: DeviceNodeKind } | undefined {
+  const path = parseDeviceNodePath(node);
+  if (!path || !DEVICE_NODE_KINDS.includes(path.leaf as DeviceNodeKind)) return undefined;
+  return { deviceId: path.deviceId, kind: path.leaf as DeviceNodeKind };
+}
 
 /** Item id of a readings document: `<bootId>-<seq>`. */
 export function itemId(bootId: string, seq: number): string {

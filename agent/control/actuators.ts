@@ -1,5 +1,5 @@
 /* Applying commands to actuator channels: checks first, then moves, then an actuator log line.
- * References: DESIGN §2 (commands deduplicated by `id`, refused after `issued + ttl` by the hub's
+ * References: docs/design.md §2 (commands deduplicated by `id`, refused after `issued + ttl` by the hub's
  * clock, a lower `seq` than the last applied for the channel ignored), XEP-0325 §3 (a set is done
  * when the answer is sent; an unknown parameter is an error naming it).
  *

@@ -1,7 +1,7 @@
 /* Chat commands to the device, for people: `help`, `status`, `<channel>?`, `<channel> on|off`,
  * `set <channel> <value>`; exactly one plain-text reply each, with the same permission check as
  * XEP-0323/XEP-0325.
- * References: DESIGN §3 (chat commands), RFC 6121 §5.2.2 (message types: no reply to `error`,
+ * References: docs/design.md §3 (chat commands), RFC 6121 §5.2.2 (message types: no reply to `error`,
  * `groupchat` or `headline`), XEP-0280 (carbons are copies, never commands), XEP-0203 (delayed
  * delivery: a command stored offline longer than control.chatTtlMs is refused). Authority comes
  * from the outer, bare `from` only (authority.ts). */

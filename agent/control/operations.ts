@@ -3,7 +3,7 @@
  * (`xiot:restart`, `xiot:reload`: a colon cannot appear in a channel name, so they never clash).
  * Both stop the agent gracefully and exit with RESTART_EXIT_CODE; the service manager (systemd,
  * Restart=always) starts it again, and the new process reads its configuration file afresh.
- * References: XEP-0325 §3.1 (set), DESIGN §3 (chat commands, one reply each). */
+ * References: XEP-0325 §3.1 (set), docs/design.md §3 (chat commands, one reply each). */
 import type { Element } from "@xmpp/xml";
 
 export type Operation = "restart" | "reload";

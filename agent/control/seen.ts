@@ -1,5 +1,5 @@
 /* Command ids already applied, and the last applied `seq` per channel, kept across restarts.
- * References: DESIGN §2 (devices deduplicate commands by `id`, refuse them after `issued + ttl`,
+ * References: docs/design.md §2 (devices deduplicate commands by `id`, refuse them after `issued + ttl`,
  * ignore a lower `seq` than the last applied for the same channel).
  *
  * `<state.dir>/commands.jsonl`: one JSON line per accepted command, written and fsynced before

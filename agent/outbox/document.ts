@@ -1,4 +1,4 @@
-/* References: DESIGN §2 (item id `<bootId>-<seq>`; `gap` only when readings were dropped),
+/* References: docs/design.md §2 (item id `<bootId>-<seq>`; `gap` only when readings were dropped),
  * docs/protocol.md (optional `gap.boot` for a gap from an earlier boot).
  *
  * The glue between a readings document and the outbox: builds the record for a document and puts

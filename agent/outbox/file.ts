@@ -1,4 +1,4 @@
-/* References: DESIGN §4 (the agent's own outbox plus idempotent item ids make delivery reliable).
+/* References: docs/design.md §4 (the agent's own outbox plus idempotent item ids make delivery reliable).
  *
  * A durable outbox in a directory:
  *   outbox.log      append-only data log: data records, drop markers, compaction state

@@ -1,5 +1,5 @@
-/* References: DESIGN §2 (append-only readings nodes: republishing an id with the same payload is
- * acknowledged again, a different payload is refused with `conflict`), DESIGN §4 (the outbox plus
+/* References: docs/design.md §2 (append-only readings nodes: republishing an id with the same payload is
+ * acknowledged again, a different payload is refused with `conflict`), docs/design.md §4 (the outbox plus
  * idempotent item ids make delivery reliable; do not trust stream management), RFC 6120 §8.3.2
  * (error types: `wait` = retry later; `modify`, `cancel`, `auth` = do not retry as is).
  *

@@ -1,4 +1,4 @@
-/* References: DESIGN §2 (`gap`: count, first and last sequence of dropped documents).
+/* References: docs/design.md §2 (`gap`: count, first and last sequence of dropped documents).
  *
  * The in-memory state both outbox stores share: live records in key order, limits, gap ledger.
  * Pure and synchronous; the file store replays its log through the same `apply*` methods, so

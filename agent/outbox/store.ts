@@ -1,4 +1,4 @@
-/* References: DESIGN §2 (item ids `<bootId>-<seq>`, `gap` in the readings document), DESIGN §4
+/* References: docs/design.md §2 (item ids `<bootId>-<seq>`, `gap` in the readings document), docs/design.md §4
  * (stream management cannot be trusted for delivery: the agent's own outbox plus idempotent item
  * ids make delivery reliable).
  *
@@ -14,7 +14,7 @@ export interface PendingGap extends Gap {
 
 /** What the producer hands to the store: one encoded readings document. */
 export interface NewRecord {
-  /** Item id `<bootId>-<seq>` (DESIGN §2); also says which boot and seq the document has. */
+  /** Item id `<bootId>-<seq>` (docs/design.md §2); also says which boot and seq the document has. */
   itemId: string;
   /** Number of readings in the document, for gap accounting when it is dropped. */
   count: number;

@@ -1,6 +1,6 @@
 /* What the agent does each time it comes online, in order: presence, the hub's clock, its nodes
  * (first time only), the allowed JIDs as members, meta and state; then the outbox may drain.
- * References: DESIGN §2 (nodes under devices/<id>/; a device may create its own before
+ * References: docs/design.md §2 (nodes under devices/<id>/; a device may create its own before
  * provisioning exists and is their owner; meta and state items `current`), XEP-0060 §8.1 (create),
  * §8.9.2 (modify affiliations), XEP-0202 (the hub's clock), RFC 6121 §4.6 (directed presence). */
 import type { Element } from "@xmpp/xml";

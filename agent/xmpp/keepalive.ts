@@ -1,7 +1,7 @@
 /* Liveness of the link: a XEP-0199 ping to the server every interval while online; no answer in
  * time tears the socket down so the link reconnects (a stalled TCP connection, e.g. a NAT that
  * forgot it, would otherwise wait for the kernel's retransmission timeout, many minutes).
- * References: XEP-0199 §4.2 (client-to-server ping), DESIGN §4 (liveness needs pings). */
+ * References: XEP-0199 §4.2 (client-to-server ping), docs/design.md §4 (liveness needs pings). */
 import xml from "@xmpp/xml";
 import type { Logger } from "../../shared/log";
 import { NS_PING } from "../../shared/xmpp/ns";

@@ -1,6 +1,6 @@
 /* The agent's side of XEP-0060: create its nodes, let allowed JIDs in, publish items.
  * References: XEP-0060 §7.1 (publish an item with an id), §8.1 (create a node; §8.1.3.3 `conflict`
- * when it exists), §8.9 (manage affiliations), DESIGN §2 (node names; readings item payload). */
+ * when it exists), §8.9 (manage affiliations), docs/design.md §2 (node names; readings item payload). */
 import xml, { type Element } from "@xmpp/xml";
 import { toBase64 } from "../../shared/exi";
 import { NS_PUBSUB, NS_PUBSUB_OWNER, NS_READINGS } from "../../shared/xmpp/ns";

@@ -2,14 +2,13 @@
  * `agent`, its own IQ caller whose pending requests fail at once when the link drops (so the
  * outbox retries without waiting for timeouts), and presence.
  * References: RFC 6120 §8.2.3 (one answer per IQ), RFC 6121 §4.2 (initial presence) and §4.6
- * (directed presence), DESIGN §2 (a running agent uses the resource `agent`). */
+ * (directed presence), docs/design.md §2 (a running agent uses the resource `agent`). */
 import xml, { type Element } from "@xmpp/xml";
+import { AGENT_RESOURCE } from "../../shared/jid";
 import type { Logger } from "../../shared/log";
 import { type ClientConnection, createClient } from "../../shared/xmpp/client";
 import { IqCaller } from "../../shared/xmpp/iq-caller";
 import type { AgentConfig } from "../config";
-
-export const AGENT_RESOURCE = "agent";
 
 export class DisconnectedError extends Error {
   override readonly name = "DisconnectedError";

@@ -1,4 +1,4 @@
-/* Readings documents for the EXI4JSON benchmark: DESIGN §2 row layout (v1) and a columnar
+/* Readings documents for the EXI4JSON benchmark: docs/design.md §2 row layout (v1) and a columnar
  * layout (same readings, one array per field). Deterministic, no randomness. */
 import type { JsonObject, JsonValue } from "../../shared/exi/index";
 

@@ -2,6 +2,7 @@
  * (renderProsodyConfig, as `xiot server` writes it) plus the benchmark's components:
  * Prosody's mod_pubsub, the do-nothing component and the hub (already in the rendered config).
  * References: Prosody 0.12 configuration (Component, admins), XEP-0114, mod_pubsub. */
+
 import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -9,6 +10,7 @@ import { ensureProsody } from "../../server/install";
 import { pickFreePort } from "../../server/ports";
 import { BindError, type RunningProsody, startProsody } from "../../server/process";
 import { renderProsodyConfig } from "../../server/prosody-config";
+import { hubJid } from "../../shared/jid";
 import type { Logger } from "../../shared/log";
 
 export interface BenchServer {
@@ -69,7 +71,7 @@ export function renderBenchConfig(
   ].join("\n");
 }
 
-/** Starts Prosody on free loopback ports; picks again on a bind race (DESIGN §4). */
+/** Starts Prosody on free loopback ports; picks again on a bind race (docs/design.md §4). */
 export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
   const binary = ensureProsody(options.log);
   const secret = () => randomBytes(24).toString("base64url");
@@ -95,7 +97,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
         component: `xmpp://127.0.0.1:${ports.component}`,
         pubsubJid: `pubsub.${domain}`,
         components: {
-          hub: { jid: `hub.${domain}`, secret: secrets.hub },
+          hub: { jid: hubJid(domain), secret: secrets.hub },
           "hub-tmpfs": { jid: `hub-tmpfs.${domain}`, secret: secrets["hub-tmpfs"] },
           null: { jid: `null.${domain}`, secret: secrets.null },
         },

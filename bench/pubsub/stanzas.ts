@@ -2,7 +2,7 @@
  * every service with the same bytes, independent of the hub's own builders.
  * References: XEP-0060 §7.1 (publish), §6.1 (subscribe), §8.1.3 (create and configure),
  * §8.2 (configure), §8.4 (delete), §6.5 (retrieve items), §4.3 + §12.18 (event notifications);
- * XEP-0004 §3 (submit form); DESIGN §2 (readings payload, item ids). */
+ * XEP-0004 §3 (submit form); docs/design.md §2 (readings payload, item ids). */
 import xml, { type Element } from "@xmpp/xml";
 import {
   NS_DATA,
@@ -79,7 +79,7 @@ export function countItems(result: Element): number {
   return result.getChild("pubsub", NS_PUBSUB)?.getChild("items")?.getChildren("item").length ?? 0;
 }
 
-/** DESIGN §2: one readings item; `payload` is the base64 text. */
+/** docs/design.md §2: one readings item; `payload` is the base64 text. */
 export function makePublish(to: string, node: string, id: string, payload: string): Element {
   const readings = xml("readings", { xmlns: NS_READINGS, encoding: "exi4json" }, payload);
   return xml(

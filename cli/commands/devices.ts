@@ -1,6 +1,6 @@
 /* `xiot devices`: the devices the logged-in user may see, with model, owner, availability and
  * the time of the last reading (the hub's <devices/> IQ, docs/provisioning.md).
- * References: XEP-0030-style listing in urn:xiot:provisioning:0, DESIGN §2 (availability). */
+ * References: XEP-0030-style listing in urn:xiot:provisioning:0, docs/design.md §2 (availability). */
 import xml, { type Element } from "@xmpp/xml";
 import { z } from "zod";
 import { needsReexec, reexecWithCa } from "../../shared/xmpp/ca";

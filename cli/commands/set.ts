@@ -1,6 +1,6 @@
 /* `xiot set <device> <channel> <value>`: switch or set an actuator through the hub, as a logged-in
  * user; prints the outcome and exits non-zero unless the device applied it.
- * References: DESIGN §3 (commands with the same permission check as their XEP form),
+ * References: docs/design.md §3 (commands with the same permission check as their XEP form),
  * hub/control (outcomes: done, refused, offline, expired, timed out, failed). */
 import { z } from "zod";
 import { needsReexec, reexecWithCa } from "../../shared/xmpp/ca";

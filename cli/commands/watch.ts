@@ -1,7 +1,7 @@
 /* `xiot watch <device>[/<channel>]`: prints a device's readings as they arrive (decoded from
  * EXI4JSON), after the stored ones since `--since`; `--json` prints one JSON object per line.
  * Logs in as the demo user of a stack folder (`--dir`, made by `xiot up`) or with `--xmpp.*`.
- * References: DESIGN §2 (readings node and document), XEP-0060 §6.1 and §6.5, XEP-0059. */
+ * References: docs/design.md §2 (readings node and document), XEP-0060 §6.1 and §6.5, XEP-0059. */
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";

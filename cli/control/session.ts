@@ -1,7 +1,7 @@
 /* How `xiot set` and `xiot get` log in: as a person, not as the admin. From `--dir` (a stack
  * made by `xiot up`: the demo user in accounts.json, the server in server/server.json) or from
  * `--xmpp.*` flags, which win.
- * References: README (xiot up, accounts.json), DESIGN §5 (configuration layers). */
+ * References: README (xiot up, accounts.json), docs/design.md §5 (configuration layers). */
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { resolveSession, type Session, type SessionInput } from "../provision/session";

@@ -3,7 +3,7 @@
  * one, drop the others and any binding built for this machine) and, only where a binding for the
  * target exists, onoff with epoll (epoll ships no prebuilds; its binding is compiled on install,
  * so only a release for this machine's own architecture and Node can carry it).
- * DESIGN §4 (serialport prebuilds, onoff's epoll). */
+ * docs/design.md §4 (serialport prebuilds, onoff's epoll). */
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { ARCH_INFO, type Arch } from "./layout";

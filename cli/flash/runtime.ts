@@ -1,6 +1,6 @@
 /* The Node runtime a release carries: the registry's node-linux-<arch> package, fetched once on
  * the build machine with `npm pack` into a cache folder, and its bin/node extracted. The board
- * never reaches a registry. DESIGN §4 (the registry's node-linux-* packages). */
+ * never reaches a registry. docs/design.md §4 (the registry's node-linux-* packages). */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, join } from "node:path";

@@ -1,7 +1,7 @@
 /* The channels a new bundle's agent.json starts with: simulated devices, so a provisioned device
  * runs and publishes before anyone wires real sensors. `--model` picks a set; any other model
  * gets the default set (with a warning), to be edited for the real hardware.
- * References: devices/simulated.ts (sim-temperature, sim-humidity, sim-relay), DESIGN §2. */
+ * References: devices/simulated.ts (sim-temperature, sim-humidity, sim-relay), docs/design.md §2. */
 
 type Channels = Record<string, Record<string, unknown>>;
 

@@ -1,12 +1,14 @@
 /* How `xiot provision` and `xiot devices` log in: from a local stack's folder (`--dir`, as
  * `xiot up` leaves it: accounts.json and server/server.json) or from `--xmpp.*` flags, which win.
- * References: DESIGN §5 (configuration layers), README (xiot up, accounts.json). */
+ * References: docs/design.md §5 (configuration layers), README (xiot up, accounts.json). */
+
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 import type { ServerInfo } from "../../server/run";
 import { domainSchema, logSchema, serviceSchema } from "../../shared/config/common";
 import { ConfigError } from "../../shared/config/load";
+import { hubJid } from "../../shared/jid";
 import type { ClientConfig } from "../../shared/xmpp/client";
 
 export const sessionSchema = {
@@ -75,7 +77,7 @@ export function resolveSession(input: SessionInput): Session {
       allowPlaintext: input.xmpp.allowPlaintext,
       resource: "cli",
     },
-    hub: input.hub.jid ?? server?.hub ?? `hub.${domain}`,
+    hub: input.hub.jid ?? server?.hub ?? hubJid(domain),
     ca: input.xmpp.ca ?? server?.ca,
   };
 }

@@ -2,7 +2,7 @@
  * (XEP-0059 pages, newest first, until older than asked), then live notifications; each reading
  * once, however history and notifications overlap.
  * References: XEP-0060 §6.1 (subscribe), §6.5 (items), §7.1.2.1 (notifications), XEP-0059 §2.2
- * (paging with <after/>), DESIGN §2 (readings document, meta). */
+ * (paging with <after/>), docs/design.md §2 (readings document, meta). */
 import xml, { type Element } from "@xmpp/xml";
 import {
   decodeReadings,

@@ -1,5 +1,5 @@
 /* What `xiot watch` reads from its arguments and how it prints readings: pure functions.
- * References: DESIGN §2 (device ids, channel names, readings document, units in meta). */
+ * References: docs/design.md §2 (device ids, channel names, readings document, units in meta). */
 import { UsageError } from "../command";
 
 export interface WatchTarget {

@@ -1,6 +1,6 @@
 /* One device on the page: name, model and availability; a chart per channel (uPlot, unit on the
  * axis, the last value large); a control per actuator with the outcome of the last command.
- * References: DESIGN §2 (meta: channels with unit, actuators with value type). */
+ * References: docs/design.md §2 (meta: channels with unit, actuators with value type). */
 import uPlot from "uplot";
 import type { Reading } from "../../shared/model";
 import type { Outcome } from "../control";

@@ -2,10 +2,10 @@
  * References: XEP-0030 §4.1 (disco#items: the nodes the user may see), XEP-0060 §6.1
  * (subscribe), §6.5 (items, max_items), §7.1.2.1 (event notifications), XEP-0059 §2.2 (paging
  * with <max/> and <after/>), docs/provisioning.md (<devices/> list, availability item),
- * docs/protocol.md (meta and state items), DESIGN §2 (node names, readings document). */
+ * docs/protocol.md (meta and state items), docs/design.md §2 (node names, readings document). */
 import xml, { type Element } from "@xmpp/xml";
 import { parseReadingsPayload } from "../../shared/exi/payload";
-import { parseReadingsDocument, type ReadingsDocument } from "../../shared/model";
+import { parseDeviceNode, parseReadingsDocument, type ReadingsDocument } from "../../shared/model";
 import {
   NS_DISCO_ITEMS,
   NS_PUBSUB,
@@ -17,8 +17,6 @@ import {
   NS_XIOT_PROVISIONING,
   NS_XIOT_STATE,
 } from "../../shared/xmpp/ns";
-
-export const DEVICE_NODE_RE = /^devices\/([a-z0-9][a-z0-9-]{0,62})\/(readings|state|meta|availability)$/;
 
 export interface ChannelMeta {
   name: string;
@@ -96,7 +94,7 @@ export function makeLastItem(hub: string, node: string): Element {
 /** Device ids named by the nodes of a disco#items answer. */
 export function parseDiscoDevices(result: Element): string[] {
   const items = result.getChild("query", NS_DISCO_ITEMS)?.getChildren("item") ?? [];
-  const ids = items.map((i) => DEVICE_NODE_RE.exec(String(i.attrs.node ?? ""))?.[1]);
+  const ids = items.map((i) => parseDeviceNode(String(i.attrs.node ?? ""))?.deviceId);
   return [...new Set(ids.filter((id): id is string => id !== undefined))];
 }
 

@@ -1,4 +1,4 @@
-/* References: Linux Documentation/ABI/obsolete/sysfs-gpio (gpiochipN/base, label, ngpio); DESIGN §4
+/* References: Linux Documentation/ABI/obsolete/sysfs-gpio (gpiochipN/base, label, ngpio); docs/design.md §4
  * (onoff takes sysfs number = chip base + BCM pin; the base is 0, 399, 512 or 571 depending on model and
  * kernel; find the chip by label, never take the first). */
 import { DeviceError } from "../errors";

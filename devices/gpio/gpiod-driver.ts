@@ -1,4 +1,4 @@
-/* GPIO through Debian's gpiod command-line tools, for systems without sysfs GPIO (DESIGN §4). One
+/* GPIO through Debian's gpiod command-line tools, for systems without sysfs GPIO (docs/design.md §4). One
  * long-lived `gpioset` per output holds the line; a new value replaces that process. Inputs run one
  * `gpiomon` and parse its lines. Tools are found on PATH (tests put stubs there). */
 import { type ChildProcess, execFile, spawn } from "node:child_process";

@@ -1,4 +1,4 @@
-/* GPIO through the sysfs interface with onoff (DESIGN §4). onoff's epoll cannot be faked with files, so
+/* GPIO through the sysfs interface with onoff (docs/design.md §4). onoff's epoll cannot be faked with files, so
  * the Gpio constructor is injected. Values are inverted here for active-low (not through onoff), and
  * outputs are created with the "high"/"low" direction strings so claiming a line never drives it low
  * first: `new Gpio(n, "out")` would. */

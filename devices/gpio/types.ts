@@ -1,6 +1,6 @@
 /* The GPIO seam: drivers (sysfs via onoff, gpiod tools, test fakes) behind one interface. Pins are BCM
  * numbers; values are logical (active-low already applied). */
-import type { Unsubscribe } from "../types";
+import type { Unsubscribe } from "../../shared/clock";
 
 export type Pull = "up" | "down" | "none";
 export type Edge = "rising" | "falling" | "both";

@@ -1,4 +1,4 @@
-/* References: DESIGN §2 (channel names, units in meta). Small channel factories shared by every family. */
+/* References: docs/design.md §2 (channel names, units in meta). Small channel factories shared by every family. */
 import type { ActuatorChannel, Range, SensorChannel } from "../types";
 
 type SensorOverrides = Partial<Omit<SensorChannel, "role">>;

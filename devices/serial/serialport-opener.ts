@@ -1,4 +1,4 @@
-/* The production SerialOpener over serialport 13 (DESIGN §4). Nothing here sets DTR/RTS: those ioctls
+/* The production SerialOpener over serialport 13 (docs/design.md §4). Nothing here sets DTR/RTS: those ioctls
  * fail on a pty and most sensors do not use them. `hupcl: false` keeps the modem lines as they are on
  * close. `list()` rejects where udevadm is missing; that becomes `ok: false`, never a crash. */
 import { SerialPort } from "serialport";

@@ -1,6 +1,6 @@
 /* The serial seam: drivers get a port through an opener, never by opening device paths themselves
- * (STYLE §1.2 convention 8). The default opener wraps serialport 13. */
-import type { Unsubscribe } from "../types";
+ * (docs/design.md §7, convention 8). The default opener wraps serialport 13. */
+import type { Unsubscribe } from "../../shared/clock";
 
 export interface SerialOpenOptions {
   path: string;

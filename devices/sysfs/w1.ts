@@ -1,6 +1,6 @@
 /* References: Linux drivers/w1/slaves/w1_therm.c (w1_slave: "<9 bytes> : crc=<xx> YES|NO" then
  * "<9 bytes> t=<m°C>"); Maxim DS18B20 datasheet (power-on reset value +85 °C, CRC-8 x⁸+x⁵+x⁴+1 over the
- * scratchpad). A w1_slave read blocks ~750 ms on the libuv pool (DESIGN §4), so reads on one bus run
+ * scratchpad). A w1_slave read blocks ~750 ms on the libuv pool (docs/design.md §4), so reads on one bus run
  * one at a time. */
 import { DeviceError } from "../errors";
 import type { Sample, SensorDriver } from "../types";

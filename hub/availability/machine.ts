@@ -1,7 +1,7 @@
 /* The availability of one device as a pure state machine: events in, the next state out, and
  * whether the published state changed. No timers and no I/O: tracker.ts feeds it.
- * References: DESIGN §2 (availability: online, offline or stale, with the time of the last
- * change), DESIGN §4 (hibernation: liveness needs pings, not presence alone), RFC 6121 §4
+ * References: docs/design.md §2 (availability: online, offline or stale, with the time of the last
+ * change), docs/design.md §4 (hibernation: liveness needs pings, not presence alone), RFC 6121 §4
  * (presence), XEP-0199 §4.2 (client pings).
  *
  * - available presence from the agent, or a readings publish (which proves a live session):

@@ -1,15 +1,15 @@
 /* Sees readings publishes without touching the PubSub service: the hub's `<pubsub/>` set route
  * is wrapped, and a publish to devices/<id>/readings that the service acknowledged is reported.
  * References: XEP-0060 §7.1.2 (a publish succeeded when the IQ result is not an error),
- * DESIGN §2 (readings node names). */
+ * docs/design.md §2 (readings node names). */
+import { parseDeviceNode } from "../../shared/model";
 import { NS_PUBSUB } from "../../shared/xmpp/ns";
 import type { IqRoute } from "../iq-types";
 
-const READINGS_NODE = /^devices\/([a-z0-9][a-z0-9-]{0,62})\/readings$/;
-
 /** The device id of a readings node name, or undefined. */
 export function readingsDeviceOf(node: string | undefined): string | undefined {
-  return node === undefined ? undefined : READINGS_NODE.exec(node)?.[1];
+  const device = node === undefined ? undefined : parseDeviceNode(node);
+  return device?.kind === "readings" ? device.deviceId : undefined;
 }
 
 export type ReadingObserver = (deviceId: string, publisher: string) => void | Promise<void>;

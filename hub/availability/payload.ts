@@ -1,5 +1,5 @@
 /* The item the hub publishes to devices/<id>/availability (id `current`).
- * References: DESIGN §2 (availability node), XEP-0082 §3.2 (DateTime), docs/provisioning.md.
+ * References: docs/design.md §2 (availability node), XEP-0082 §3.2 (DateTime), docs/provisioning.md.
  *
  *   <availability xmlns='urn:xiot:availability:0' state='online|offline|stale'
  *                 since='2026-11-21T21:00:00.000Z' reason='presence'/>

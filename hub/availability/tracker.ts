@@ -1,16 +1,16 @@
 /* Device availability: presence from the agent, readings publishes and XEP-0199 pings feed the
  * state machine (machine.ts); every change is published to devices/<id>/availability.
- * References: RFC 6121 §4.6 (directed presence), XEP-0199 §4.2 (pinging a client), DESIGN §2
- * (availability node), DESIGN §4 (a hibernating session looks online: pings decide).
+ * References: RFC 6121 §4.6 (directed presence), XEP-0199 §4.2 (pinging a client), docs/design.md §2
+ * (availability node), docs/design.md §4 (a hibernating session looks online: pings decide).
  *
  * Events for all devices run one at a time, in arrival order, so the published sequence is the
  * sequence of changes. A tick (every `tickMs`) marks silent devices stale and pings connected
  * sessions whose last ping is `pingIntervalMs` old; a ping unanswered within `pingTimeoutMs`, or
  * answered with an error other than feature-not-implemented, makes the device offline. */
 import type { Element } from "@xmpp/xml";
+import { AGENT_RESOURCE, agentJid, normalizeJid } from "../../shared/jid";
 import type { Logger } from "../../shared/log";
 import { isDeviceId } from "../../shared/model";
-import { normalizeJid } from "../pubsub/jids";
 import { type AvailabilityEvent, type DeviceAvailability, initialAvailability, step } from "./machine";
 import type { AvailabilityPayload, AvailabilityReason } from "./payload";
 
@@ -38,8 +38,6 @@ export interface AvailabilityDeps {
   load?(id: string): Promise<AvailabilityPayload | undefined>;
   log: Logger;
 }
-
-export const AGENT_RESOURCE = "agent";
 
 interface Entry {
   s: DeviceAvailability;
@@ -151,7 +149,7 @@ export function createAvailability(deps: AvailabilityDeps) {
     async probe(ids: string[]): Promise<void> {
       await Promise.all(
         ids.map(async (id) => {
-          const session = `${id}@${domain}/${AGENT_RESOURCE}`;
+          const session = agentJid(id, domain);
           const outcome = await deps.ping(session, config.pingTimeoutMs);
           if (outcome === "unknown") return;
           await serial(async () => {

@@ -1,7 +1,7 @@
 /* The availability tracker over the hub's real parts: pings through the component's IQ caller,
  * publishes through the PubSub service as the hub, and the last item read back from storage.
  * References: XEP-0199 §4.2 (ping a client; an error other than feature-not-implemented, or no
- * answer, means the session is gone), XEP-0060 §7.1 (publish), DESIGN §2 (availability node). */
+ * answer, means the session is gone), XEP-0060 §7.1 (publish), docs/design.md §2 (availability node). */
 import xml from "@xmpp/xml";
 import type { Logger } from "../../shared/log";
 import { availabilityNode, readingsNode } from "../../shared/model";
@@ -9,8 +9,8 @@ import { type IqCaller, IqTimeoutError } from "../../shared/xmpp/iq-caller";
 import { NS_PING } from "../../shared/xmpp/ns";
 import { StanzaError } from "../../shared/xmpp/stanza-error";
 import type { PubsubService } from "../pubsub/service";
+import type { PubsubStore } from "../pubsub/storage/types";
 import { parseElement } from "../pubsub/xml";
-import type { PubsubStore } from "../storage/types";
 import {
   AVAILABILITY_ITEM_ID,
   type AvailabilityPayload,

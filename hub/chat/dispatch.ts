@@ -1,5 +1,5 @@
 /* Runs chat commands for the person who sent them and answers each with exactly one reply.
- * References: DESIGN §3 (chat commands: the same permission check as the XEP form, exactly one
+ * References: docs/design.md §3 (chat commands: the same permission check as the XEP form, exactly one
  * reply), XEP-0347 §3.5 (claim), XEP-0324 §3 (read and control permissions).
  *
  * Authority comes only from the message's routed `from`, reduced to its bare JID (local and
@@ -7,9 +7,9 @@
  * go to the control service (hub/control), which checks access itself and answers with one
  * definitive outcome. */
 
+import type { Clock } from "../../shared/clock";
+import { normalizeJid } from "../../shared/jid";
 import type { DeviceService } from "../devices/service";
-import type { Clock } from "../devices/types";
-import { normalizeJid } from "../pubsub/jids";
 import { type ChatCommand, parseCommand } from "./parse";
 import { deviceList, failureReply, HELP, notUnderstood, usageReply } from "./replies";
 

@@ -1,5 +1,5 @@
 /* The hub's plain-text chat commands: text in, a typed command out.
- * References: DESIGN §3 (chat commands to the hub), DESIGN §2 (device ids, channel names).
+ * References: docs/design.md §3 (chat commands to the hub), docs/design.md §2 (device ids, channel names).
  *
  * Grammar (words are separated by any whitespace; command words and device ids ignore case):
  *   help | devices | status <device> | history <device>

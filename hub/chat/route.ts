@@ -6,12 +6,10 @@
  * as too old and not run: a command is meant for now.
  * References: RFC 6121 §5.2.2 (chat type), XEP-0280 (carbons), XEP-0297, XEP-0203, XEP-0033. */
 import xml, { type Element } from "@xmpp/xml";
-import { NS_DELAY, NS_XIOT_CHAT_REPLY } from "../../shared/xmpp/ns";
+import { NS_CARBONS, NS_DELAY, NS_FORWARD, NS_XIOT_CHAT_REPLY } from "../../shared/xmpp/ns";
 import type { SendStanza } from "../iq-types";
 import type { ChatCommands } from "./dispatch";
 
-const NS_CARBONS = "urn:xmpp:carbons:2";
-const NS_FORWARD = "urn:xmpp:forward:0";
 const WRAPPERS: ReadonlySet<unknown> = new Set([NS_CARBONS, NS_FORWARD, NS_XIOT_CHAT_REPLY]);
 
 /** Whether a message is a person's chat command for the hub. */

@@ -3,8 +3,8 @@
  * References: XEP-0050 §3.3 (multi-stage commands), XEP-0004 §3.3 (field types). */
 import type { FormField } from "../../shared/xmpp/forms";
 import type { DeviceInfo } from "./device-info";
+import type { CommandLifecycle, Role } from "./lifecycle";
 import type { Queries } from "./queries";
-import type { ControlRouter, Role } from "./router";
 import { outcomeText, statusTable, when } from "./text";
 import { showValue } from "./values";
 
@@ -23,7 +23,7 @@ export interface Step {
 export interface StagesDeps {
   listDevices(who: string): Promise<Array<{ id: string; role: Role }>>;
   info: Pick<DeviceInfo, "snapshot">;
-  router: Pick<ControlRouter, "control">;
+  router: Pick<CommandLifecycle, "control">;
   queries: Queries;
   clock: { now(): number };
 }

@@ -10,11 +10,13 @@
  *   Status:  device (and optionally a channel) → a result form with one field per channel. */
 import { randomBytes } from "node:crypto";
 import xml, { type Element } from "@xmpp/xml";
-import { makeCommandReply, NS_COMMANDS, parseCommandRequest } from "../../shared/xmpp/adhoc";
+import { normalizeJid } from "../../shared/jid";
+import { makeCommandReply, parseCommandRequest } from "../../shared/xmpp/adhoc";
 import { makeForm } from "../../shared/xmpp/forms";
 import {
   CMD_CONTROL,
   CMD_STATUS,
+  NS_COMMANDS,
   NS_DATA,
   NS_DISCO_INFO,
   NS_DISCO_ITEMS,
@@ -23,7 +25,6 @@ import {
 import { makeStanzaError } from "../../shared/xmpp/stanza-error";
 import type { DeviceCommands } from "../devices/commands";
 import type { IqContext, IqHandler } from "../iq-types";
-import { normalizeJid } from "../pubsub/jids";
 import { type ControlStages, createControlStages } from "./adhoc-stages";
 
 const COMMANDS = [

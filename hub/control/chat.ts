@@ -1,8 +1,8 @@
 /* The control service as chat replies: one short text per command.
- * References: DESIGN §3 (chat commands to the hub; exactly one reply). */
+ * References: docs/design.md §3 (chat commands to the hub; exactly one reply). */
 import type { ChatControl } from "../chat/dispatch";
+import type { CommandLifecycle } from "./lifecycle";
 import type { Queries } from "./queries";
-import type { ControlRouter } from "./router";
 import { historyLines, outcomeText, statusTable, when } from "./text";
 import { showValue } from "./values";
 
@@ -11,7 +11,7 @@ const sentence = (reason: string, device: string) =>
   reason.startsWith(device) ? `${reason}.` : `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
 
 export function createChatControl(deps: {
-  router: ControlRouter;
+  router: CommandLifecycle;
   queries: Queries;
   clock: { now(): number };
 }): ChatControl {

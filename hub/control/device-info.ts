@@ -1,13 +1,13 @@
 /* What the hub knows of a device from the items it stores: its meta (channels and actuators with
  * value types), its state (actuator values) and its newest readings document.
- * References: docs/protocol.md ("Items besides readings": meta and state), DESIGN §2 (nodes per
+ * References: docs/protocol.md ("Items besides readings": meta and state), docs/design.md §2 (nodes per
  * device, readings document v1). Items are the device's own words: everything is checked, and
  * an unreadable item reads as absent (logged by the caller when it matters). */
 import type { Element } from "@xmpp/xml";
 import { parseReadingsPayload } from "../../shared/exi/payload";
 import { metaNode, parseReadingsDocument, type Reading, readingsNode, stateNode } from "../../shared/model";
+import type { PubsubStore } from "../pubsub/storage/types";
 import { parseElement } from "../pubsub/xml";
-import type { PubsubStore } from "../storage/types";
 import type { ControlValue } from "./types";
 
 export type ValueType = "boolean" | "number" | "string";

@@ -1,10 +1,10 @@
 /* Reading a device for a person: status (stored state, newest readings, availability), one
  * channel (a live XEP-0323 readout, or the last known value when the device is offline) and the
  * history of commands and ownership changes (owner and admins only).
- * References: XEP-0324 §3 (read permission), XEP-0323 §3.1 (momentary readout), DESIGN §3. */
+ * References: XEP-0324 §3 (read permission), XEP-0323 §3.1 (momentary readout), docs/design.md §3. */
 import type { DeviceInfo, DeviceSnapshot } from "./device-info";
+import type { Role } from "./lifecycle";
 import type { Readout } from "./readout";
-import type { Role } from "./router";
 import type { ControlStore } from "./store";
 import type { ControlLogEntry, ControlValue } from "./types";
 

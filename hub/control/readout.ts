@@ -4,9 +4,9 @@
  * (what the agent sends). */
 import { randomBytes } from "node:crypto";
 import xml, { type Element } from "@xmpp/xml";
+import { agentJid, normalizeJid } from "../../shared/jid";
 import { NS_IOT_SENSORDATA } from "../../shared/xmpp/ns";
 import { makeReadoutRequest, parseFields, type SensorField } from "../../shared/xmpp/sensordata";
-import { normalizeJid } from "../pubsub/jids";
 
 export interface ReadoutDeps {
   iq: { request(iq: Element, timeoutMs?: number): Promise<Element> };
@@ -26,7 +26,7 @@ export function createReadout(deps: ReadoutDeps) {
   /** The device's fields (all, or the named ones); rejects on an error answer or a timeout. */
   async function read(device: string, names: string[] = []): Promise<SensorField[]> {
     const id = randomBytes(6).toString("hex");
-    const agent = `${device}@${deps.domain}/agent`;
+    const agent = agentJid(device, deps.domain);
     let timer: NodeJS.Timeout | undefined;
     const fields = new Promise<SensorField[]>((resolve, reject) => {
       waiting.set(id, { from: agent, resolve });

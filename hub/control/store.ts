@@ -1,6 +1,6 @@
 /* The control store: the last command sequence number per device and channel, and the control
  * log (every command and its outcome), in SQLite next to the hub's other files.
- * References: DESIGN §2 (`seq` per channel; devices ignore a lower seq than the last applied, so
+ * References: docs/design.md §2 (`seq` per channel; devices ignore a lower seq than the last applied, so
  * the hub's numbers must survive restarts), https://sqlite.org/pragma.html#pragma_synchronous.
  *
  * A seq handed out is on disk (synchronous=FULL, an fsync of the WAL) before the command leaves

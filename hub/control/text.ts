@@ -1,5 +1,5 @@
 /* Plain-text renderings of outcomes, status and history, shared by chat, ad-hoc notes and the CLI.
- * References: DESIGN §3 (short plain-text replies, one per command). */
+ * References: docs/design.md §3 (short plain-text replies, one per command). */
 import type { Reading } from "../../shared/model";
 import type { DeviceSnapshot } from "./device-info";
 import type { ControlLogEntry, ControlOutcome, ControlValue } from "./types";

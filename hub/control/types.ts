@@ -1,6 +1,6 @@
 /* The command lifecycle's vocabulary: what a person asks, and the one definitive outcome.
- * References: DESIGN §2 (command metadata: id, issued, ttl, seq), DESIGN §3 (exactly one reply),
- * DESIGN §4 (stream-management hibernation: a command needs its TTL). */
+ * References: docs/design.md §2 (command metadata: id, issued, ttl, seq), docs/design.md §3 (exactly one reply),
+ * docs/design.md §4 (stream-management hibernation: a command needs its TTL). */
 import type { ControlType } from "../../shared/xmpp/control";
 
 export type ControlValue = boolean | number | string;

@@ -1,17 +1,17 @@
 /* The control service over the hub's real parts: the component's IQ caller and link, the device
  * registry, availability, the PubSub store, and the control store on disk.
- * References: DESIGN §1 (the hub routes actuator commands), DESIGN §3 (chat and ad-hoc forms). */
+ * References: docs/design.md §1 (the hub routes actuator commands), docs/design.md §3 (chat and ad-hoc forms). */
 import type { Element } from "@xmpp/xml";
 import type { IqCaller } from "../../shared/xmpp/iq-caller";
 import type { Link } from "../../shared/xmpp/link";
 import type { DeviceService } from "../devices/service";
-import type { PubsubStore } from "../storage/types";
+import type { PubsubStore } from "../pubsub/storage/types";
 import { createControlCommands, createControlStages } from "./adhoc";
 import { createChatControl } from "./chat";
 import { createDeviceInfo } from "./device-info";
+import { type Availability, createCommandLifecycle } from "./lifecycle";
 import { createQueries } from "./queries";
 import { createReadout } from "./readout";
-import { type Availability, createControlRouter } from "./router";
 import { openControlStore } from "./store";
 import type { ControlSettings } from "./types";
 
@@ -52,7 +52,7 @@ export function createHubControl(deps: HubControlDeps) {
   const store = openControlStore(deps.path);
   const info = createDeviceInfo(deps.pubsubStore);
   const exists = async (id: string) => (await deps.devices.access(id)).ok;
-  const routed = createControlRouter({
+  const routed = createCommandLifecycle({
     iq: deps.iq,
     hubJid: deps.hubJid,
     domain: deps.domain,

@@ -7,12 +7,18 @@
  * XEP-0004 §3 (forms), XEP-0030 §3.2 (command nodes in disco#info). */
 import { randomBytes } from "node:crypto";
 import xml, { type Element } from "@xmpp/xml";
-import { makeCommandReply, NS_COMMANDS, parseCommandRequest } from "../../shared/xmpp/adhoc";
+import { normalizeJid } from "../../shared/jid";
+import { makeCommandReply, parseCommandRequest } from "../../shared/xmpp/adhoc";
 import { type FormField, makeForm } from "../../shared/xmpp/forms";
-import { NS_DATA, NS_DISCO_INFO, NS_DISCO_ITEMS, NS_XIOT_PROVISIONING_FORM } from "../../shared/xmpp/ns";
+import {
+  NS_COMMANDS,
+  NS_DATA,
+  NS_DISCO_INFO,
+  NS_DISCO_ITEMS,
+  NS_XIOT_PROVISIONING_FORM,
+} from "../../shared/xmpp/ns";
 import { makeStanzaError } from "../../shared/xmpp/stanza-error";
 import type { DiscoContribution, IqContext, IqRoute } from "../iq-types";
-import { normalizeJid } from "../pubsub/jids";
 import { makeDeviceError } from "./errors";
 import type { DeviceService } from "./service";
 import { fail, type Result } from "./types";

@@ -1,7 +1,7 @@
 /* What every part of the device service shares: dependencies, JIDs, lookups, audit, events. */
 import { randomBytes } from "node:crypto";
+import { hubJid, normalizeJid } from "../../shared/jid";
 import { isDeviceId } from "../../shared/model";
-import { normalizeJid } from "../pubsub/jids";
 import { type DeviceNodes, nodeList } from "./nodes";
 import type { DeviceStore } from "./store";
 import {
@@ -58,7 +58,7 @@ export function createDeviceContext(deps: DeviceServiceDeps): DeviceContext {
     clock: deps.clock,
     random: deps.random ?? ((n) => randomBytes(n)),
     domain,
-    hubJid: (deps.config.hubJid ?? `hub.${domain}`).toLowerCase(),
+    hubJid: (deps.config.hubJid ?? hubJid(domain)).toLowerCase(),
     admins: new Set(deps.config.admins.map((a) => normalizeJid(a)?.bare ?? a.toLowerCase())),
     lockout: { ...DEFAULT_LOCKOUT, ...deps.config.lockout },
     listeners: new Set(),

@@ -1,5 +1,5 @@
 /* The PubSub side effects of provisioning and access, as an interface the service calls.
- * References: DESIGN §2 (the four nodes of a device), XEP-0060 §4.1 (affiliations), §4.5
+ * References: docs/design.md §2 (the four nodes of a device), XEP-0060 §4.1 (affiliations), §4.5
  * (whitelist access). An implementation over the hub's PubSub service is in pubsub-nodes.ts. */
 import { availabilityNode, metaNode, readingsNode, stateNode } from "../../shared/model";
 

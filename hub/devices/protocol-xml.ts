@@ -2,7 +2,7 @@
  * and people send, builders for the hub's answers and pushes. docs/provisioning.md has the
  * grammar and how it maps to the retracted XEP-0347 and the deferred XEP-0324.
  * References: XEP-0347 §3.3 (meta tags as <str/> and <num/>), XEP-0324 §3.2 (canRead and its
- * response), DESIGN §2 (node names). */
+ * response), docs/design.md §2 (node names). */
 import xml, { type Element } from "@xmpp/xml";
 import { NS_XIOT_PROVISIONING } from "../../shared/xmpp/ns";
 import type { DeviceNodeNames } from "./nodes";

@@ -5,10 +5,10 @@
  * XEP-0324 §3.2/§3.4 (canRead, canControl), RFC 6120 §8.2.3 (one reply per IQ);
  * docs/provisioning.md (the namespace and how it maps to those XEPs). */
 import type { Element } from "@xmpp/xml";
+import { normalizeJid } from "../../shared/jid";
 import { isDeviceId } from "../../shared/model";
 import { NS_XIOT_PROVISIONING } from "../../shared/xmpp/ns";
 import type { IqContext, IqRoute } from "../iq-types";
-import { normalizeJid } from "../pubsub/jids";
 import { makeDeviceError } from "./errors";
 import {
   type DeviceRow,

@@ -1,6 +1,6 @@
 /* DeviceNodes over the hub's PubSub service: the hub acts on the nodes as an admin.
  * References: XEP-0060 §8.1 (create with configuration), §8.2 (configure), §8.8.2 (owner
- * removes subscriptions), §8.9.2 (modify affiliations), §4.5 (whitelist), DESIGN §2.
+ * removes subscriptions), §8.9.2 (modify affiliations), §4.5 (whitelist), docs/design.md §2.
  *
  * The hub's JID must be one of the PubSub service's admins (it creates nodes under devices/
  * and manages every device node's affiliations). Removing a member also removes that JID's
@@ -38,7 +38,7 @@ export function createPubsubDeviceNodes({ service, hubJid, domain }: PubsubNodes
   async function ensureNode(node: string, device: string, deviceAffiliation: "publisher" | "member") {
     const created = await service.create(hub, node, { accessModel: "whitelist" });
     if (!created.ok && created.error === "conflict") {
-      // DESIGN §2: a device may have created its own nodes before provisioning; take them over.
+      // docs/design.md §2: a device may have created its own nodes before provisioning; take them over.
       check(await service.configure(hub, node, { accessModel: "whitelist" }), "configure", node);
     } else {
       check(created, "create", node);

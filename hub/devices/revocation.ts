@@ -1,9 +1,10 @@
 /* Tells a device's agent that a JID lost access, so it drops its cached canRead/canControl
  * decision at once instead of at the decision's expiry.
  * References: XEP-0324 §3.6 (clearCache: the provisioning server tells the device to forget
- * decisions; deferred, used as a guide; docs/provisioning.md), DESIGN §2 (agents use the
+ * decisions; deferred, used as a guide; docs/provisioning.md), docs/design.md §2 (agents use the
  * resource `agent`). A message, not an IQ: the agent may be offline, and a hibernating
  * session would hold an IQ for minutes. */
+import { agentJid } from "../../shared/jid";
 import type { Logger } from "../../shared/log";
 import type { SendStanza } from "../iq-types";
 import { makeRevokedMessage } from "./protocol-xml";
@@ -17,7 +18,7 @@ export function pushRevocations(deps: {
   log: Logger;
 }): () => void {
   return deps.devices.onRevoked((event) => {
-    const to = `${event.deviceId}@${deps.domain}/agent`;
+    const to = agentJid(event.deviceId, deps.domain);
     const message = makeRevokedMessage({ from: deps.hubJid, to, ...event });
     deps.send(message).catch((error) => {
       // The link is down: the agent's cached decision still expires after its lifetime.

@@ -1,6 +1,6 @@
 /* Provisioning by an admin, first-boot registration by the device, and re-issuing a claim key.
  * References: XEP-0347 §3.3 (registration; retracted, used as a guide), RFC 5122 §2 and
- * XEP-0147 (the `message` query action of xmpp: URIs), DESIGN §2 (ids and nodes).
+ * XEP-0147 (the `message` query action of xmpp: URIs), docs/design.md §2 (ids and nodes).
  *
  * Claim URI: `xmpp:<hub>?message;body=claim%20<id>%20<key>`. Opened in an XMPP client it
  * prepares a chat message to the hub with the text `claim <id> <key>`, the chat command that

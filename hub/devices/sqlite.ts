@@ -7,7 +7,7 @@
  * WAL. A compare-and-set runs its read and write inside one synchronous step, so no other write
  * interleaves. */
 import Database from "better-sqlite3";
-import { createGroupCommitter } from "../storage/group-commit";
+import { createGroupCommitter } from "../db/group-commit";
 import { migrateDevices } from "./sqlite-schema";
 import { type DeviceStore, matches } from "./store";
 import type { AttemptRecord, AuditEntry, DeviceRecord, ShareRecord } from "./types";

@@ -1,13 +1,13 @@
 /* Records, results and dependencies of the hub's device registry: provisioning, registration,
  * claiming, sharing and access decisions.
  * References: XEP-0347 §3 (registration, claiming, ownership; retracted, used as a guide),
- * XEP-0324 §3 (provisioning decisions; deferred, used as a guide), DESIGN §2 (device ids). */
+ * XEP-0324 §3 (provisioning decisions; deferred, used as a guide), docs/design.md §2 (device ids). */
 
 export type ProvisioningState = "provisioned" | "registered";
 export type ShareLevel = "read" | "control";
 
 export interface DeviceRecord {
-  /** Device id, DESIGN §2: `[a-z0-9][a-z0-9-]{0,62}`, the localpart of the device's JID. */
+  /** Device id, docs/design.md §2: `[a-z0-9][a-z0-9-]{0,62}`, the localpart of the device's JID. */
   id: string;
   model: string;
   /** Bare JID of the admin who provisioned it. */
@@ -93,10 +93,7 @@ export const fail = (error: DeviceErrorCode, extra: { detail?: string; retryAt?:
   ...extra,
 });
 
-export interface Clock {
-  /** ms since the epoch. */
-  now(): number;
-}
+export type { Clock } from "../../shared/clock";
 
 /** Random bytes; crypto.randomBytes in production, seeded in tests. */
 export type RandomSource = (bytes: number) => Uint8Array;

@@ -2,7 +2,7 @@
  * /healthz answers 503 while the link comes up), stopped after it. A port already in use is
  * logged and leaves the hub running without HTTP: XMPP is the hub's job, HTTP an extra; `xiot up`
  * checks `url()` and stops with a message instead.
- * References: DESIGN §1 (the dashboard is served by the hub's HTTP listener). */
+ * References: docs/design.md §1 (the dashboard is served by the hub's HTTP listener). */
 import type { Logger } from "../../shared/log";
 import type { HubConfig } from "../config";
 import type { HubMetrics } from "../metrics";

@@ -1,7 +1,8 @@
 /* Access models on top of the capabilities table: who may subscribe and retrieve items.
  * References: XEP-0060 §4.5 (access models), §6.1.3 (subscribe errors), §6.5.9 (items errors). */
-import type { Affiliation, NodeRecord, SubscriptionRecord } from "../storage/types";
+
 import { may } from "./capabilities";
+import type { Affiliation, NodeRecord, SubscriptionRecord } from "./storage/types";
 import { type Fail, fail } from "./types";
 
 const AFFILIATED: ReadonlySet<Affiliation> = new Set(["owner", "publisher", "member"]);

@@ -1,6 +1,6 @@
 /* What each affiliation may do: policy as data, read by one may().
  * References: XEP-0060 §4.1 (Table 4: affiliations and their privileges). */
-import type { Affiliation } from "../storage/types";
+import type { Affiliation } from "./storage/types";
 
 export type Action =
   | "subscribe"

@@ -5,8 +5,8 @@
 import type { Element } from "@xmpp/xml";
 import { type FormField, makeForm, parseBoolean, parseForm } from "../../shared/xmpp/forms";
 import { NS_PUBSUB_META_DATA, NS_PUBSUB_NODE_CONFIG, NS_PUBSUB_PUBLISH_OPTIONS } from "../../shared/xmpp/ns";
-import type { NodeConfig } from "../storage/types";
 import type { NodeMeta } from "./service";
+import type { NodeConfig } from "./storage/types";
 import { type Fail, fail, ok, type Result } from "./types";
 
 type Kind = "boolean" | "integer" | "text" | "list" | "max";

@@ -1,8 +1,8 @@
 /* What every part of the PubSub service shares: dependencies and small lookups. */
 import { randomUUID } from "node:crypto";
-import type { Affiliation, NodeConfig, NodeRecord, PubsubStore, SubscriptionRecord } from "../storage/types";
-import { type Jid, normalizeJid } from "./jids";
+import { type Jid, normalizeJid } from "../../shared/jid";
 import { createRateLimiter, type RateLimiter } from "./rate-limit";
+import type { Affiliation, NodeConfig, NodeRecord, PubsubStore, SubscriptionRecord } from "./storage/types";
 import {
   type Broadcaster,
   type Clock,

@@ -4,10 +4,10 @@ import xml, { type Element } from "@xmpp/xml";
 import { makeError } from "../../shared/xmpp/errors";
 import { findForm, parseBoolean } from "../../shared/xmpp/forms";
 import { makeRsmSet, parseRsm } from "../../shared/xmpp/rsm";
-import type { StoredItem } from "../storage/types";
 import { parsePublishOptions } from "./config-form";
 import { attr, errorOf, type PubsubHandler, pubsub, replyWith } from "./handler-types";
 import type { ItemsRequest, ItemsResult } from "./service-items";
+import type { StoredItem } from "./storage/types";
 import { parseElement } from "./xml";
 
 /** The payload of a published <item/>: "" for none, or why it is unacceptable. */

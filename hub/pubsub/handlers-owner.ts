@@ -5,10 +5,10 @@
 import xml from "@xmpp/xml";
 import { makeError } from "../../shared/xmpp/errors";
 import { findForm } from "../../shared/xmpp/forms";
-import type { Affiliation } from "../storage/types";
 import { makeConfigForm, parseConfigForm } from "./config-form";
 import { attr, errorOf, type PubsubHandler, pubsub, pubsubOwner, replyWith } from "./handler-types";
 import type { SubscriptionChange } from "./service-owner";
+import type { Affiliation } from "./storage/types";
 
 export const create: PubsubHandler = async ({ iq, action, pubsub: ps, service }) => {
   const node = attr(action, "node");

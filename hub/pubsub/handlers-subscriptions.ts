@@ -4,9 +4,9 @@ import xml, { type Element } from "@xmpp/xml";
 import { makeError } from "../../shared/xmpp/errors";
 import { findForm, makeForm, parseForm } from "../../shared/xmpp/forms";
 import { NS_PUBSUB_SUBSCRIBE_OPTIONS } from "../../shared/xmpp/ns";
-import type { SubscriptionRecord } from "../storage/types";
 import { attr, attrs, type PubsubHandler, pubsub, replyWith } from "./handler-types";
 import type { SubscriptionOptions } from "./service-subscriptions";
+import type { SubscriptionRecord } from "./storage/types";
 
 /** A submitted subscribe_options form → options; undefined when malformed. */
 function parseOptionsForm(el: Element | undefined): SubscriptionOptions | undefined {

@@ -1,17 +1,19 @@
 /* Composition of the hub's PubSub service: pure service, protocol routes, disco answers,
  * notifications, bounce handling, authorization answers and the item-expiry sweep.
  * References: XEP-0060, XEP-0030, XEP-0004 (§8.6 authorization forms arrive in <message/>). */
+
 import xml, { type Element } from "@xmpp/xml";
+import { hubJid } from "../../shared/jid";
 import type { Logger } from "../../shared/log";
 import { findForm, parseBoolean, parseForm } from "../../shared/xmpp/forms";
 import { NS_PUBSUB_SUBSCRIBE_AUTHORIZATION } from "../../shared/xmpp/ns";
 import type { DiscoContribution, IqRoute, SendStanza } from "../iq-types";
-import type { PubsubStore } from "../storage/types";
 import { createPubsubDisco, PUBSUB_DISCO } from "./disco";
 import { errorOf } from "./handler-types";
 import { classifyBounce, createNotifier } from "./notify";
 import { createPubsubRoutes } from "./protocol";
 import { createPubsubService, type PubsubService } from "./service";
+import type { PubsubStore } from "./storage/types";
 import type { Clock, PubsubServiceConfig } from "./types";
 
 export interface PubsubDeps {
@@ -46,7 +48,7 @@ export interface Pubsub {
 }
 
 export function createPubsub(deps: PubsubDeps): Pubsub {
-  const jid = deps.jid ?? `hub.${deps.config.domain}`;
+  const jid = deps.jid ?? hubJid(deps.config.domain);
   const log = deps.log;
   const broadcaster = createNotifier({ jid, send: deps.send, log, ...(deps.newId && { newId: deps.newId }) });
   const service = createPubsubService({

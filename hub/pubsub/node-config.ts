@@ -1,8 +1,8 @@
 /* Node configuration: defaults, the defaults of device nodes, and validation of changes.
  * References: XEP-0060 §16.4.3 (pubsub#node_config fields), §4.5 (access models),
- * DESIGN §2 (device nodes: the device is the only publisher). */
-import { DEVICE_ID_RE } from "../../shared/model";
-import type { NodeConfig } from "../storage/types";
+ * docs/design.md §2 (device nodes: the device is the only publisher). */
+import { parseDeviceNode, parseDeviceNodePath } from "../../shared/model";
+import type { NodeConfig } from "./storage/types";
 import { type Fail, fail, ok, type PubsubLimits, type Result } from "./types";
 
 export const BASE_NODE_CONFIG: NodeConfig = {
@@ -24,13 +24,11 @@ export const BASE_NODE_CONFIG: NodeConfig = {
 
 /** `devices/<id>/<leaf>` → the device id, for nodes under a device's own subtree. */
 export function deviceOfNode(node: string): string | undefined {
-  const m = /^devices\/([^/]+)\/[^/]+$/.exec(node);
-  return m?.[1] !== undefined && DEVICE_ID_RE.test(m[1]) ? m[1] : undefined;
+  return parseDeviceNodePath(node)?.deviceId;
 }
 
-/** DESIGN §2: readings nodes are append-only. */
-export const isReadingsNode = (node: string): boolean =>
-  deviceOfNode(node) !== undefined && node.endsWith("/readings");
+/** docs/design.md §2: readings nodes are append-only. */
+export const isReadingsNode = (node: string): boolean => parseDeviceNode(node)?.kind === "readings";
 
 /** Defaults for a node about to be created: device nodes are whitelist-only. A default never
  * exceeds the service's max_items ceiling (a small ceiling must not make creation fail). */

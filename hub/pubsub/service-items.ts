@@ -1,7 +1,8 @@
 /* Items: publish (with and without id, publish-options), retract, retrieval with paging.
  * References: XEP-0060 §7.1 (publish, §7.1.5 publish-options), §7.2 (retract), §6.5 (retrieve
- * items), XEP-0059 (RSM), DESIGN §2 (readings nodes are append-only). */
-import type { NodeConfig, NodeRecord, StoredItem } from "../storage/types";
+ * items), XEP-0059 (RSM), docs/design.md §2 (readings nodes are append-only). */
+
+import type { Jid } from "../../shared/jid";
 import { retrieveFailure } from "./access";
 import { may } from "./capabilities";
 import {
@@ -13,8 +14,8 @@ import {
   type ServiceContext,
   subscriptionFor,
 } from "./context";
-import type { Jid } from "./jids";
 import { effectiveMaxItems, isReadingsNode } from "./node-config";
+import type { NodeConfig, NodeRecord, StoredItem } from "./storage/types";
 import { type Fail, fail, ok, type Result } from "./types";
 
 export interface PublishRequest {
@@ -96,7 +97,7 @@ export function createItemOps(ctx: ServiceContext) {
         ifAbsent: appendOnly,
       });
       if (put.status === "exists") {
-        // DESIGN §2: the same id with the same payload is a retransmission, acknowledged once.
+        // docs/design.md §2: the same id with the same payload is a retransmission, acknowledged once.
         return put.existing.payload === item.payload ? ok(item.id) : fail("conflict");
       }
     }

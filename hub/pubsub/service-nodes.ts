@@ -1,10 +1,11 @@
 /* Node lifecycle: create (with configuration, instant nodes), configure, delete, purge.
  * References: XEP-0060 §8.1 (create), §8.2 (configure), §8.4 (delete), §8.5 (purge),
- * DESIGN §2 (devices create their own nodes under devices/<id>/). */
-import type { NodeConfig } from "../storage/types";
+ * docs/design.md §2 (devices create their own nodes under devices/<id>/). */
+
+import type { Jid } from "../../shared/jid";
 import { actorOf, affiliationOf, loadNode, recipientsOf, type ServiceContext } from "./context";
-import type { Jid } from "./jids";
 import { defaultConfigFor, deviceOfNode, effectiveMaxItems, validateConfig } from "./node-config";
+import type { NodeConfig } from "./storage/types";
 import { fail, ok, type Result } from "./types";
 
 const NODE_ID_RE = /^[^\p{Cc}]{1,1023}$/u;

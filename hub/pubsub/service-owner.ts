@@ -1,9 +1,10 @@
 /* Owner use cases: managing subscriptions and affiliations, approving pending subscriptions.
  * References: XEP-0060 §8.6 (approve subscription requests), §8.8 (manage subscriptions),
  * §8.9 (manage affiliations). */
-import type { Affiliation, NodeRecord, SubscriptionRecord } from "../storage/types";
+
+import { type Jid, normalizeJid } from "../../shared/jid";
 import { actorOf, affiliationOf, loadNode, type ServiceContext } from "./context";
-import { type Jid, normalizeJid } from "./jids";
+import type { Affiliation, NodeRecord, SubscriptionRecord } from "./storage/types";
 import { fail, ok, type Result } from "./types";
 
 export interface SubscriptionChange {

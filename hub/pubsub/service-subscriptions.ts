@@ -1,10 +1,11 @@
 /* Subscriptions by the subscriber: subscribe, unsubscribe, options, own lists.
  * References: XEP-0060 §6.1 (subscribe), §6.2 (unsubscribe), §6.3 (options), §6.1.7 and
  * pubsub#send_last_published_item, §5.6 (own subscriptions), §5.7 (own affiliations). */
-import type { Affiliation, NodeRecord, SubscriptionRecord } from "../storage/types";
+
+import { type Jid, normalizeJid } from "../../shared/jid";
 import { subscribeDecision } from "./access";
 import { actorOf, affiliationOf, loadNode, type ServiceContext } from "./context";
-import { type Jid, normalizeJid } from "./jids";
+import type { Affiliation, NodeRecord, SubscriptionRecord } from "./storage/types";
 import { type Fail, fail, ok, type Result } from "./types";
 
 export type SubscriptionOptions = Record<string, string[]>;

@@ -1,7 +1,7 @@
 /* The pure PubSub service: nodes, items, subscriptions and affiliations over a store, with
  * notifications handed to a broadcaster. No XML here; every expected failure is a value.
  * References: XEP-0060 (the use cases live in service-*.ts), XEP-0030 §3 (node metadata). */
-import type { NodeRecord } from "../storage/types";
+
 import { retrieveFailure } from "./access";
 import { may } from "./capabilities";
 import {
@@ -18,6 +18,7 @@ import { createItemOps } from "./service-items";
 import { createNodeOps } from "./service-nodes";
 import { createOwnerOps } from "./service-owner";
 import { createSubscriptionOps } from "./service-subscriptions";
+import type { NodeRecord } from "./storage/types";
 import { fail, ok, type Result } from "./types";
 
 export interface NodeMeta {

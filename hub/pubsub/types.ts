@@ -1,6 +1,6 @@
 /* Types shared by the pure PubSub service and its edges: results, events, dependencies. */
 import type { ErrorCode } from "../../shared/xmpp/errors";
-import type { NodeConfig, StoredItem, SubscriptionState } from "../storage/types";
+import type { NodeConfig, StoredItem, SubscriptionState } from "./storage/types";
 
 export type Ok<T> = { ok: true; value: T };
 export type Fail = { ok: false; error: ErrorCode; feature?: string };
@@ -10,10 +10,7 @@ export const ok = <T>(value: T): Ok<T> => ({ ok: true, value });
 export const fail = (error: ErrorCode, feature?: string): Fail =>
   feature === undefined ? { ok: false, error } : { ok: false, error, feature };
 
-export interface Clock {
-  /** ms since the epoch. */
-  now(): number;
-}
+export type { Clock } from "../../shared/clock";
 
 /** Who gets a notification: the subscribed JID (bare or full) and its subscription id. */
 export interface Recipient {

@@ -1,14 +1,15 @@
-/* References: xiot DESIGN §2 (readings item payload); XEP-0060 §7.1 (item payload is one
+/* References: xiot docs/design.md §2 (readings item payload); XEP-0060 §7.1 (item payload is one
  * namespaced child); RFC 4648 §4 (base64). Builds and parses
  *   <readings xmlns='urn:xiot:readings:0' encoding='exi4json'>BASE64</readings>
  * and its encoding='json' twin carrying the same document as JSON text. */
+
 import xml, { type Element } from "@xmpp/xml";
+import { NS_READINGS } from "../xmpp/ns";
 import { fromBase64, toBase64 } from "./base64";
 import { decode, encode } from "./codec";
 import { Exi4JsonError } from "./errors";
 import { DEFAULT_LIMITS, type DecodeLimits, type JsonObject, type JsonValue } from "./types";
 
-export const NS_READINGS = "urn:xiot:readings:0";
 export const READINGS_ENCODINGS = ["exi4json", "json"] as const;
 export type ReadingsEncoding = (typeof READINGS_ENCODINGS)[number];
 

@@ -4,10 +4,10 @@
  * sessions with sessionid), §4 (command element: node, sessionid, status, action; <actions/>,
  * <note/>), §4.6 (error conditions: bad-action, bad-sessionid, malformed-action, session-expired),
  * XEP-0004 (forms carried inside). */
+
 import xml, { type Element } from "@xmpp/xml";
 import { findForm, makeForm, type ParsedForm, parseForm } from "./forms";
-
-export const NS_COMMANDS = "http://jabber.org/protocol/commands";
+import { NS_COMMANDS } from "./ns";
 
 export type CommandStatus = "executing" | "completed" | "canceled";
 export type CommandAction = "execute" | "cancel" | "prev" | "next" | "complete";

@@ -1,4 +1,4 @@
-/* A private CA for client connections. @xmpp/client's STARTTLS cannot take a custom CA (DESIGN §4),
+/* A private CA for client connections. @xmpp/client's STARTTLS cannot take a custom CA (docs/design.md §4),
  * and Node reads NODE_EXTRA_CA_CERTS only when it starts: so a process that must trust a private
  * CA runs itself again as a child with the variable set, passes signals on, and exits with the
  * child's code. The child sees the variable already pointing at the file and goes on normally. */

@@ -6,6 +6,7 @@
  *   and never PLAIN in the clear;
  * - reconnect with jittered backoff (link.ts) instead of the library's fixed one-second loop;
  * - TCP_NODELAY, parser-error safety and no stream management (harden.ts). */
+
 import { randomUUID } from "node:crypto";
 import { type Client, xml, client as xmppClient } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
@@ -14,9 +15,8 @@ import type { BackoffOptions } from "./backoff";
 import { type HardenableEntity, harden } from "./harden";
 import { isLoopbackHost, serviceHost } from "./hosts";
 import { Link } from "./link";
+import { NS_SASL } from "./ns";
 import { NativeScramSha1 } from "./scram";
-
-const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
 
 export interface ClientConfig {
   /** xmpp://host:port (STARTTLS when offered), xmpps://host:port or ws(s)://…/xmpp-websocket. */

@@ -1,7 +1,7 @@
 /* XEP-0325 control requests and xiot's command metadata, as pure make and parse functions.
  * References: XEP-0325 (Internet of Things - Control, last version 0.5) §3.1–3.3 (`<set>` with
  * typed parameters: boolean, int, long, double, string, …; the answer when the change is done),
- * §3.5 (an error naming the parameter); DESIGN §2 (`<cmd xmlns='urn:xiot:command:0' id issued
+ * §3.5 (an error naming the parameter); docs/design.md §2 (`<cmd xmlns='urn:xiot:command:0' id issued
  * ttl seq/>`, `issued` in XEP-0082 date-time by the hub's clock, `ttl` in ms).
  *
  * Lenient on input (unknown attributes ignored; `xsd:boolean` spellings 1/0 accepted), strict on

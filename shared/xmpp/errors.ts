@@ -18,7 +18,7 @@ export interface ErrorSpec {
 export const ERRORS = {
   "item-not-found": { type: "cancel", condition: "item-not-found" }, // §6.1.3.11, §7.1.3.3, §7.2.3.2
   forbidden: { type: "auth", condition: "forbidden" }, // §6.1.3.8, §7.1.3.1, §8.2.3.2
-  conflict: { type: "cancel", condition: "conflict" }, // §8.1.3.3 (node exists), DESIGN §2 append-only
+  conflict: { type: "cancel", condition: "conflict" }, // §8.1.3.3 (node exists), docs/design.md §2 append-only
   "precondition-not-met": { type: "cancel", condition: "conflict", pubsub: "precondition-not-met" }, // §7.1.5
   "not-acceptable": { type: "modify", condition: "not-acceptable" }, // §8.2.5.3 invalid configuration
   "payload-too-big": { type: "modify", condition: "not-acceptable", pubsub: "payload-too-big" }, // §7.1.3.4

@@ -1,4 +1,4 @@
-/* Fixes for measured faults of @xmpp/connection (DESIGN §4), applied to one entity before it
+/* Fixes for measured faults of @xmpp/connection (docs/design.md §4), applied to one entity before it
  * connects:
  * - TCP_NODELAY on every new socket (Nagle + delayed ACK cost ~43 ms per round trip);
  * - a peer's malformed XML (e.g. `&#0;`, which ltx throws on inside the socket's data handler
@@ -6,12 +6,11 @@
  *   and disconnects, and our reconnect loop takes over (RFC 6120 §4.9.3.1);
  * - XEP-0198 stream management is not offered to the library: 0.14 does not count IQ results and
  *   can send a stale `h`, so we never enable it; delivery is made reliable by outboxes and
- *   idempotent item ids instead (DESIGN §4). */
+ *   idempotent item ids instead (docs/design.md §4). */
+
 import type { Socket } from "node:net";
 import type { Element } from "@xmpp/xml";
-
-const NS_STREAMS = "http://etherx.jabber.org/streams";
-const NS_SM = "urn:xmpp:sm:3";
+import { NS_SM, NS_STREAMS } from "./ns";
 
 /** The parts of an @xmpp/connection entity (0.13 and 0.14) that hardening touches. */
 export interface HardenableEntity {

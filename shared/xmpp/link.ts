@@ -1,6 +1,6 @@
 /* Keeps one XMPP entity (client or component) connected: jittered exponential backoff between
  * attempts, reset only after a stable period online; one log line per failed attempt with its
- * reason; stop() leaves no timer, socket or stray reconnect behind (DESIGN §4: the library's own
+ * reason; stop() leaves no timer, socket or stray reconnect behind (docs/design.md §4: the library's own
  * reconnect retries every second forever and keeps going after stop()). */
 import { EventEmitter } from "node:events";
 import type { Logger } from "../log";

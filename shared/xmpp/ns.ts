@@ -54,3 +54,12 @@ export const NS_XIOT_CONTROL_FORM = "urn:xiot:control:form:0";
 /** XEP-0050 command nodes: "Control a device" and "Device status". */
 export const CMD_CONTROL = "urn:xiot:control:set";
 export const CMD_STATUS = "urn:xiot:control:status";
+
+// Streams, SASL, stream management, registration and ad-hoc commands (RFC 6120, XEP-0198,
+// XEP-0077, XEP-0379, XEP-0050).
+export const NS_STREAMS = "http://etherx.jabber.org/streams";
+export const NS_SASL = "urn:ietf:params:xml:ns:xmpp-sasl";
+export const NS_SM = "urn:xmpp:sm:3";
+export const NS_REGISTER = "jabber:iq:register";
+export const NS_PARS = "urn:xmpp:pars:0";
+export const NS_COMMANDS = "http://jabber.org/protocol/commands";

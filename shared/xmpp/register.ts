@@ -2,14 +2,13 @@
  * token (Prosody's mod_invites). @xmpp/client has no registration plugin, so the IQs are sent on
  * the open stream just before SASL, after STARTTLS where the server offers it.
  * References: XEP-0077 §3.1 (register), §3.2 (conflict, not-acceptable), XEP-0401 §5 (preauth). */
+
 import type { Client } from "@xmpp/client";
 import xml, { type Element } from "@xmpp/xml";
 import type { Logger } from "../log";
 import { type ClientConfig, createClient } from "./client";
+import { NS_PARS, NS_REGISTER } from "./ns";
 import { StanzaError } from "./stanza-error";
-
-export const NS_REGISTER = "jabber:iq:register";
-export const NS_PARS = "urn:xmpp:pars:0";
 
 export class RegistrationError extends Error {
   constructor(

@@ -1,8 +1,8 @@
 /* An error reply received from a peer, as a typed Error.
  * References: RFC 6120 §8.3 (stanza errors). */
-import xml, { type Element } from "@xmpp/xml";
 
-const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+import xml, { type Element } from "@xmpp/xml";
+import { NS_STANZAS } from "./ns";
 
 export class StanzaError extends Error {
   constructor(

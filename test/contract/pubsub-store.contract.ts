@@ -1,6 +1,6 @@
-/* Shared contract for every PubsubStore implementation (hub/storage/types.ts). */
+/* Shared contract for every PubsubStore implementation (hub/pubsub/storage/types.ts). */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { NodeConfig, NodeRecord, PubsubStore, StoredItem } from "../../hub/storage/types";
+import type { NodeConfig, NodeRecord, PubsubStore, StoredItem } from "../../hub/pubsub/storage/types";
 
 export interface StoreFactory {
   open(): Promise<PubsubStore>;

@@ -1,4 +1,4 @@
-import { createMemoryStore } from "../../hub/storage/memory";
+import { createMemoryStore } from "../../hub/pubsub/storage/memory";
 import { pubsubStoreContract } from "./pubsub-store.contract";
 
 pubsubStoreContract("memory", { open: async () => createMemoryStore() });

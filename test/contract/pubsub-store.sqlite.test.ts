@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openSqliteStore } from "../../hub/storage/sqlite";
+import { openSqliteStore } from "../../hub/pubsub/storage/sqlite";
 import { pubsubStoreContract } from "./pubsub-store.contract";
 
 let dir: string | undefined;

@@ -1,4 +1,4 @@
-/* Invariants across every device definition (STYLE §1.2 convention 7). */
+/* Invariants across every device definition (docs/design.md §7, convention 7). */
 import { describe, expect, it } from "vitest";
 import { DeviceError } from "../../devices/errors";
 import { createDriver, definitions, findDefinition, validateOptions } from "../../devices/index";

@@ -1,4 +1,4 @@
-/* Serial drivers over a real pty pair with the real serialport bindings (DESIGN §4): valid, corrupt and
+/* Serial drivers over a real pty pair with the real serialport bindings (docs/design.md §4): valid, corrupt and
  * split frames, resync, request/response, and unplug/replug by killing and restarting the pty helper. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDriver, findDefinition } from "../../devices/index";

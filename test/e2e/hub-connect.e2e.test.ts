@@ -1,9 +1,8 @@
 import xml from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NS_DISCO_INFO } from "../../shared/xmpp/ns";
 import type { CliProcess } from "../helpers/cli";
 import { startServer, type TestServer } from "./server";
-
-const NS_DISCO_INFO = "http://jabber.org/protocol/disco#info";
 
 describe("a client and the hub through a real Prosody", () => {
   let server: TestServer;

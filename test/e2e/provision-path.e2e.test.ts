@@ -9,14 +9,13 @@ import { join } from "node:path";
 import xml, { type Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientConnection } from "../../shared/xmpp/client";
-import { NS_PUBSUB, NS_PUBSUB_EVENT } from "../../shared/xmpp/ns";
+import { NS_IOT_SENSORDATA, NS_PUBSUB, NS_PUBSUB_EVENT } from "../../shared/xmpp/ns";
 import { say } from "../helpers/chat";
 import { type CliProcess, runXiot } from "../helpers/cli";
 import { startServer, type TestServer } from "./server";
 
 const HUB = "hub.localhost";
 const NODE = "devices/kitchen-1/readings";
-const NS_SENSORDATA = "urn:xmpp:iot:sensordata";
 
 /** Resolves with the next readings notification a client receives. */
 function nextReadings(client: ClientConnection): Promise<Element> {
@@ -42,7 +41,7 @@ const readout = (client: ClientConnection) =>
     xml(
       "iq",
       { type: "get", to: "kitchen-1@localhost/agent" },
-      xml("req", { xmlns: NS_SENSORDATA, seqnr: "1", momentary: "true" }),
+      xml("req", { xmlns: NS_IOT_SENSORDATA, seqnr: "1", momentary: "true" }),
     ),
   );
 

@@ -1,8 +1,8 @@
 /* Durability of the hub's PubSub store: the `xiot hub` child process is killed with SIGKILL at
  * random moments during a publish storm and restarted on the same data folder. Every
  * acknowledged item must be there, whole; subscriptions, affiliations and max_items must hold.
- * References: XEP-0060 §7.1.2 (an acknowledged publish is stored), DESIGN §1 (SQLite, WAL),
- * hub/storage/group-commit.ts (acknowledgement only after COMMIT). XIOT_CRASH_ROUNDS sets the
+ * References: XEP-0060 §7.1.2 (an acknowledged publish is stored), docs/design.md §1 (SQLite, WAL),
+ * hub/db/group-commit.ts (acknowledgement only after COMMIT). XIOT_CRASH_ROUNDS sets the
  * number of kills (default 10). */
 import type { Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,7 +1,7 @@
 /* Items through a real Prosody: publish (ids, publish-options), notifications, retract, items
  * retrieval (all, by id, max_items, RSM), trimming, expiry, last published item, readings nodes.
  * References: XEP-0060 §6.5, §7.1, §7.1.5, §7.2, §12.x (send_last_published_item), XEP-0059,
- * XEP-0203; DESIGN §2 (readings nodes are append-only). */
+ * XEP-0203; docs/design.md §2 (readings nodes are append-only). */
 import type { Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientConnection } from "../../shared/xmpp/client";

@@ -1,6 +1,6 @@
 /* Node lifecycle through a real Prosody: creation policy, create (configured, instant),
  * configure, delete with redirect, purge, disco, unsupported features.
- * References: XEP-0060 §5 (discovery), §8.1–§8.5, §10; DESIGN §2 (device subtrees). */
+ * References: XEP-0060 §5 (discovery), §8.1–§8.5, §10; docs/design.md §2 (device subtrees). */
 import type { Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientConnection } from "../../shared/xmpp/client";

@@ -1,9 +1,7 @@
 import xml, { type Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NS_PUBSUB, NS_PUBSUB_EVENT } from "../../shared/xmpp/ns";
 import { startServer, type TestServer } from "./server";
-
-const NS_PUBSUB = "http://jabber.org/protocol/pubsub";
-const NS_PUBSUB_EVENT = "http://jabber.org/protocol/pubsub#event";
 
 describe("PubSub through the hub, end to end", () => {
   let server: TestServer;

@@ -3,8 +3,9 @@
  * once, then `ok <itemId>` after each append resolved and `ack <itemId>` after each ack resolved.
  * The parent SIGKILLs it at a random point.
  * Usage: tsx outbox-crash-child.ts <stateDir> <fsync policy> */
-import { nextBootId } from "../../../agent/ids";
+
 import { openFileOutboxStore } from "../../../agent/outbox/file";
+import { nextBootId } from "../../../agent/readings/boot-id";
 
 const [dir, fsync = "always"] = process.argv.slice(2);
 if (dir === undefined) throw new Error("usage: outbox-crash-child.ts <stateDir> [fsync]");

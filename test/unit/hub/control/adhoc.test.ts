@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { mergeCommands } from "../../../../hub/control/adhoc";
 import type { DeviceCommands } from "../../../../hub/devices/commands";
 import type { IqContext } from "../../../../hub/iq-types";
-import { NS_COMMANDS, parseCommandReply } from "../../../../shared/xmpp/adhoc";
+import { parseCommandReply } from "../../../../shared/xmpp/adhoc";
 import { makeForm } from "../../../../shared/xmpp/forms";
-import { CMD_CONTROL, CMD_STATUS, NS_DISCO_ITEMS } from "../../../../shared/xmpp/ns";
+import { CMD_CONTROL, CMD_STATUS, NS_COMMANDS, NS_DISCO_ITEMS } from "../../../../shared/xmpp/ns";
 import { ALICE, BOB } from "../devices/setup";
 import { controlHarness } from "./harness";
 

@@ -4,11 +4,11 @@ import xml, { type Element } from "@xmpp/xml";
 import { createControlCommands, createControlStages } from "../../../../hub/control/adhoc";
 import { createChatControl } from "../../../../hub/control/chat";
 import { createDeviceInfo } from "../../../../hub/control/device-info";
+import { type Availability, createCommandLifecycle } from "../../../../hub/control/lifecycle";
 import { createQueries } from "../../../../hub/control/queries";
 import { createReadout } from "../../../../hub/control/readout";
-import { type Availability, createControlRouter } from "../../../../hub/control/router";
 import { openControlStore } from "../../../../hub/control/store";
-import type { StoredItem } from "../../../../hub/storage/types";
+import type { StoredItem } from "../../../../hub/pubsub/storage/types";
 import { metaNode, stateNode } from "../../../../shared/model";
 import { parseCommandMeta, parseControlSet } from "../../../../shared/xmpp/control";
 import { NS_IOT_CONTROL, NS_XIOT_META, NS_XIOT_STATE } from "../../../../shared/xmpp/ns";
@@ -71,7 +71,7 @@ export async function controlHarness(path = ":memory:") {
   const store = openControlStore(path);
   const info = createDeviceInfo({ lastItem: async (node) => items.get(node) });
   const exists = async (id: string) => (await s.service.access(id)).ok;
-  const router = createControlRouter({
+  const router = createCommandLifecycle({
     iq,
     hubJid: "hub.example.org",
     domain: "example.org",

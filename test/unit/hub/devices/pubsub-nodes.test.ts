@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { createPubsubDeviceNodes, DeviceNodesError } from "../../../../hub/devices/pubsub-nodes";
 import { createPubsubService } from "../../../../hub/pubsub/service";
+import { createMemoryStore } from "../../../../hub/pubsub/storage/memory";
 import { DEFAULT_LIMITS, type PubsubEvent } from "../../../../hub/pubsub/types";
-import { createMemoryStore } from "../../../../hub/storage/memory";
 
 const HUB = "hub.example.org";
 const DEVICE = "kitchen@example.org/agent";

@@ -1,8 +1,8 @@
 /* The whole PubSub protocol edge over the in-memory store: IQs in, replies and sent stanzas out. */
 import type { Element } from "@xmpp/xml";
 import { createPubsub } from "../../../../hub/pubsub/index";
+import { createMemoryStore } from "../../../../hub/pubsub/storage/memory";
 import { DEFAULT_LIMITS, type PubsubLimits } from "../../../../hub/pubsub/types";
-import { createMemoryStore } from "../../../../hub/storage/memory";
 import { silentLogger } from "../../../../shared/log";
 import { iqContext, routeIq } from "../../../helpers/stanza";
 

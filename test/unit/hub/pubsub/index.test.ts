@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createPubsub } from "../../../../hub/pubsub/index";
+import { createMemoryStore } from "../../../../hub/pubsub/storage/memory";
 import { DEFAULT_LIMITS } from "../../../../hub/pubsub/types";
-import { createMemoryStore } from "../../../../hub/storage/memory";
 import { silentLogger } from "../../../../shared/log";
 import { iqContext, routeIq } from "../../../helpers/stanza";
 import { PS } from "./harness";

@@ -1,12 +1,12 @@
 /* A pure PubSub service over the in-memory store, with a spy broadcaster and a manual clock. */
 import { createPubsubService } from "../../../../hub/pubsub/service";
+import { createMemoryStore } from "../../../../hub/pubsub/storage/memory";
 import {
   DEFAULT_LIMITS,
   type PubsubEvent,
   type PubsubLimits,
   type PubsubServiceConfig,
 } from "../../../../hub/pubsub/types";
-import { createMemoryStore } from "../../../../hub/storage/memory";
 
 export const ALICE = "alice@example.org/laptop";
 export const BOB = "bob@example.org/phone";

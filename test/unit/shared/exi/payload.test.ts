@@ -4,10 +4,10 @@ import { fromBase64, toBase64 } from "../../../../shared/exi/base64";
 import { encode, type JsonObject } from "../../../../shared/exi/index";
 import {
   makeReadingsPayload,
-  NS_READINGS,
   parseReadingsPayload,
   ReadingsPayloadError,
 } from "../../../../shared/exi/payload";
+import { NS_READINGS } from "../../../../shared/xmpp/ns";
 
 const doc: JsonObject = {
   v: 1,

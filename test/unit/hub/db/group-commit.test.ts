@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createGroupCommitter } from "../../../../hub/storage/group-commit";
+import { createGroupCommitter } from "../../../../hub/db/group-commit";
 
 describe("group commit", () => {
   let db: Database.Database;

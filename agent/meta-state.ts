@@ -1,5 +1,5 @@
 /* The meta and state items the agent publishes (item id `current`).
- * References: DESIGN §2 (`devices/<id>/meta`: model, channels with kind, unit and range, actuators
+ * References: docs/design.md §2 (`devices/<id>/meta`: model, channels with kind, unit and range, actuators
  * with value type and safe state; `devices/<id>/state`: actuator states, firmware version, uptime,
  * clock status). Both carry a JSON document in an element of xiot's namespace; docs/protocol.md
  * describes them. */

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import xml from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
-import { outcomeOfError } from "../../../../hub/control/router";
+import { outcomeOfError } from "../../../../hub/control/lifecycle";
 import { IqTimeoutError } from "../../../../shared/xmpp/iq-caller";
 import { NS_IOT_CONTROL, NS_STANZAS } from "../../../../shared/xmpp/ns";
 import { StanzaError } from "../../../../shared/xmpp/stanza-error";

@@ -5,9 +5,9 @@ import {
   DEFAULT_MAX_COUNT,
   DEFAULT_MAX_DELAY_MS,
   type FlushReason,
-} from "../../../agent/batcher";
-import { SequenceCounter } from "../../../agent/ids";
-import { parseReadingsDocument, type ReadingsDocumentV1 } from "../../../shared/model";
+} from "../../../../agent/readings/batcher";
+import { SequenceCounter } from "../../../../agent/readings/boot-id";
+import { parseReadingsDocument, type ReadingsDocumentV1 } from "../../../../shared/model";
 
 let docs: [ReadingsDocumentV1, FlushReason][];
 beforeEach(() => {

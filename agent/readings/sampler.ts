@@ -1,15 +1,15 @@
 /* Sampling: polled channels on their own jittered schedules, push channels as values arrive,
  * actuators whenever their state changes; every value goes through the channel's filters.
- * References: DESIGN §1 (the agent samples channels on schedules and filters them), DESIGN §2
+ * References: docs/design.md §1 (the agent samples channels on schedules and filters them), docs/design.md §2
  * (a reading carries channel, time in ms UTC, value and quality; `q` omitted when good).
  *
  * A failed read is a logged fault, never a crash; a driver that keeps failing is retried with
  * exponential backoff (interval doubling up to `maxBackoffMs`) and back on schedule after one
  * good read. */
-import type { Sample, Samples } from "../devices/types";
-import type { Logger } from "../shared/log";
-import type { Reading } from "../shared/model";
-import type { OpenChannel } from "./channels";
+import type { Sample, Samples } from "../../devices/types";
+import type { Logger } from "../../shared/log";
+import type { Reading } from "../../shared/model";
+import type { OpenChannel } from "../channels";
 import { createFilterSet, type FilterSet } from "./filters";
 
 export interface SamplerTimers {

@@ -1,8 +1,8 @@
 /* The command lifecycle: a person's command → access check → typed against the device's meta →
  * availability → seq taken and logged → XEP-0325 `set` with `<cmd/>` to `<id>@<domain>/agent` →
  * one definitive outcome, logged.
- * References: XEP-0325 §3.1–3.5 (set, its answer, errors naming the parameter), DESIGN §2
- * (`<cmd xmlns='urn:xiot:command:0' id issued ttl seq/>`: issued by the hub's clock), DESIGN §4
+ * References: XEP-0325 §3.1–3.5 (set, its answer, errors naming the parameter), docs/design.md §2
+ * (`<cmd xmlns='urn:xiot:command:0' id issued ttl seq/>`: issued by the hub's clock), docs/design.md §4
  * (a hibernating session may get the IQ minutes later: the TTL makes the device refuse it),
  * RFC 6120 §8.3.3 (service-unavailable, recipient-unavailable, item-not-found: nobody there).
  *
@@ -10,8 +10,10 @@
  * bounces the IQ). When the hub's own link to the server drops while a command is out, the
  * same command (same id: the device applies it at most once) is sent again after the link is
  * back, as long as the hub's timeout has not passed. */
+
 import { randomBytes } from "node:crypto";
 import xml from "@xmpp/xml";
+import { agentJid } from "../../shared/jid";
 import { makeControlSet } from "../../shared/xmpp/control";
 import { IqTimeoutError } from "../../shared/xmpp/iq-caller";
 import { NS_IOT_CONTROL } from "../../shared/xmpp/ns";
@@ -24,7 +26,7 @@ import { typeValue } from "./values";
 export type Availability = "online" | "offline" | "stale" | undefined;
 export type Role = "admin" | "device" | "owner" | "control" | "read" | "none";
 
-export interface ControlRouterDeps {
+export interface CommandLifecycleDeps {
   iq: { request(iq: ReturnType<typeof xml>, timeoutMs?: number): Promise<ReturnType<typeof xml>> };
   hubJid: string;
   /** The users' domain: agents are `<id>@<domain>/agent`. */
@@ -63,7 +65,7 @@ export function outcomeOfError(id: string, error: StanzaError): ControlOutcome {
   return { kind: "failed", id, reason };
 }
 
-export function createControlRouter(deps: ControlRouterDeps) {
+export function createCommandLifecycle(deps: CommandLifecycleDeps) {
   const { store, clock, settings } = deps;
   const newId = deps.newId ?? (() => randomBytes(9).toString("base64url"));
 
@@ -106,7 +108,7 @@ export function createControlRouter(deps: ControlRouterDeps) {
     });
 
   async function send(device: string, param: TypedParameter, id: string, issued: number, seq?: number) {
-    const to = `${device}@${deps.domain}/agent`;
+    const to = agentJid(device, deps.domain);
     const deadline = issued + settings.timeoutMs;
     const cmd = { id, issued, ttl: settings.ttlMs, ...(seq !== undefined && { seq }) };
     for (;;) {
@@ -167,7 +169,7 @@ export function createControlRouter(deps: ControlRouterDeps) {
   return { control };
 }
 
-export type ControlRouter = ReturnType<typeof createControlRouter>;
+export type CommandLifecycle = ReturnType<typeof createCommandLifecycle>;
 
 function describe(o: ControlOutcome): string {
   switch (o.kind) {

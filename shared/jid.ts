@@ -1,6 +1,8 @@
-/* JID normalisation for the PubSub service.
+/* The JID codec: every address xiot builds or reads (devices, their agents, the hub), and the
+ * one normalisation every JID that enters the hub goes through.
  * References: RFC 7622 §3 (localpart and domainpart compare case-insensitively; the resource
- * is case-sensitive). */
+ * is case-sensitive), docs/design.md §2 (device JID `<deviceId>@<domain>`, a running agent uses
+ * the resource `agent`, the hub is `hub.<domain>`). */
 import { parse } from "@xmpp/jid";
 
 export interface Jid {
@@ -35,3 +37,16 @@ export const bareOf = (jid: string): string => {
   const slash = jid.indexOf("/");
   return slash < 0 ? jid : jid.slice(0, slash);
 };
+
+/** docs/design.md §2: the resource a running agent binds. */
+export const AGENT_RESOURCE = "agent";
+
+/** The device's account: `<deviceId>@<domain>`. */
+export const deviceJid = (deviceId: string, domain: string): string => `${deviceId}@${domain}`;
+
+/** The running agent of a device: `<deviceId>@<domain>/agent`. */
+export const agentJid = (deviceId: string, domain: string): string =>
+  `${deviceJid(deviceId, domain)}/${AGENT_RESOURCE}`;
+
+/** The hub's component address for a users' domain: `hub.<domain>`. */
+export const hubJid = (domain: string): string => `hub.${domain}`;

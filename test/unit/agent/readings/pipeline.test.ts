@@ -6,12 +6,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Batcher } from "../../../../agent/batcher";
-import { nextBootId } from "../../../../agent/ids";
 import { documentRecord, encodeJson } from "../../../../agent/outbox/document";
 import { openFileOutboxStore } from "../../../../agent/outbox/file";
 import { Outbox, type PublishOutcome } from "../../../../agent/outbox/outbox";
 import type { OutboxRecord, OutboxStore } from "../../../../agent/outbox/store";
+import { Batcher } from "../../../../agent/readings/batcher";
+import { nextBootId } from "../../../../agent/readings/boot-id";
 import { silentLogger } from "../../../../shared/log";
 import { parseReadingsDocument, type Reading } from "../../../../shared/model";
 

@@ -1,5 +1,5 @@
 /* The readings path: boot id → batcher → encoded document → durable outbox → publish.
- * References: DESIGN §2 (readings document v1, item ids `<bootId>-<seq>`, `clk`), DESIGN §4 (the
+ * References: docs/design.md §2 (readings document v1, item ids `<bootId>-<seq>`, `clk`), docs/design.md §4 (the
  * outbox plus idempotent item ids make delivery reliable).
  *
  * With `debug.recordReadings` the agent also appends, in its state directory, every reading the
@@ -10,17 +10,17 @@
 import { createHash } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
-import { encode } from "../shared/exi";
-import type { JsonObject } from "../shared/exi/types";
-import type { Logger } from "../shared/log";
-import type { Reading, ReadingsDocument } from "../shared/model";
+import { encode } from "../../shared/exi";
+import type { JsonObject } from "../../shared/exi/types";
+import type { Logger } from "../../shared/log";
+import type { Reading, ReadingsDocument } from "../../shared/model";
+import type { AgentConfig } from "../config";
+import { documentRecord, type EncodeDocument, encodeJson } from "../outbox/document";
+import { openFileOutboxStore } from "../outbox/file";
+import { Outbox, type Publish } from "../outbox/outbox";
+import type { BuildRecord, NewRecord, OutboxStore } from "../outbox/store";
 import { Batcher } from "./batcher";
-import type { AgentConfig } from "./config";
-import { type BootId, nextBootId } from "./ids";
-import { documentRecord, type EncodeDocument, encodeJson } from "./outbox/document";
-import { openFileOutboxStore } from "./outbox/file";
-import { Outbox, type Publish } from "./outbox/outbox";
-import type { BuildRecord, NewRecord, OutboxStore } from "./outbox/store";
+import { type BootId, nextBootId } from "./boot-id";
 
 export const encodeExi: EncodeDocument = (doc) => encode(doc as unknown as JsonObject);
 

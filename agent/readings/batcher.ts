@@ -1,4 +1,4 @@
-/* References: DESIGN §2 (the readings document version 1; `clk` marks readings taken before time
+/* References: docs/design.md §2 (the readings document version 1; `clk` marks readings taken before time
  * sync; sequence numbers per boot).
  *
  * Collects readings into documents. A document is emitted when it holds `maxCount` readings, when
@@ -12,8 +12,8 @@ import {
   type Reading,
   type ReadingsDocumentV1,
   type Result,
-} from "../shared/model";
-import { SequenceCounter } from "./ids";
+} from "../../shared/model";
+import { SequenceCounter } from "./boot-id";
 
 export const DEFAULT_MAX_COUNT = 30;
 export const DEFAULT_MAX_DELAY_MS = 10_000;

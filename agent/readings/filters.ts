@@ -1,4 +1,4 @@
-/* References: DESIGN §1 (the agent filters readings: deadband, throttle, heartbeat).
+/* References: docs/design.md §1 (the agent filters readings: deadband, throttle, heartbeat).
  *
  * Per-channel filters, applied in this fixed order to each sampled reading:
  *   1. calibration  v' = v × scale + offset            (numbers only; others pass unchanged)
@@ -12,7 +12,7 @@
  * The deadband compares against the last emitted value, so a slow drift is still reported.
  * Filters are plain objects with no timers: the sampler calls tick() on its own schedule. Times are
  * the readings' own `t`; a time that goes backwards (clock set) counts as a full interval. */
-import type { Reading, ReadingValue, Result } from "../shared/model";
+import type { Reading, ReadingValue, Result } from "../../shared/model";
 
 export interface ChannelFilterConfig {
   calibration?: { scale?: number; offset?: number };

@@ -6,7 +6,7 @@
  * short window, so durability does not cost one flush per publish. Node records and
  * subscription lists are cached in memory (the publish hot path reads them on every publish). */
 import Database from "better-sqlite3";
-import { createGroupCommitter, type GroupCommitter } from "./group-commit";
+import { createGroupCommitter, type GroupCommitter } from "../../db/group-commit";
 import { prepareItems } from "./sqlite-items";
 import { migrate } from "./sqlite-schema";
 import type { Affiliation, NodeRecord, PubsubStore, SubscriptionRecord } from "./types";

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openSqliteStore } from "../../../../hub/storage/sqlite";
-import { SCHEMA_VERSION, SchemaVersionError } from "../../../../hub/storage/sqlite-schema";
+import { openSqliteStore } from "../../../../../hub/pubsub/storage/sqlite";
+import { SCHEMA_VERSION, SchemaVersionError } from "../../../../../hub/pubsub/storage/sqlite-schema";
 
 describe("sqlite pubsub store", () => {
   let dir: string;

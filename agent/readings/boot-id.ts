@@ -1,4 +1,4 @@
-/* References: DESIGN §2 (item ids are `<bootId>-<seq>`; the boot id is a boot counter persisted on
+/* References: docs/design.md §2 (item ids are `<bootId>-<seq>`; the boot id is a boot counter persisted on
  * the device plus a short random suffix, so neither a clock reset nor a reflash reuses an id).
  *
  * Boot id format: `<counter>.<suffix>`, e.g. `17.k3f9a2`: the counter in decimal, then 6 random
@@ -13,9 +13,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Logger } from "../shared/log";
-import { removeStaleTemps, writeFileAtomic } from "./outbox/atomic";
-import { crc32 } from "./outbox/crc32";
+import type { Logger } from "../../shared/log";
+import { removeStaleTemps, writeFileAtomic } from "../outbox/atomic";
+import { crc32 } from "../outbox/crc32";
 
 export const BOOT_SLOTS = ["boot-counter.0", "boot-counter.1"] as const;
 const SUFFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { OpenChannel } from "../../../agent/channels";
-import type { ChannelConfig } from "../../../agent/config";
-import { Sampler } from "../../../agent/sampler";
-import { findDefinition } from "../../../devices";
-import type { Driver, Samples } from "../../../devices/types";
-import { silentLogger } from "../../../shared/log";
-import type { Reading } from "../../../shared/model";
-import { manualClock } from "../../helpers/devices/clock";
+import type { OpenChannel } from "../../../../agent/channels";
+import type { ChannelConfig } from "../../../../agent/config";
+import { Sampler } from "../../../../agent/readings/sampler";
+import { findDefinition } from "../../../../devices";
+import type { Driver, Samples } from "../../../../devices/types";
+import { silentLogger } from "../../../../shared/log";
+import type { Reading } from "../../../../shared/model";
+import { manualClock } from "../../../helpers/devices/clock";
 
 const config = (o: Partial<ChannelConfig> = {}): ChannelConfig => ({
   model: "sim-temperature",

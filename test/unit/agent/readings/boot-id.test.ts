@@ -9,8 +9,8 @@ import {
   nextBootId,
   parseCounterRecord,
   SequenceCounter,
-} from "../../../agent/ids";
-import { isBootId } from "../../../shared/model";
+} from "../../../../agent/readings/boot-id";
+import { isBootId } from "../../../../shared/model";
 
 let dir: string;
 beforeEach(async () => {

@@ -6,8 +6,8 @@ import {
   createFilterSet,
   exceedsDeadband,
   validateFilterConfig,
-} from "../../../agent/filters";
-import type { Reading } from "../../../shared/model";
+} from "../../../../agent/readings/filters";
+import type { Reading } from "../../../../shared/model";
 
 const r = (t: number, v: Reading["v"], q?: Reading["q"]): Reading =>
   q ? { c: "x", t, v, q } : { c: "x", t, v };
