@@ -2,25 +2,14 @@
  * References: docs/design.md §2 (device ids, channel names). Device models and their options are checked
  * against the catalogue in channels.ts, which names the key of any problem. */
 import { z } from "zod";
-import { domainSchema, logSchema, reconnectSchema, serviceSchema } from "../shared/config/common";
+import {
+  domainSchema,
+  jidListSchema,
+  logSchema,
+  reconnectSchema,
+  serviceSchema,
+} from "../shared/config/common";
 import { CHANNEL_RE, DEVICE_ID_RE } from "../shared/model";
-
-const bareJid = z
-  .string()
-  .regex(/^[^@/\s]+@[^@/\s]+$/, "expected bare JIDs such as alice@example.org")
-  .transform((jid) => jid.toLowerCase());
-
-/** A list given as repeated flags, a JSON array, or one comma-separated string. */
-const jidList = z.preprocess(
-  (value) =>
-    typeof value === "string"
-      ? value
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : value,
-  z.array(bareJid),
-);
 
 const positiveInt = z.number().int().positive();
 const finite = z.number().refine(Number.isFinite, "expected a finite number");
@@ -147,7 +136,7 @@ export const agentSchema = z
       .prefault({}),
     encoding: z.enum(["exi4json", "json"]).default("exi4json"),
     /** Bare JIDs allowed to read (XEP-0323) and control (XEP-0325, chat) this device. */
-    allow: jidList.default([]),
+    allow: jidListSchema.default([]),
     clock: z
       .object({
         /** auto: ask the system (systemd-timesyncd, timedatectl), else compare with the server's clock. */

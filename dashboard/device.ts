@@ -10,20 +10,17 @@ import xml, { type Element } from "@xmpp/xml";
 import { agentJid } from "../shared/jid";
 import { availabilityNode, metaNode, readingsNode, stateNode } from "../shared/model";
 import { NS_PING } from "../shared/xmpp/ns";
-import { errorOf } from "./control";
-import type { DeviceCard } from "./view/device-card";
-import type { Session } from "./xmpp/session";
+import { makeItems, makeSubscribe, parseItemsResult } from "../shared/xmpp/pubsub";
 import {
   type Availability,
   decodeReadings,
-  makeItemsPage,
-  makeLastItem,
-  makeSubscribe,
   parseAvailability,
-  parseItemsPage,
   parseMeta,
   parseState,
-} from "./xmpp/stanzas";
+} from "../shared/xmpp/pubsub-device";
+import { errorOf } from "./control";
+import type { DeviceCard } from "./view/device-card";
+import type { Session } from "./xmpp/session";
 
 export const PING_EVERY_MS = 5000;
 export const HISTORY_ITEMS = 100;
@@ -101,8 +98,8 @@ export class DeviceFeed {
   }
 
   private async last(node: string): Promise<Element | undefined> {
-    const answer = await this.deps.session.request(makeLastItem(this.deps.hub, node));
-    return parseItemsPage(answer).items[0];
+    const answer = await this.deps.session.request(makeItems(this.deps.hub, node, { maxItems: 1 }));
+    return parseItemsResult(answer).items[0];
   }
 
   private async loadState(): Promise<void> {
@@ -113,10 +110,10 @@ export class DeviceFeed {
 
   private async loadHistory(): Promise<void> {
     const answer = await this.deps.session.request(
-      makeItemsPage(this.deps.hub, readingsNode(this.deps.id), HISTORY_ITEMS),
+      makeItems(this.deps.hub, readingsNode(this.deps.id), { page: { max: HISTORY_ITEMS } }),
     );
     // Pages come newest first; the chart keeps time order itself.
-    for (const item of parseItemsPage(answer).items) this.showReadings(item);
+    for (const item of parseItemsResult(answer).items) this.showReadings(item);
   }
 
   private async openAvailability(): Promise<void> {

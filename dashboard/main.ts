@@ -4,19 +4,18 @@
  * docs/provisioning.md (<devices/> list), docs/design.md §1 (the dashboard subscribes like any subscriber). */
 import type { Element } from "@xmpp/xml";
 import { parseDeviceNode } from "../shared/model";
-import { controlThroughHub } from "./control";
-import { DeviceFeed } from "./device";
-import { DeviceCard } from "./view/device-card";
-import { createSession, type Session, type SessionState } from "./xmpp/session";
+import { type ActuatorMeta, type Availability, asAvailability } from "../shared/xmpp/pubsub-device";
 import {
-  type ActuatorMeta,
-  type Availability,
   makeDeviceList,
   makeDiscoItems,
   parseDeviceList,
   parseDiscoDevices,
-  parseEvent,
-} from "./xmpp/stanzas";
+} from "../shared/xmpp/pubsub-discovery";
+import { parseItemsEvent } from "../shared/xmpp/pubsub-events";
+import { controlThroughHub } from "./control";
+import { DeviceFeed } from "./device";
+import { DeviceCard } from "./view/device-card";
+import { createSession, type Session, type SessionState } from "./xmpp/session";
 
 interface ClientConfig {
   domain: string;
@@ -47,8 +46,8 @@ async function discover(
 ): Promise<Map<string, Availability | undefined>> {
   const found = new Map<string, Availability | undefined>();
   try {
-    for (const d of parseDeviceList(await session.request(makeDeviceList(config.hub))))
-      found.set(d.id, d.availability);
+    for (const d of parseDeviceList(await session.request(makeDeviceList(config.hub))) ?? [])
+      if (d.id !== "") found.set(d.id, asAvailability(d.availability));
   } catch {
     // Why: a hub without the device registry (or one that refuses the list) still lists nodes below.
   }
@@ -94,7 +93,7 @@ async function refresh(session: Session, config: ClientConfig): Promise<void> {
 
 function onStanza(stanza: Element, hub: string): void {
   if (stanza.name !== "message" || stanza.attrs.from !== hub) return;
-  const event = parseEvent(stanza);
+  const event = parseItemsEvent(stanza);
   const id = event && parseDeviceNode(event.node)?.deviceId;
   if (event && id) feeds.get(id)?.onItems(event.node, event.items);
 }

@@ -4,8 +4,8 @@
  * References: XEP-0030 §3.1 (info), §4.1 (items), §3.2 / §4.2 (node queries, item-not-found). */
 
 import xml, { type Element } from "@xmpp/xml";
+import { makeError } from "../shared/xmpp/errors";
 import { NS_DISCO_INFO, NS_DISCO_ITEMS } from "../shared/xmpp/ns";
-import { makeStanzaError } from "../shared/xmpp/stanza-error";
 import type { DiscoContribution, IqContext, IqRoute } from "./iq-types";
 
 export interface DiscoNodeProvider {
@@ -34,7 +34,7 @@ export function createDisco(): Disco {
         const answer = await provider.info?.(ctx, node);
         if (answer) return answer;
       }
-      return makeStanzaError("cancel", "item-not-found");
+      return makeError("item-not-found");
     }
     const identities = contributions.flatMap((c) => c.identities);
     const features = [...new Set(contributions.flatMap((c) => c.features))].sort();
@@ -53,7 +53,7 @@ export function createDisco(): Disco {
         const answer = await provider.nodeItems?.(ctx, node);
         if (answer) return answer;
       }
-      return makeStanzaError("cancel", "item-not-found");
+      return makeError("item-not-found");
     }
     const found: Element[] = [];
     for (const provider of providers) found.push(...((await provider.rootItems?.(ctx)) ?? []));

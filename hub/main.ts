@@ -1,10 +1,11 @@
-/* The hub's composition root: the component link, the stanza router and the services on it. */
+/* The hub's composition root: the component link, the stanza router and the services on it.
+ * References: XEP-0114 (the component link), XEP-0060 (the PubSub service, with the device-node
+ * rules injected and availability and metrics listening to its events), XEP-0030 (disco). */
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Logger } from "../shared/log";
 import type { BackoffOptions } from "../shared/xmpp/backoff";
 import { createComponent } from "../shared/xmpp/component";
-import { observeReadings } from "./availability/observe";
 import { createHubAvailability } from "./availability/wiring";
 import { createChatCommands } from "./chat/dispatch";
 import { createChatRoute } from "./chat/route";
@@ -12,6 +13,7 @@ import type { HubConfig } from "./config";
 import { mergeCommands } from "./control/adhoc";
 import { createHubControl } from "./control/wiring";
 import { createDeviceCommands } from "./devices/commands";
+import { createDeviceNodeRules } from "./devices/node-rules";
 import { createProvisioningRoutes } from "./devices/protocol";
 import { createPubsubDeviceNodes } from "./devices/pubsub-nodes";
 import { pushRevocations } from "./devices/revocation";
@@ -19,7 +21,7 @@ import { createDeviceService } from "./devices/service";
 import { openSqliteDeviceStore } from "./devices/sqlite";
 import { createDisco } from "./disco";
 import { createHubHttp } from "./http/wiring";
-import { countAllSubscriptions, createHubMetrics, meterDeliveries, meterPublishes } from "./metrics";
+import { countAllSubscriptions, countPublishes, createHubMetrics, meterDeliveries } from "./metrics";
 import { pingDisco, pingRoute } from "./ping";
 import { createPubsub } from "./pubsub";
 import { openSqliteStore } from "./pubsub/storage/sqlite";
@@ -82,7 +84,9 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
       allowLocalUsers: config.hub.allowLocalUsers,
       limits: { ...config.pubsub },
     },
+    rules: createDeviceNodeRules({ domain: userDomain }),
   });
+  const publishMeter = countPublishes({ events: pubsub.service.events, metrics, ignore: hubJid });
 
   const devices = createDeviceService({
     store: deviceStore,
@@ -139,11 +143,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     status: availability.status,
     decisionTtlMs: config.devices.decisionTtlMs,
   });
-  const pubsubRoutes = meterPublishes(
-    observeReadings(pubsub.routes, availability.tracker.onReading),
-    metrics,
-  );
-  for (const route of [...disco.routes(), pingRoute, ...pubsubRoutes, ...commands.routes, ...provisioning]) {
+  for (const route of [...disco.routes(), pingRoute, ...pubsub.routes, ...commands.routes, ...provisioning]) {
     router.add(route);
   }
   router.onPresence((stanza) => availability.tracker.onPresence(stanza));
@@ -177,13 +177,16 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     async start() {
       await http.start();
       pubsub.start();
+      // Listeners of the PubSub service's events first: nothing accepted goes unseen.
+      publishMeter.start();
+      availability.start();
       component.link.on("online", probe);
       await component.start();
-      availability.tracker.start();
     },
     async stop() {
       pubsub.stop();
-      availability.tracker.stop();
+      availability.stop();
+      publishMeter.stop();
       component.link.off("online", probe);
       await component.stop();
       await http.stop();

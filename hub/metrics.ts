@@ -1,15 +1,18 @@
 /* The hub's Prometheus metrics (prom-client). Other parts report through small hooks
- * (`published`, `delivered`, `commandOutcome`); gauges that describe stored state (subscribers,
- * devices online, storage size) are read from their sources when scraped.
- * References: XEP-0060 §7.1.2 (a publish succeeded when its answer is no error), §7.1.2.1
+ * (`published`, fed by the PubSub service's events; `delivered`; `commandOutcome`); gauges
+ * that describe stored state (subscribers, devices online, storage size) are read from their
+ * sources when scraped.
+ * References: XEP-0060 §7.1.2 (an accepted publish), hub/pubsub/events.ts, §7.1.2.1
  * (notifications), Prometheus exposition format 0.0.4 (text), prom-client 15 (Registry, collect). */
 
 import { statSync } from "node:fs";
 import type { Element } from "@xmpp/xml";
 import { Counter, collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import { bareOf, normalizeJid } from "../shared/jid";
 import { parseDeviceNode } from "../shared/model";
-import { NS_PUBSUB, NS_PUBSUB_EVENT } from "../shared/xmpp/ns";
-import type { IqRoute, SendStanza } from "./iq-types";
+import { NS_PUBSUB_EVENT } from "../shared/xmpp/ns";
+import type { SendStanza } from "./iq-types";
+import { createServiceListener, type ServiceEvents, type ServiceListenerHandle } from "./pubsub/events";
 
 /** Where the scrape-time gauges come from; each may be absent (the gauge then stays at 0). */
 export interface MetricsSources {
@@ -101,25 +104,23 @@ export function createHubMetrics(
   };
 }
 
-/** The same routes; an acknowledged `<publish/>` also counts as published. */
-export function meterPublishes(routes: IqRoute[], metrics: Pick<HubMetrics, "published">): IqRoute[] {
-  return routes.map((route) => {
-    if (route.type !== "set" || route.ns !== NS_PUBSUB || route.name !== "pubsub") return route;
-    return {
-      ...route,
-      handler: async (iq) => {
-        const answer = await route.handler(iq);
-        const publish = iq.child.getChild("publish");
-        if (publish && answer?.name !== "error") {
-          metrics.published(
-            String(publish.attrs.node ?? ""),
-            Math.max(1, publish.getChildren("item").length),
-          );
-        }
-        return answer;
-      },
-    };
-  });
+export interface PublishMeterDeps {
+  events: ServiceEvents;
+  metrics: Pick<HubMetrics, "published">;
+  /** A publisher whose publishes are not counted: the hub itself (its availability items answer
+   * no request). */
+  ignore?: string;
+}
+
+/** Counts every publish the PubSub service accepted (republishes too: they were acknowledged)
+ * while started; stop() removes its listeners. */
+export function countPublishes({ events, metrics, ignore }: PublishMeterDeps): ServiceListenerHandle {
+  const ignored = ignore === undefined ? undefined : normalizeJid(ignore)?.bare;
+  const count = (event: { node: string; publisher: string }): void => {
+    if (ignored !== undefined && bareOf(event.publisher) === ignored) return;
+    metrics.published(event.node);
+  };
+  return createServiceListener(events, { published: count, republished: count });
 }
 
 /** The same sender; every notification carrying items counts as one delivery once sent. */

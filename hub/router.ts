@@ -2,10 +2,11 @@
  * each get/set gets exactly one answer: the handler's result or error, `service-unavailable` when
  * nothing handles it, `internal-server-error` when a handler throws (a bug, logged).
  * References: RFC 6120 §8.2.3 (IQ semantics), §8.3.1 (never answer an error with an error),
- * §8.3.3.19 (service-unavailable). */
+ * §8.3.3.19 (service-unavailable), §8.3.3.6 (internal-server-error); the codes are in
+ * shared/xmpp/errors.ts. */
 import xml, { type Element } from "@xmpp/xml";
 import type { Logger } from "../shared/log";
-import { makeStanzaError } from "../shared/xmpp/stanza-error";
+import { makeError } from "../shared/xmpp/errors";
 import type { IqContext, IqRoute, SendStanza } from "./iq-types";
 
 export type StanzaListener = (stanza: Element) => void | Promise<void>;
@@ -39,20 +40,18 @@ export function createRouter({ send, log }: { send: SendStanza; log: Logger }): 
     const child = children[0];
     if (children.length !== 1 || child === undefined || !id || !from) {
       // RFC 6120 §8.2.3: a get or set contains exactly one payload element.
-      return reply(
-        makeStanzaError("modify", "bad-request", { text: "an IQ get/set carries exactly one payload" }),
-        true,
-      );
+      const text = "an IQ get/set carries exactly one payload";
+      return reply(makeError("bad-request", { text, lang: null }), true);
     }
     const handler = routes.get(key(type, String(child.attrs.xmlns ?? ""), child.name));
-    if (!handler) return reply(makeStanzaError("cancel", "service-unavailable"), true);
+    if (!handler) return reply(makeError("service-unavailable"), true);
     const context: IqContext = { from, to: to ?? "", id, type, stanza, child };
     let answer: Element | undefined;
     try {
       answer = await handler(context);
     } catch (error) {
       log.error({ err: error, payload: `${child.attrs.xmlns} ${child.name}` }, "IQ handler failed");
-      return reply(makeStanzaError("cancel", "internal-server-error"), true);
+      return reply(makeError("handler-failed"), true);
     }
     return reply(answer, answer?.name === "error");
   }

@@ -1,60 +1,25 @@
 /* Chat commands to the device, for people: `help`, `status`, `<channel>?`, `<channel> on|off`,
- * `set <channel> <value>`; exactly one plain-text reply each, with the same permission check as
- * XEP-0323/XEP-0325.
- * References: docs/design.md §3 (chat commands), RFC 6121 §5.2.2 (message types: no reply to `error`,
- * `groupchat` or `headline`), XEP-0280 (carbons are copies, never commands), XEP-0203 (delayed
- * delivery: a command stored offline longer than control.chatTtlMs is refused). Authority comes
- * from the outer, bare `from` only (authority.ts). */
-import xml, { type Element } from "@xmpp/xml";
+ * `set <channel> <value>` (and `restart`, `reload` where offered); exactly one plain-text reply
+ * each, with the same permission check as XEP-0323/XEP-0325. The grammar, which messages are
+ * commands, and the reply wording are shared with the hub (shared/chat/).
+ * References: docs/design.md §3 (chat commands), RFC 6121 §5.2.2 (no reply to `error`, `groupchat`
+ * or `headline`), XEP-0280 (carbons are copies, never commands), XEP-0203 (delayed delivery: a
+ * command stored offline longer than control.chatTtlMs is refused). Authority comes from the
+ * outer, bare `from` only (authority.ts). */
+import type { Element } from "@xmpp/xml";
 import type { Value } from "../../devices/types";
+import { type DeviceCommand, deviceShapes } from "../../shared/chat/device-grammar";
+import { helpLines, type Parsed, parse } from "../../shared/chat/grammar";
+import { delayOf, isChatCommand, makeChatReply } from "../../shared/chat/message";
+import * as reply from "../../shared/chat/replies";
+import { parseValue } from "../../shared/chat/words";
 import type { Logger } from "../../shared/log";
 import { parseCommandMeta } from "../../shared/xmpp/control";
-import { NS_CARBONS, NS_DELAY, NS_FORWARD, NS_XIOT_CHAT_REPLY } from "../../shared/xmpp/ns";
 import type { OpenChannel } from "../channels";
 import type { Actuators } from "./actuators";
 import { type Authority, bareJid } from "./authority";
-import { type Operation, operationReply, parseChatOperation } from "./operations";
+import { type Operation, operationReply } from "./operations";
 import { readFields } from "./readout";
-
-export type ChatCommand =
-  | { kind: "help" }
-  | { kind: "status" }
-  | { kind: "read"; channel: string }
-  | { kind: "set"; channel: string; value: Value }
-  | { kind: "operation"; op: Operation }
-  | { kind: "unknown"; text: string };
-
-const TRUE_WORDS = ["on", "true", "1", "yes"];
-const FALSE_WORDS = ["off", "false", "0", "no"];
-
-export function parseChatValue(word: string): Value {
-  const w = word.toLowerCase();
-  if (TRUE_WORDS.includes(w) && w !== "1") return true;
-  if (FALSE_WORDS.includes(w) && w !== "0") return false;
-  const n = Number(word);
-  return word.trim() !== "" && Number.isFinite(n) ? n : word;
-}
-
-export function parseChatCommand(body: string): ChatCommand {
-  const op = parseChatOperation(body);
-  if (op) return { kind: "operation", op };
-  const words = body.trim().split(/\s+/);
-  const [first = "", second, third, ...rest] = words;
-  const lower = first.toLowerCase();
-  if (words.length === 1 && lower === "help") return { kind: "help" };
-  if (words.length === 1 && lower === "status") return { kind: "status" };
-  if (words.length === 1 && lower.endsWith("?") && lower.length > 1)
-    return { kind: "read", channel: lower.slice(0, -1) };
-  if (
-    words.length === 2 &&
-    second &&
-    (TRUE_WORDS.includes(second.toLowerCase()) || FALSE_WORDS.includes(second.toLowerCase()))
-  )
-    return { kind: "set", channel: lower, value: TRUE_WORDS.includes(second.toLowerCase()) };
-  if (lower === "set" && second && third !== undefined && rest.length === 0)
-    return { kind: "set", channel: second.toLowerCase(), value: parseChatValue(third) };
-  return { kind: "unknown", text: body.trim().slice(0, 64) };
-}
 
 export interface ChatOptions {
   deviceId: string;
@@ -71,87 +36,70 @@ export interface ChatOptions {
   operate?: (op: Operation, from: string) => void;
 }
 
-/** Whether a message is a chat command for us at all (and not a copy, an error or a notification). */
-export function isChatCommand(stanza: Element): boolean {
-  if (!stanza.is("message")) return false;
-  const type = stanza.attrs.type ?? "normal";
-  if (type !== "chat" && type !== "normal") return false;
-  if (stanza.getChild("received", NS_CARBONS) || stanza.getChild("sent", NS_CARBONS)) return false;
-  // Another device's reply: answering it could start an endless exchange between two devices.
-  if (stanza.getChild("reply", NS_XIOT_CHAT_REPLY)) return false;
-  if (stanza.getChild("forwarded", NS_FORWARD) && !stanza.getChildText("body")) return false;
-  return typeof stanza.getChildText("body") === "string";
+/** One command being answered: who sent it, and what runs after the reply has gone. */
+interface Turn {
+  o: ChatOptions;
+  stanza: Element;
+  from: string;
+  after(action: () => void): unknown;
 }
+
+type Handler<K extends Parsed<DeviceCommand>["kind"]> = (
+  t: Turn,
+  c: Extract<Parsed<DeviceCommand>, { kind: K }>,
+) => Promise<string> | string;
+
+const HANDLERS: { [K in Parsed<DeviceCommand>["kind"]]: Handler<K> } = {
+  help: ({ o }) => helpText(o),
+  status: async ({ o }) => `${o.status()}\n${await describe(o, [])}`,
+  read: async ({ o }, c) => (await describe(o, [c.channel])) || notRead(o, c.channel),
+  switch: (t, c) => setChannel(t, c.channel, c.on),
+  set: (t, c) => setChannel(t, c.channel, parseValue(c.value)),
+  operation: ({ o, from, after }, c) => {
+    const operate = o.operate;
+    if (!operate) return reply.unknownCommand(c.op); // not offered: the table has no such shape then
+    o.log.warn({ from, op: c.op }, "remote operation requested by chat");
+    after(() => operate(c.op, from));
+    return operationReply(c.op);
+  },
+  usage: (_t, c) => reply.usageReply(c),
+  unknown: (_t, c) => reply.unknownCommand(c.text),
+};
+
+const CONTROLS: ReadonlySet<string> = new Set(["switch", "set", "operation"]);
 
 export function chatHandler(o: ChatOptions): (stanza: Element) => Promise<void> {
   return async (stanza) => {
     if (!isChatCommand(stanza)) return;
-    const from = stanza.attrs.from as string | undefined;
-    let after: (() => void) | undefined;
-    const text = await answer(o, stanza, from, (action) => {
-      after = action;
-    });
-    const reply = xml(
-      "message",
-      { to: from, type: stanza.attrs.type ?? "chat" },
-      xml("body", {}, text),
-      xml("reply", { xmlns: NS_XIOT_CHAT_REPLY }),
-    );
-    if (stanza.attrs.id) reply.attrs.id = `${stanza.attrs.id}-reply`;
-    await o.send(reply);
-    after?.();
+    const later: Array<() => void> = [];
+    const from = bareJid(String(stanza.attrs.from));
+    const text = await answer({ o, stanza, from, after: (action) => later.push(action) });
+    await o.send(makeChatReply(stanza, text));
+    for (const action of later) action();
   };
 }
 
-async function answer(
-  o: ChatOptions,
-  stanza: Element,
-  from: string | undefined,
-  afterReply: (action: () => void) => void,
-): Promise<string> {
-  const command = parseChatCommand(stanza.getChildText("body") ?? "");
-  const controls = command.kind === "set" || command.kind === "operation";
-  const permitted = controls ? o.allowed.mayControl(from) : o.allowed.mayRead(from);
-  if (!(await permitted)) {
-    o.log.warn({ from }, "chat command refused: not allowed");
-    return controls
-      ? "Not allowed: you may not control this device."
-      : "Not allowed: you may not read or control this device.";
+async function answer(t: Turn): Promise<string> {
+  const { o, stanza } = t;
+  const command = parse(deviceShapes(o.operate !== undefined), stanza.getChildText("body") ?? "");
+  const who = stanza.attrs.from as string | undefined;
+  const controls = CONTROLS.has(command.kind);
+  if (!(await (controls ? o.allowed.mayControl(who) : o.allowed.mayRead(who)))) {
+    o.log.warn({ from: who }, "chat command refused: not allowed");
+    if (!controls) return reply.sentence(reply.noAccess(o.deviceId));
+    return reply.refused(
+      (await o.allowed.mayRead(who)) ? reply.readOnly(o.deviceId) : reply.noAccess(o.deviceId),
+    );
   }
-  const stamp = stanza.getChild("delay", NS_DELAY)?.attrs.stamp;
-  const sent = typeof stamp === "string" ? Date.parse(stamp) : Number.NaN;
-  if (Number.isFinite(sent) && (o.now ?? Date.now)() - sent > o.chatTtlMs)
-    return "Refused: this command was delivered too late (it waited offline); send it again.";
-  switch (command.kind) {
-    case "help":
-      return helpText(o);
-    case "status":
-      return `${o.status()}\n${await describe(o, [])}`;
-    case "read":
-      return (await describe(o, [command.channel])) || `Unknown channel "${command.channel}". Send "help".`;
-    case "set":
-      return setChannel(o, stanza, bareJid(from as string), command.channel, command.value);
-    case "operation": {
-      const operate = o.operate;
-      if (!operate) return `Unknown command "${command.op}". Send "help" for the list.`;
-      o.log.warn({ from, op: command.op }, "remote operation requested by chat");
-      afterReply(() => operate(command.op, bareJid(from as string)));
-      return operationReply(command.op);
-    }
-    case "unknown":
-      return `Unknown command "${command.text}". Send "help" for the list.`;
-  }
+  const delay = delayOf(stanza, (o.now ?? Date.now)());
+  if (delay !== undefined && delay > o.chatTtlMs) return reply.tooOld(delay);
+  const handler = HANDLERS[command.kind] as Handler<typeof command.kind>;
+  return handler(t, command);
 }
 
-async function setChannel(
-  o: ChatOptions,
-  stanza: Element,
-  from: string,
-  channel: string,
-  value: Value,
-): Promise<string> {
+async function setChannel({ o, stanza, from }: Turn, channel: string, value: Value): Promise<string> {
   const cmd = parseCommandMeta(stanza);
-  if (cmd && !cmd.ok) return `Refused: ${cmd.error.message}`;
+  if (cmd && !cmd.ok) return reply.refused(cmd.error.message);
   // `set relay 1` means on for a boolean actuator.
   const boolean = o.actuators.channel(channel)?.valueType === "boolean" && (value === 1 || value === 0);
   const result = await o.actuators.apply([{ channel, value: boolean ? value === 1 : value }], {
@@ -160,37 +108,36 @@ async function setChannel(
     ...(cmd?.ok ? { cmd: cmd.value } : {}),
   });
   if (!result.ok) {
-    if (result.error === "unknown-field")
-      return `Unknown actuator "${channel}" (actuators: ${o.actuators.names().join(", ") || "none"}).`;
-    return `Refused: ${result.message}`;
+    if (result.error !== "unknown-field") return reply.refused(result.message);
+    return reply.refused(
+      channelNames(o).includes(channel) ? reply.notAnActuator(channel) : reply.noChannel(o.deviceId, channel),
+    );
   }
   if (result.ignored)
     return `Already done (${result.ignored === "duplicate" ? "same command id" : "a newer command was applied"}).`;
-  return result.applied.map((a) => `${a.channel}: ${formatValue(a.value)}`).join("\n");
+  return result.applied.map((a) => reply.done(a.channel, a.value)).join("\n");
 }
 
 async function describe(o: ChatOptions, only: string[]): Promise<string> {
   const fields = await readFields(o.channels, o.log, only);
-  return fields
-    .map(
-      (f) =>
-        `${f.name}: ${formatValue(f.value)}${f.unit && typeof f.value === "number" ? ` ${f.unit}` : ""}${f.quality ? ` (${f.quality})` : ""}`,
-    )
-    .join("\n");
+  return fields.map((f) => reply.readout(f.name, f.value, f.unit, f.quality)).join("\n");
 }
 
-const formatValue = (v: Value): string => (v === true ? "on" : v === false ? "off" : String(v));
+const channelNames = (o: ChatOptions): string[] => o.channels.flatMap((c) => c.channels.map((ch) => ch.name));
+
+/** A read that found no value: no such channel, or its driver did not answer. */
+const notRead = (o: ChatOptions, channel: string): string =>
+  reply.sentence(
+    channelNames(o).includes(channel)
+      ? `${o.deviceId} could not read ${channel} just now`
+      : reply.noChannel(o.deviceId, channel),
+    o.deviceId,
+  );
 
 function helpText(o: ChatOptions): string {
-  const channels = o.channels.flatMap((c) => c.channels.map((ch) => ch.name));
-  return [
-    `${o.deviceId} understands:`,
-    "help — this list",
-    "status — uptime, clock, and every channel",
-    "<channel>? — one channel's value",
-    "<channel> on|off — switch an actuator",
-    "set <channel> <value> — set an actuator",
-    ...(o.operate ? ["restart — restart the agent", "reload — read the configuration again (restarts)"] : []),
-    `channels: ${channels.join(", ")}; actuators: ${o.actuators.names().join(", ") || "none"}`,
-  ].join("\n");
+  const table = deviceShapes(o.operate !== undefined);
+  const actuators = o.actuators.names().join(", ") || "none";
+  return reply.helpText(helpLines(table), [
+    `channels: ${channelNames(o).join(", ")}; actuators: ${actuators}`,
+  ]);
 }

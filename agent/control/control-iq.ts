@@ -4,12 +4,13 @@
 import type { Element } from "@xmpp/xml";
 import type { Logger } from "../../shared/log";
 import {
-  makeControlError,
+  type ControlProblem,
   makeSetResponse,
   parseCommandMeta,
   parseControlSet,
 } from "../../shared/xmpp/control";
-import type { Actuators, ApplyResult } from "./actuators";
+import { type ErrorCode, makeError } from "../../shared/xmpp/errors";
+import type { Actuators } from "./actuators";
 import { type Authority, bareJid } from "./authority";
 import { type Operation, parseOperationSet } from "./operations";
 
@@ -21,12 +22,10 @@ export interface ControlOptions {
   operate?: (op: Operation, from: string) => void;
 }
 
-const ERROR_WIRE: Record<Exclude<ApplyResult, { ok: true }>["error"], [string, string]> = {
-  "unknown-field": ["cancel", "item-not-found"],
-  "bad-value": ["modify", "bad-request"],
-  expired: ["cancel", "not-acceptable"],
-  "device-error": ["wait", "internal-server-error"],
-};
+/** XEP-0325 §3.5: a refused set, naming the parameter when the problem is about one. The codes
+ * (ApplyResult's among them) are in shared/xmpp/errors.ts. */
+const refuse = (code: ErrorCode, problem: ControlProblem): Element =>
+  makeError(code, { text: problem.message, ...(problem.field !== undefined && { param: problem.field }) });
 
 /** The iqCallee handler for `set` `<set xmlns='urn:xmpp:iot:control'/>`. */
 export function controlHandler(o: ControlOptions) {
@@ -34,7 +33,7 @@ export function controlHandler(o: ControlOptions) {
     const from = ctx.stanza.attrs.from as string | undefined;
     if (!(await o.allowed.mayControl(from))) {
       o.log.warn({ from }, "control refused: not allowed");
-      return makeControlError("auth", "forbidden", { message: "not allowed to control this device" });
+      return refuse("forbidden", { message: "not allowed to control this device" });
     }
     const op = o.operate ? parseOperationSet(ctx.element) : undefined;
     if (op && o.operate) {
@@ -45,9 +44,9 @@ export function controlHandler(o: ControlOptions) {
       return makeSetResponse();
     }
     const params = parseControlSet(ctx.element);
-    if (!params.ok) return makeControlError("modify", "bad-request", params.error);
+    if (!params.ok) return refuse("bad-value", params.error);
     const cmd = parseCommandMeta(ctx.element) ?? parseCommandMeta(ctx.stanza);
-    if (cmd && !cmd.ok) return makeControlError("modify", "bad-request", cmd.error);
+    if (cmd && !cmd.ok) return refuse("bad-request", cmd.error);
     const result = await o.actuators.apply(
       params.value.map((p) => ({ channel: p.name, value: p.value })),
       { from: bareJid(from as string), via: "xep-0325", ...(cmd ? { cmd: cmd.value } : {}) },
@@ -57,8 +56,7 @@ export function controlHandler(o: ControlOptions) {
         o.log.info({ from, cmd: cmd?.ok ? cmd.value.id : undefined, why: result.ignored }, "command ignored");
       return makeSetResponse();
     }
-    const [type, condition] = ERROR_WIRE[result.error];
-    return makeControlError(type, condition, {
+    return refuse(result.error, {
       message: result.message,
       ...(result.field ? { field: result.field } : {}),
     });

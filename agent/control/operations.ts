@@ -1,12 +1,14 @@
 /* Remote operations on the agent itself, for the device's controllers: `restart` and `reload`
- * (re-read the configuration), by chat or as a XEP-0325 `set` with a reserved boolean parameter
- * (`xiot:restart`, `xiot:reload`: a colon cannot appear in a channel name, so they never clash).
- * Both stop the agent gracefully and exit with RESTART_EXIT_CODE; the service manager (systemd,
- * Restart=always) starts it again, and the new process reads its configuration file afresh.
+ * (re-read the configuration), by chat (shared/chat/device-grammar.ts) or as a XEP-0325 `set` with
+ * a reserved boolean parameter (`xiot:restart`, `xiot:reload`: a colon cannot appear in a channel
+ * name, so they never clash). Both stop the agent gracefully and exit with RESTART_EXIT_CODE; the
+ * service manager (systemd, Restart=always) starts it again, and the new process reads its
+ * configuration file afresh.
  * References: XEP-0325 §3.1 (set), docs/design.md §3 (chat commands, one reply each). */
 import type { Element } from "@xmpp/xml";
+import type { Operation } from "../../shared/chat/device-grammar";
 
-export type Operation = "restart" | "reload";
+export type { Operation };
 
 /** EX_TEMPFAIL: "try again", which is what the service manager does. */
 export const RESTART_EXIT_CODE = 75;
@@ -24,14 +26,6 @@ export function parseOperationSet(set: Element): Operation | undefined {
   const op = OPERATION_PARAMETERS[String(param.attrs.name)];
   if (op === undefined || param.name !== "boolean") return undefined;
   return param.attrs.value === "true" || param.attrs.value === "1" ? op : undefined;
-}
-
-/** `restart`, `reload` or `reload config`, any case. */
-export function parseChatOperation(body: string): Operation | undefined {
-  const words = body.trim().toLowerCase().split(/\s+/).join(" ");
-  if (words === "restart") return "restart";
-  if (words === "reload" || words === "reload config") return "reload";
-  return undefined;
 }
 
 export function operationReply(op: Operation): string {

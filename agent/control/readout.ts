@@ -3,13 +3,13 @@
  * References: XEP-0323 §3.1 (momentary readout), §3.3 (a refused request), §3.6 (named fields). */
 import xml, { type Element } from "@xmpp/xml";
 import type { Logger } from "../../shared/log";
+import { makeError } from "../../shared/xmpp/errors";
 import {
   makeAccepted,
   makeFields,
   parseReadoutRequest,
   type SensorField,
 } from "../../shared/xmpp/sensordata";
-import { makeStanzaError } from "../../shared/xmpp/stanza-error";
 import type { OpenChannel } from "../channels";
 import type { Authority } from "./authority";
 
@@ -54,10 +54,10 @@ export function readoutHandler(o: ReadoutOptions) {
   return async (ctx: { stanza: Element; element: Element }): Promise<Element> => {
     const from = ctx.stanza.attrs.from as string | undefined;
     const req = parseReadoutRequest(ctx.element);
-    if (!req) return makeStanzaError("modify", "bad-request");
+    if (!req) return makeError("bad-request");
     if (!(await o.allowed.mayRead(from))) {
       o.log.warn({ from }, "readout refused: not allowed");
-      return makeStanzaError("auth", "forbidden", { text: "not allowed to read this device" });
+      return makeError("forbidden", { text: "not allowed to read this device", lang: null });
     }
     const fields = await readFields(o.channels, o.log, req.fields);
     // The accepted result goes out when this handler returns; the fields follow it.

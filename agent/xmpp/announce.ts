@@ -6,9 +6,12 @@
 import type { Element } from "@xmpp/xml";
 import type { Logger } from "../../shared/log";
 import { metaNode, readingsNode, stateNode } from "../../shared/model";
+import { makePublish } from "../../shared/xmpp/pubsub";
+import { CURRENT_ITEM_ID } from "../../shared/xmpp/pubsub-device";
+import { makeNodeAffiliations } from "../../shared/xmpp/pubsub-owner";
 import type { AgentClock } from "../clock";
 import { type RegistrationTags, registerWithHub } from "./provisioning";
-import { ensureNode, makeAffiliations, makePublish } from "./pubsub";
+import { ensureNode } from "./pubsub";
 import type { AgentSession } from "./session";
 import { measureOffset } from "./time";
 
@@ -70,7 +73,8 @@ export class Announcer {
 
   async publishMeta(): Promise<void> {
     const node = metaNode(this.#o.deviceId);
-    await this.#o.session.request(makePublish(this.#o.hub, node, "current", this.#o.meta()));
+    const iq = makePublish(this.#o.hub, node, this.#o.meta(), { id: CURRENT_ITEM_ID });
+    await this.#o.session.request(iq);
   }
 
   /** Publishes the state item; a failure is logged (the next change or interval sends it again). */
@@ -78,7 +82,8 @@ export class Announcer {
     if (!this.#o.session.online) return;
     const node = stateNode(this.#o.deviceId);
     try {
-      await this.#o.session.request(makePublish(this.#o.hub, node, "current", await this.#o.state()));
+      const iq = makePublish(this.#o.hub, node, await this.#o.state(), { id: CURRENT_ITEM_ID });
+      await this.#o.session.request(iq);
     } catch (error) {
       this.#o.log.warn({ err: error }, "state not published");
     }
@@ -100,6 +105,6 @@ export class Announcer {
     if (this.#o.allow.length === 0) return;
     const members = Object.fromEntries(this.#o.allow.map((jid) => [jid, "member"]));
     for (const node of this.nodes)
-      await this.#o.session.request(makeAffiliations(this.#o.hub, node, members));
+      await this.#o.session.request(makeNodeAffiliations(this.#o.hub, node, members));
   }
 }

@@ -4,6 +4,7 @@
  * References: XEP-0199 §4.2 (client-to-server ping), docs/design.md §4 (liveness needs pings). */
 import xml from "@xmpp/xml";
 import type { Logger } from "../../shared/log";
+import { IqTimeoutError } from "../../shared/xmpp/iq-caller";
 import { NS_PING } from "../../shared/xmpp/ns";
 import type { AgentSession } from "./session";
 
@@ -40,10 +41,10 @@ export class Keepalive {
       );
     } catch (error) {
       // An error reply is an answer: the link is alive. Only silence (a timeout) is not.
-      if ((error as Error).name !== "IqTimeoutError") return;
+      if (!(error instanceof IqTimeoutError)) return;
       log.warn({ timeoutMs }, "server did not answer a ping; reconnecting");
       // The link's disconnect handling then reconnects with its backoff.
-      (session.connection.xmpp.socket as unknown as { destroy(): void } | null)?.destroy();
+      session.connection.link.drop();
     }
   }
 }

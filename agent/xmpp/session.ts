@@ -1,21 +1,15 @@
-/* The agent's XMPP session: one hardened @xmpp/client (shared/xmpp/client.ts) with resource
- * `agent`, its own IQ caller whose pending requests fail at once when the link drops (so the
- * outbox retries without waiting for timeouts), and presence.
- * References: RFC 6120 §8.2.3 (one answer per IQ), RFC 6121 §4.2 (initial presence) and §4.6
- * (directed presence), docs/design.md §2 (a running agent uses the resource `agent`). */
+/* The agent's XMPP session: the shared Node client session (shared/xmpp/client.ts: one IqCaller
+ * whose pending requests fail at once when the link drops, so the outbox retries without waiting
+ * for timeouts) with resource `agent`, plus presence.
+ * References: RFC 6121 §4.2 (initial presence) and §4.6 (directed presence), docs/design.md §2
+ * (a running agent uses the resource `agent`). */
 import xml, { type Element } from "@xmpp/xml";
 import { AGENT_RESOURCE } from "../../shared/jid";
 import type { Logger } from "../../shared/log";
 import { type ClientConnection, createClient } from "../../shared/xmpp/client";
-import { IqCaller } from "../../shared/xmpp/iq-caller";
 import type { AgentConfig } from "../config";
 
-export class DisconnectedError extends Error {
-  override readonly name = "DisconnectedError";
-  constructor() {
-    super("the connection to the server was lost");
-  }
-}
+export { DisconnectedError } from "../../shared/xmpp/client";
 
 export interface AgentSession {
   readonly connection: ClientConnection;
@@ -42,20 +36,15 @@ export function createSession(config: AgentConfig, password: string, log: Logger
     },
     log: log.child({ module: "xmpp" }),
     backoff: config.xmpp.reconnect,
+    requestTimeoutMs: config.xmpp.requestTimeoutMs,
   });
-  const send = async (stanza: Element) => {
-    if (!connection.link.online) throw new DisconnectedError();
-    await connection.send(stanza);
-  };
-  const caller = new IqCaller(send);
-  connection.xmpp.on("stanza", (stanza) => caller.handle(stanza));
-  connection.link.on("offline", () => caller.rejectAll(new DisconnectedError()));
+  const { send } = connection;
   return {
     connection,
-    request: (iq, timeoutMs = config.xmpp.requestTimeoutMs) => caller.request(iq, timeoutMs),
+    request: connection.request,
     send,
     get online() {
-      return connection.link.online;
+      return connection.online;
     },
     async sendPresence(hub) {
       await send(xml("presence"));
@@ -63,12 +52,11 @@ export function createSession(config: AgentConfig, password: string, log: Logger
     },
     start: () => connection.start(),
     async stop() {
-      if (connection.link.online) {
+      if (connection.online) {
         // Why ignored: an unavailable presence on the way out is a courtesy; the server sends one anyway.
         await send(xml("presence", { type: "unavailable" })).catch(() => undefined);
       }
       await connection.stop();
-      caller.rejectAll(new DisconnectedError());
     },
   };
 }

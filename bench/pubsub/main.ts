@@ -10,15 +10,15 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { deviceJid } from "../../shared/jid";
 import { createLogger } from "../../shared/log";
 import type { Child } from "./children";
-import { type MeasureContext, measureTarget, type Row } from "./measure";
+import { BENCH_DEVICE, type MeasureContext, measureTarget, type Row } from "./measure";
 import { connectPeers, type Peers } from "./peers";
-import { DeliveryTracker } from "./phase";
+import { DeliveryTracker, makePayload } from "./phase";
 import { startProcesses } from "./processes";
 import { type BenchServer, startBenchServer } from "./prosody";
 import { bestRounds, formatNotes, formatRatios, formatResources, formatTable } from "./report";
-import { makePayload } from "./stanzas";
 import { DEFAULT_TARGETS, parseTargets, TARGETS } from "./targets";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -99,7 +99,12 @@ async function setUp(): Promise<MeasureContext> {
   const domain = "localhost";
   const prosodyDir = join(dir, "prosody");
   mkdirSync(prosodyDir, { recursive: true });
-  server = await startBenchServer({ dir: prosodyDir, domain, admins: [`bench-1@${domain}`], log });
+  server = await startBenchServer({
+    dir: prosodyDir,
+    domain,
+    admins: [deviceJid(BENCH_DEVICE, domain)],
+    log,
+  });
   const bench = server;
   const started = await startProcesses({
     root: ROOT,
@@ -112,7 +117,7 @@ async function setUp(): Promise<MeasureContext> {
   peers = await connectPeers({
     service: bench.c2s,
     domain,
-    publisherName: "bench-1",
+    publisherName: BENCH_DEVICE,
     subscriberCount: Math.max(...sizes),
     log,
   });

@@ -2,22 +2,25 @@
  * measured burst with CPU, disk writes and memory of Prosody and of the target's own process.
  * References: XEP-0060 §8.1.3, §8.2, §6.1, §6.5, §8.4. */
 import { cpus } from "node:os";
+import { readingsNode } from "../../shared/model";
+import { parseBoolean } from "../../shared/xmpp/forms";
+import { makeItems, makeSubscribe, parseItemsResult, parseSubscription } from "../../shared/xmpp/pubsub";
+import { makeConfigure, makeCreate, makeDelete, parseNodeConfig } from "../../shared/xmpp/pubsub-owner";
 import type { Peers } from "./peers";
 import { type DeliveryTracker, type PhaseResult, runPhase } from "./phase";
 import { hostSample, type ProcSample, quantile, rssBytes, sample } from "./proc";
-import {
-  countItems,
-  makeConfigureGet,
-  makeCreate,
-  makeDelete,
-  makeItemsGet,
-  makeSubscribe,
-  NODE,
-  parseConfigField,
-  parseSubscription,
-  stanzaCondition,
-} from "./stanzas";
-import { parseBoolean, type TargetSpec } from "./targets";
+import type { TargetSpec } from "./targets";
+
+/** The publisher's device id: the hub lets device `bench-1` create nodes under its own node path. */
+export const BENCH_DEVICE = "bench-1";
+export const NODE = readingsNode(BENCH_DEVICE);
+
+/** The condition of an error reply (RFC 6120 §8.3), or undefined for other failures (timeouts, a
+ * lost link). Duck-typed: the client's IQ caller rejects with @xmpp's own StanzaError class. */
+export function stanzaCondition(error: unknown): string | undefined {
+  const condition = (error as { condition?: unknown } | null)?.condition;
+  return error instanceof Error && typeof condition === "string" ? condition : undefined;
+}
 
 export interface MeasureContext {
   peers: Peers;
@@ -91,8 +94,8 @@ export async function measureTarget(ctx: MeasureContext, target: TargetSpec, s: 
   const measured = await phase(ctx.n);
   const after = snapshot(ctx.prosodyPid, pid);
   const rss = pid === undefined ? undefined : rssBytes(pid);
-  const itemsAfter = await peers.publisher.request(makeItemsGet(to, NODE)).then(
-    (result) => String(countItems(result)),
+  const itemsAfter = await peers.publisher.request(makeItems(to, NODE)).then(
+    (result) => String(parseItemsResult(result).items.length),
     (error: Error) => stanzaCondition(error) ?? error.message,
   );
   await peers.publisher.request(makeDelete(to, NODE));
@@ -114,7 +117,8 @@ async function prepareNode(ctx: MeasureContext, target: TargetSpec, to: string, 
     );
   }
   for (const subscriber of peers.subscribers.slice(0, s)) {
-    const state = parseSubscription(await subscriber.request(makeSubscribe(to, NODE, subscriber.jid())));
+    const answer = await subscriber.request(makeSubscribe(to, NODE, subscriber.jid()));
+    const state = parseSubscription(answer)?.subscription;
     // XEP-0060 §6.1.2: a service may answer without the element, which means subscribed.
     if (state !== undefined && state !== "subscribed") {
       throw new Error(`${target.name}: subscription of ${subscriber.jid()} is ${state}, not subscribed`);
@@ -125,9 +129,8 @@ async function prepareNode(ctx: MeasureContext, target: TargetSpec, to: string, 
 
 async function readPersist(ctx: MeasureContext, to: string): Promise<boolean | undefined> {
   try {
-    return parseBoolean(
-      parseConfigField(await ctx.peers.publisher.request(makeConfigureGet(to, NODE)), "persist_items"),
-    );
+    const config = parseNodeConfig(await ctx.peers.publisher.request(makeConfigure(to, NODE)));
+    return parseBoolean(config?.fields.get("pubsub#persist_items")?.[0]);
   } catch (error) {
     // A service without node configuration (the do-nothing component) reports nothing.
     if (stanzaCondition(error) !== undefined) return undefined;

@@ -3,8 +3,8 @@
  * References: XEP-0077 (accounts), XEP-0060 §6.1 (subscribe with the full JID). */
 import type { Logger } from "../../shared/log";
 import { type ClientConnection, createClient } from "../../shared/xmpp/client";
+import { parseItemsEvent } from "../../shared/xmpp/pubsub-events";
 import { registerAccount } from "../../shared/xmpp/register";
-import { parseNotification } from "./stanzas";
 
 export interface Peers {
   publisher: ClientConnection;
@@ -55,7 +55,7 @@ export async function connectPeers(o: PeersOptions): Promise<Peers> {
   const [publisher, ...subscribers] = connections;
   subscribers.forEach((connection, index) => {
     connection.xmpp.on("stanza", (stanza) => {
-      const ids = parseNotification(stanza);
+      const ids = parseItemsEvent(stanza)?.items.map((item) => String(item.attrs.id ?? "")) ?? [];
       if (ids.length === 0) return;
       for (const listener of listeners) listener(index, ids);
     });

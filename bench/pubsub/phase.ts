@@ -1,7 +1,16 @@
 /* One measured burst: N publishes with at most W in flight, and every notification the first S
  * subscribers receive, with the latency from the publish being sent to each notification. */
+import { fromBase64 } from "../../shared/exi";
+import { makeEncodedReadingsPayload } from "../../shared/exi/payload";
 import type { ClientConnection } from "../../shared/xmpp/client";
-import { makePublish } from "./stanzas";
+import { makePublish } from "../../shared/xmpp/pubsub";
+
+/** A readings payload of `bytes` fixed pseudo-random bytes, as base64 (41 bytes give 56 characters). */
+export function makePayload(bytes = 41): string {
+  const raw = Buffer.alloc(bytes);
+  for (let i = 0; i < bytes; i++) raw[i] = (i * 73 + 17) & 0xff;
+  return raw.toString("base64");
+}
 
 export interface PhaseOptions {
   publisher: ClientConnection;
@@ -12,6 +21,7 @@ export interface PhaseOptions {
   count: number;
   subscribers: number;
   window: number;
+  /** The readings payload's base64 text (docs/design.md §2), published as EXI4JSON. */
   payload: string;
   /** Give up waiting for notifications after this long without one. */
   stallMs: number;
@@ -99,6 +109,7 @@ export class DeliveryTracker {
 
 export async function runPhase(tracker: DeliveryTracker, o: PhaseOptions): Promise<PhaseResult> {
   const sentAt = tracker.begin(o.boot, o.count, o.subscribers);
+  const readings = makeEncodedReadingsPayload(fromBase64(o.payload) ?? new Uint8Array());
   let next = 0;
   let acked = 0;
   let errors = 0;
@@ -109,7 +120,7 @@ export async function runPhase(tracker: DeliveryTracker, o: PhaseOptions): Promi
     // Stop early when the service refuses outright (e.g. forbidden): the row is then reported as failed.
     while (next < o.count && errors < 100) {
       const seq = next++;
-      const iq = makePublish(o.service, o.node, `${o.boot}-${seq}`, o.payload);
+      const iq = makePublish(o.service, o.node, readings, { id: `${o.boot}-${seq}` });
       sentAt[seq] = performance.now();
       try {
         await o.publisher.request(iq, 60_000);

@@ -1,7 +1,7 @@
 /* The services the benchmark compares, all behind the same Prosody, and the node configuration
  * each gets at creation (the same form for all, plus persist_items off for one).
  * References: XEP-0060 §16.4.4 (pubsub#node_config: access_model, persist_items). */
-import type { NodeOptions } from "./stanzas";
+import type { PubsubFields } from "../../shared/xmpp/pubsub";
 
 export const TARGET_NAMES = ["hub", "prosody", "prosody-nopersist", "null", "hub-tmpfs"] as const;
 /** What runs without --targets: the four the issue compares (hub-tmpfs is an experiment). */
@@ -15,7 +15,7 @@ export interface TargetSpec {
   service: "hub" | "hub-tmpfs" | "pubsub" | "null";
   /** Submitted at creation. access_model=open everywhere: the hub's device nodes default to
    * whitelist, Prosody's nodes to open, and the subscribers are not affiliated. */
-  nodeOptions: NodeOptions;
+  nodeOptions: PubsubFields;
   /** What pubsub#persist_items must read back as after creation, when the service reports it. */
   expectPersist?: boolean;
   /** Rounds to measure at most (the slow persistent mod_pubsub runs once to keep the run short). */
@@ -27,13 +27,13 @@ export const TARGETS: Record<TargetName, TargetSpec> = {
     name: "hub",
     label: "xiot hub (SQLite, durable)",
     service: "hub",
-    nodeOptions: { access_model: "open" },
+    nodeOptions: { "pubsub#access_model": "open" },
   },
   prosody: {
     name: "prosody",
     label: "Prosody mod_pubsub (persistent)",
     service: "pubsub",
-    nodeOptions: { access_model: "open" },
+    nodeOptions: { "pubsub#access_model": "open" },
     expectPersist: true,
     maxRounds: 1,
   },
@@ -41,20 +41,20 @@ export const TARGETS: Record<TargetName, TargetSpec> = {
     name: "prosody-nopersist",
     label: "Prosody mod_pubsub (persist_items=0)",
     service: "pubsub",
-    nodeOptions: { access_model: "open", persist_items: "0" },
+    nodeOptions: { "pubsub#access_model": "open", "pubsub#persist_items": "0" },
     expectPersist: false,
   },
   null: {
     name: "null",
     label: "do-nothing component",
     service: "null",
-    nodeOptions: { access_model: "open" },
+    nodeOptions: { "pubsub#access_model": "open" },
   },
   "hub-tmpfs": {
     name: "hub-tmpfs",
     label: "xiot hub (SQLite on tmpfs)",
     service: "hub-tmpfs",
-    nodeOptions: { access_model: "open" },
+    nodeOptions: { "pubsub#access_model": "open" },
   },
 };
 
@@ -71,11 +71,4 @@ export function parseTargets(text: string): TargetName[] {
   }
   if (names.length === 0) throw new Error("no targets given");
   return [...new Set(names)] as TargetName[];
-}
-
-/** pubsub#persist_items as a boolean (XEP-0004 booleans are 1/0/true/false). */
-export function parseBoolean(value: string | undefined): boolean | undefined {
-  if (value === "1" || value === "true") return true;
-  if (value === "0" || value === "false") return false;
-  return undefined;
 }

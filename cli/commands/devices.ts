@@ -1,41 +1,27 @@
 /* `xiot devices`: the devices the logged-in user may see, with model, owner, availability and
  * the time of the last reading (the hub's <devices/> IQ, docs/provisioning.md).
  * References: XEP-0030-style listing in urn:xiot:provisioning:0, docs/design.md §2 (availability). */
-import xml, { type Element } from "@xmpp/xml";
+import type { Element } from "@xmpp/xml";
 import { z } from "zod";
 import { needsReexec, reexecWithCa } from "../../shared/xmpp/ca";
-import { NS_XIOT_PROVISIONING } from "../../shared/xmpp/ns";
+import {
+  type DeviceListEntry,
+  makeDeviceList,
+  parseDeviceList as readDeviceList,
+} from "../../shared/xmpp/pubsub-discovery";
 import { type Command, printReady, reportFailure, startCommand } from "../command";
 import { connectSession } from "../provision/connect";
 import { resolveSession, sessionSchema } from "../provision/session";
 
 const devicesSchema = z.object({ ...sessionSchema, json: z.boolean().default(false) });
 
-export interface DeviceLine {
-  id: string;
-  model: string;
-  state: string;
-  role: string;
-  owner: string | undefined;
-  availability: string | undefined;
-  since: string | undefined;
-  lastReading: string | undefined;
-}
+export type DeviceLine = DeviceListEntry;
 
+/** The hub's device list; an answer without one is an error. */
 export function parseDeviceList(answer: Element): DeviceLine[] {
-  const list = answer.getChild("devices", NS_XIOT_PROVISIONING);
-  if (!list) throw new Error("the hub's answer carries no device list");
-  const a = (el: Element, name: string) => el.attrs[name] as string | undefined;
-  return list.getChildren("device").map((d) => ({
-    id: a(d, "id") ?? "",
-    model: a(d, "model") ?? "",
-    state: a(d, "state") ?? "",
-    role: a(d, "role") ?? "",
-    owner: a(d, "owner"),
-    availability: a(d, "availability"),
-    since: a(d, "since"),
-    lastReading: a(d, "last-reading"),
-  }));
+  const rows = readDeviceList(answer);
+  if (!rows) throw new Error("the hub's answer carries no device list");
+  return rows;
 }
 
 /** A plain table, one device per line. */
@@ -82,9 +68,7 @@ export const devicesCommand: Command = {
       if (needsReexec(session.ca)) return await reexecWithCa(session.ca as string);
       const connection = await connectSession(session, log);
       try {
-        const answer = await connection.request(
-          xml("iq", { type: "get", to: session.hub }, xml("devices", { xmlns: NS_XIOT_PROVISIONING })),
-        );
+        const answer = await connection.request(makeDeviceList(session.hub));
         const rows = parseDeviceList(answer);
         if (config.json) printReady({ ready: true, devices: rows });
         else process.stdout.write(formatDeviceTable(rows));

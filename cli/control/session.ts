@@ -2,23 +2,13 @@
  * made by `xiot up`: the demo user in accounts.json, the server in server/server.json) or from
  * `--xmpp.*` flags, which win.
  * References: README (xiot up, accounts.json), docs/design.md §5 (configuration layers). */
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { resolveSession, type Session, type SessionInput } from "../provision/session";
-
-function readDemo(dir: string): { username: string; password: string } | undefined {
-  const file = join(dir, "accounts.json");
-  if (!existsSync(file)) return undefined;
-  const accounts = JSON.parse(readFileSync(file, "utf8")) as {
-    demo?: { username: string; password: string };
-  };
-  return accounts.demo;
-}
+import { resolve } from "node:path";
+import { readStackAccount, resolveSession, type Session, type SessionInput } from "../provision/session";
 
 /** The session of the stack's demo user unless an account is given with --xmpp.username. */
 export function resolveUserSession(input: SessionInput): Session {
   if (input.xmpp.username !== undefined) return resolveSession(input);
-  const demo = readDemo(resolve(input.dir));
+  const demo = readStackAccount(resolve(input.dir), "demo");
   if (!demo) return resolveSession(input);
   return resolveSession({
     ...input,

@@ -46,19 +46,23 @@ function readStackServer(dir: string): ServerInfo | undefined {
   return undefined;
 }
 
-function readAdmin(dir: string): { username: string; password: string } | undefined {
+/** One account of a stack folder's accounts.json (`xiot up` writes the admin and the demo user). */
+export function readStackAccount(
+  dir: string,
+  which: "admin" | "demo",
+): { username: string; password: string } | undefined {
   const file = join(dir, "accounts.json");
   if (!existsSync(file)) return undefined;
-  const accounts = JSON.parse(readFileSync(file, "utf8")) as {
-    admin?: { username: string; password: string };
-  };
-  return accounts.admin;
+  const accounts = JSON.parse(readFileSync(file, "utf8")) as Partial<
+    Record<"admin" | "demo", { username: string; password: string }>
+  >;
+  return accounts[which];
 }
 
 export function resolveSession(input: SessionInput): Session {
   const dir = resolve(input.dir);
   const server = readStackServer(dir);
-  const admin = readAdmin(dir);
+  const admin = readStackAccount(dir, "admin");
   const hint = `give it, or --dir pointing at a stack made by \`xiot up\` (looked in ${dir})`;
   const service = input.xmpp.service ?? server?.c2s;
   const domain = input.xmpp.domain ?? server?.domain;

@@ -4,17 +4,12 @@
  * References: XEP-0060 §6.1 (subscribe), §6.5 (items), §7.1.2.1 (notifications), XEP-0059 §2.2
  * (paging with <after/>), docs/design.md §2 (readings document, meta). */
 import xml, { type Element } from "@xmpp/xml";
-import {
-  decodeReadings,
-  makeItemsPage,
-  makeLastItem,
-  makeSubscribe,
-  parseEvent,
-  parseItemsPage,
-  parseMeta,
-} from "../../dashboard/xmpp/stanzas";
+import { bareOf } from "../../shared/jid";
 import { metaNode, readingsNode } from "../../shared/model";
 import type { ClientConnection } from "../../shared/xmpp/client";
+import { makeItems, makeSubscribe, parseItemsResult } from "../../shared/xmpp/pubsub";
+import { decodeReadings, parseMeta } from "../../shared/xmpp/pubsub-device";
+import { parseItemsEvent } from "../../shared/xmpp/pubsub-events";
 import type { WatchLine, WatchTarget } from "./format";
 
 export const PAGE_SIZE = 100;
@@ -65,8 +60,8 @@ export function createWatchFeed(deps: WatchFeedDeps) {
 
   return {
     async loadMeta(): Promise<void> {
-      const answer = await connection.request(makeLastItem(hub, metaNode(target.device)));
-      const item = parseItemsPage(answer).items[0];
+      const answer = await connection.request(makeItems(hub, metaNode(target.device), { maxItems: 1 }));
+      const item = parseItemsResult(answer).items[0];
       const meta = item && parseMeta(item);
       for (const c of meta?.channels ?? []) if (c.unit) units.set(c.name, c.unit);
       if (target.channel && meta && !meta.channels.some((c) => c.name === target.channel)) {
@@ -80,7 +75,8 @@ export function createWatchFeed(deps: WatchFeedDeps) {
       const lines: WatchLine[] = [];
       let after: string | undefined;
       for (;;) {
-        const page = parseItemsPage(await connection.request(makeItemsPage(hub, node, PAGE_SIZE, after)));
+        const request = makeItems(hub, node, { page: { max: PAGE_SIZE, after } });
+        const page = parseItemsResult(await connection.request(request));
         let older = false;
         for (const item of page.items) {
           const found = linesOf(item);
@@ -97,13 +93,12 @@ export function createWatchFeed(deps: WatchFeedDeps) {
     async live(): Promise<void> {
       connection.xmpp.on("stanza", (stanza: Element) => {
         if (stanza.name !== "message" || stanza.attrs.from !== hub) return;
-        const event = parseEvent(stanza);
+        const event = parseItemsEvent(stanza);
         if (event?.node !== node) return;
         for (const item of event.items) for (const line of linesOf(item)) emit(line);
       });
       await connection.send(xml("presence"));
-      const bare = connection.jid().split("/")[0] ?? "";
-      await connection.request(makeSubscribe(hub, node, bare));
+      await connection.request(makeSubscribe(hub, node, bareOf(connection.jid())));
     },
 
     /** Prints the live readings held so far, and every later one at once. */

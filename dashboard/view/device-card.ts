@@ -3,8 +3,8 @@
  * References: docs/design.md §2 (meta: channels with unit, actuators with value type). */
 import uPlot from "uplot";
 import type { Reading } from "../../shared/model";
+import type { ActuatorMeta, Availability, ChannelMeta, DeviceMeta } from "../../shared/xmpp/pubsub-device";
 import type { Outcome } from "../control";
-import type { ActuatorMeta, Availability, ChannelMeta, DeviceMeta } from "../xmpp/stanzas";
 import { formatValue, Series } from "./series";
 
 export type Actuate = (actuator: ActuatorMeta, value: boolean | number | string) => Promise<Outcome>;

@@ -1,10 +1,11 @@
-/* The dashboard's XMPP session over WebSocket: login with SCRAM-SHA-1, then kept connected by
- * itself with a growing delay, reporting each state change so the page can show it.
+/* The dashboard's XMPP session: the shared client session (shared/xmpp/session.ts) over
+ * WebSocket, SCRAM-SHA-1 on WebCrypto, kept connected by Link with a growing delay; this file
+ * only turns the link's events into the page's states and sends the initial presence.
  * References: RFC 7395 (XMPP over WebSocket), RFC 6120 §6 (SASL), RFC 6121 §4.2 (initial
  * presence: notifications to the bare JID reach an available resource). */
-import { type Client, xml, client as xmppClient } from "@xmpp/client";
-import type { Element } from "@xmpp/xml";
-import { WebCryptoScramSha1 } from "./scram";
+import xml, { type Element } from "@xmpp/xml";
+import { type ClientConnection, createSession as createClientSession } from "../../shared/xmpp/session";
+import { websocketTransport } from "../../shared/xmpp/transport-websocket";
 
 export type SessionState = "connecting" | "online" | "offline" | "failed";
 
@@ -24,97 +25,108 @@ export interface Session {
   readonly jid: () => string;
   request(iq: Element, timeoutMs?: number): Promise<Element>;
   send(stanza: Element): Promise<void>;
-  /** Resolves once online the first time; rejects when the first login is refused. */
+  /** Resolves once online the first time, or once a first attempt failed for another reason than
+   * the login (the link goes on retrying); rejects when the first login is refused. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-interface MechanismFactory {
-  _mechs: { name: string; mech: new () => unknown }[];
-}
-
+/** A refused login: retrying with the same password cannot help. */
 const AUTH_FAILURES = /not-authorized|SASL|SCRAM|credentials/i;
+const isRefusal = (error: Error) =>
+  AUTH_FAILURES.test(`${(error as { condition?: string }).condition} ${error.message}`);
+const silent = () => undefined;
 
 export function createSession(options: SessionOptions): Session {
-  let xmpp: Client | undefined;
-  let stopped = false;
-  let everOnline = false;
-  let delay = 1000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-
-  function makeClient(): Client {
-    const entity = xmppClient({
+  const connection = createClientSession({
+    config: {
       service: options.websocket,
       domain: options.domain,
+      username: options.username,
+      password: options.password,
       resource: `dashboard-${Math.random().toString(36).slice(2, 8)}`,
-      credentials: async (authenticate, mechanisms) => {
-        if (!mechanisms.includes("SCRAM-SHA-1"))
-          throw new Error(`the server offers no SCRAM-SHA-1 (offered: ${mechanisms.join(", ")})`);
-        const agent = xml("user-agent", { id: crypto.randomUUID() }, xml("software", {}, "xiot dashboard"));
-        await authenticate({ username: options.username, password: options.password }, "SCRAM-SHA-1", agent);
-      },
-    });
-    // Our own reconnect loop (below) grows its delay; the library's retries every second forever.
-    entity.reconnect.stop();
-    const factory = (entity as unknown as { saslFactory: MechanismFactory }).saslFactory;
-    factory._mechs = [{ name: "SCRAM-SHA-1", mech: WebCryptoScramSha1 }, ...factory._mechs];
-    entity.on("stanza", (stanza) => options.onStanza(stanza));
-    entity.on("error", (error) => options.onState("offline", error.message));
-    entity.on("offline", () => {
-      if (!stopped) scheduleReconnect("connection lost");
-    });
-    return entity;
-  }
-
-  async function connect(): Promise<void> {
-    options.onState("connecting");
-    xmpp = makeClient();
-    await xmpp.start();
-    await xmpp.send(xml("presence"));
-    delay = 1000;
-    everOnline = true;
-    options.onState("online");
-    await options.onOnline();
-  }
-
-  function scheduleReconnect(reason: string): void {
-    if (timer !== undefined || stopped) return;
-    options.onState("offline", `${reason}; retrying in ${Math.round(delay / 1000)} s`);
-    timer = setTimeout(() => {
-      timer = undefined;
-      const old = xmpp;
-      // Why ignored: the old client is already disconnected; stop() only releases it.
-      old?.stop().catch(() => undefined);
-      connect().catch((error: Error) => scheduleReconnect(error.message));
-    }, delay);
-    delay = Math.min(delay * 2, 10_000);
-  }
-
+      // SCRAM only (below): the password never crosses the wire, with or without TLS.
+      allowPlaintext: true,
+    },
+    transport: websocketTransport,
+    scramOnly: true,
+    software: "xiot dashboard",
+    log: { info: silent, warn: silent },
+    backoff: { initialMs: 1000, maxMs: 10_000 },
+  });
+  const states = new PageStates(connection, options);
+  const notConnected = () => Promise.reject(new Error("not connected"));
   return {
-    jid: () => xmpp?.jid?.bare().toString() ?? "",
-    request: (iq, timeoutMs = 10_000) => {
-      if (!xmpp) return Promise.reject(new Error("not connected"));
-      return xmpp.iqCaller.request(iq, timeoutMs);
-    },
-    send: (stanza) => (xmpp ? xmpp.send(stanza) : Promise.reject(new Error("not connected"))),
+    jid: () => connection.xmpp.jid?.bare().toString() ?? "",
+    request: (iq, timeoutMs) => (connection.online ? connection.request(iq, timeoutMs) : notConnected()),
+    send: (stanza) => (connection.online ? connection.send(stanza) : notConnected()),
     async start() {
-      try {
-        await connect();
-      } catch (error) {
-        const message = (error as Error).message;
-        if (!everOnline && AUTH_FAILURES.test(`${(error as { condition?: string }).condition} ${message}`)) {
-          stopped = true;
-          options.onState("failed", message);
-          await xmpp?.stop().catch(() => undefined);
-          throw error;
-        }
-        scheduleReconnect(message);
-      }
+      connection.start().catch(silent); // Why: its outcome is `first`'s (stopped before online is not a failure).
+      await states.first;
     },
-    async stop() {
-      stopped = true;
-      if (timer !== undefined) clearTimeout(timer);
-      await xmpp?.stop();
-    },
+    stop: () => states.stop(),
   };
+}
+
+/** Turns the link's events into the page's states; `first` settles as Session.start() says. */
+class PageStates {
+  readonly first: Promise<void>;
+  private settle: { resolve(): void; reject(error: Error): void } = { resolve: silent, reject: silent };
+  private stopped = false;
+  private everOnline = false;
+  private lastError: Error | undefined;
+
+  constructor(
+    private readonly connection: ClientConnection,
+    private readonly options: SessionOptions,
+  ) {
+    this.first = new Promise<void>((resolve, reject) => {
+      this.settle = { resolve, reject };
+    });
+    const { link, xmpp } = connection;
+    link.on("connecting", () => {
+      this.lastError = undefined;
+      options.onState("connecting");
+    });
+    xmpp.on("error", (error: Error) => this.onError(error));
+    link.on("retry", ({ delayMs }) => this.onRetry(delayMs));
+    link.on("online", () => {
+      this.onOnline().catch((error: Error) => options.onState("offline", error.message));
+    });
+    xmpp.on("stanza", (stanza: Element) => options.onStanza(stanza));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.connection.stop();
+  }
+
+  private onError(error: Error): void {
+    if (this.stopped) return;
+    this.lastError = error;
+    this.options.onState("offline", error.message);
+    if (!this.everOnline && isRefusal(error)) void this.refuse(error);
+  }
+
+  /** A refused first login: no retry, the page says why and offers the form again. */
+  private async refuse(error: Error): Promise<void> {
+    await this.stop();
+    this.options.onState("failed", error.message);
+    this.settle.reject(error);
+  }
+
+  private onRetry(delayMs: number): void {
+    if (this.stopped) return;
+    const reason = this.lastError?.message ?? "connection lost";
+    this.options.onState("offline", `${reason}; retrying in ${Math.round(delayMs / 1000)} s`);
+    this.settle.resolve();
+  }
+
+  private async onOnline(): Promise<void> {
+    await this.connection.send(xml("presence"));
+    this.everOnline = true;
+    this.options.onState("online");
+    await this.options.onOnline();
+    this.settle.resolve();
+  }
 }

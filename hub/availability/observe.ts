@@ -1,10 +1,10 @@
-/* Sees readings publishes without touching the PubSub service: the hub's `<pubsub/>` set route
- * is wrapped, and a publish to devices/<id>/readings that the service acknowledged is reported.
- * References: XEP-0060 §7.1.2 (a publish succeeded when the IQ result is not an error),
- * docs/design.md §2 (readings node names). */
+/* Sees readings publishes through the PubSub service's events: every publish to
+ * devices/<id>/readings the service accepted (a new item, or an idempotent republish, which
+ * proves a live session just as well) is reported with its publisher.
+ * References: XEP-0060 §7.1.2 (an accepted publish), docs/design.md §2 (readings node names,
+ * append-only readings), hub/pubsub/events.ts (published, republished). */
 import { parseDeviceNode } from "../../shared/model";
-import { NS_PUBSUB } from "../../shared/xmpp/ns";
-import type { IqRoute } from "../iq-types";
+import { createServiceListener, type ServiceEvents, type ServiceListenerHandle } from "../pubsub/events";
 
 /** The device id of a readings node name, or undefined. */
 export function readingsDeviceOf(node: string | undefined): string | undefined {
@@ -14,19 +14,11 @@ export function readingsDeviceOf(node: string | undefined): string | undefined {
 
 export type ReadingObserver = (deviceId: string, publisher: string) => void | Promise<void>;
 
-/** The same routes; acknowledged readings publishes also reach `observer`. */
-export function observeReadings(routes: IqRoute[], observer: ReadingObserver): IqRoute[] {
-  return routes.map((route) => {
-    if (route.type !== "set" || route.ns !== NS_PUBSUB || route.name !== "pubsub") return route;
-    return {
-      ...route,
-      handler: async (iq) => {
-        const answer = await route.handler(iq);
-        if (answer?.name === "error") return answer;
-        const device = readingsDeviceOf(iq.child.getChild("publish")?.attrs.node as string | undefined);
-        if (device !== undefined) await observer(device, iq.from);
-        return answer;
-      },
-    };
-  });
+/** Listens while started; accepted readings publishes reach `observer`. */
+export function watchReadings(events: ServiceEvents, observer: ReadingObserver): ServiceListenerHandle {
+  const onPublish = async (event: { node: string; publisher: string }): Promise<void> => {
+    const device = readingsDeviceOf(event.node);
+    if (device !== undefined) await observer(device, event.publisher);
+  };
+  return createServiceListener(events, { published: onPublish, republished: onPublish });
 }

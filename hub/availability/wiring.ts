@@ -1,7 +1,8 @@
 /* The availability tracker over the hub's real parts: pings through the component's IQ caller,
  * publishes through the PubSub service as the hub, and the last item read back from storage.
  * References: XEP-0199 §4.2 (ping a client; an error other than feature-not-implemented, or no
- * answer, means the session is gone), XEP-0060 §7.1 (publish), docs/design.md §2 (availability node). */
+ * answer, means the session is gone), XEP-0060 §7.1 (publish), docs/design.md §2 (availability node).
+ * Readings publishes come from the PubSub service's events (observe.ts) while started. */
 import xml from "@xmpp/xml";
 import type { Logger } from "../../shared/log";
 import { availabilityNode, readingsNode } from "../../shared/model";
@@ -11,6 +12,7 @@ import { StanzaError } from "../../shared/xmpp/stanza-error";
 import type { PubsubService } from "../pubsub/service";
 import type { PubsubStore } from "../pubsub/storage/types";
 import { parseElement } from "../pubsub/xml";
+import { watchReadings } from "./observe";
 import {
   AVAILABILITY_ITEM_ID,
   type AvailabilityPayload,
@@ -79,8 +81,19 @@ export function createHubAvailability(deps: HubAvailabilityDeps) {
     log,
   });
 
+  const readings = watchReadings(deps.pubsub.events, tracker.onReading);
+
   return {
     tracker,
+    /** Listens to readings publishes and starts the tracker's schedule; stop() undoes both. */
+    start(): void {
+      readings.start();
+      tracker.start();
+    },
+    stop(): void {
+      tracker.stop();
+      readings.stop();
+    },
     /** Availability and last reading of a device, for listings. */
     async status(id: string): Promise<{ availability?: string; since?: number; lastReading?: number }> {
       const last = await deps.store.lastItem(readingsNode(id));

@@ -7,11 +7,13 @@
  * go to the control service (hub/control), which checks access itself and answers with one
  * definitive outcome. */
 
+import { unknownCommand, usageReply } from "../../shared/chat/replies";
+import { booleanWord } from "../../shared/chat/words";
 import type { Clock } from "../../shared/clock";
 import { normalizeJid } from "../../shared/jid";
 import type { DeviceService } from "../devices/service";
 import { type ChatCommand, parseCommand } from "./parse";
-import { deviceList, failureReply, HELP, notUnderstood, usageReply } from "./replies";
+import { deviceList, failureReply, HELP } from "./replies";
 
 /** What the chat layer needs of the device service. */
 export type ChatDevices = Pick<
@@ -56,7 +58,7 @@ export function createChatCommands({ devices, control, clock }: ChatCommandsDeps
     status: (who, c) => control.status(who, c.device),
     history: (who, c) => control.history(who, c.device),
     read: (who, c) => control.read(who, c.device, c.channel),
-    switch: (who, c) => control.set(who, c.device, c.channel, c.on ? "on" : "off"),
+    switch: (who, c) => control.set(who, c.device, c.channel, booleanWord(c.on)),
     set: (who, c) => control.set(who, c.device, c.channel, c.value),
     claim: async (who, c) => {
       const r = await devices.claim(who, c.device, c.key);
@@ -81,7 +83,7 @@ export function createChatCommands({ devices, control, clock }: ChatCommandsDeps
       return r.ok ? `${c.device} is no longer yours; its shares ended.` : refused(r, c.device);
     },
     usage: async (_who, c) => usageReply(c),
-    unknown: async (_who, c) => notUnderstood(c.text),
+    unknown: async (_who, c) => unknownCommand(c.text),
   };
 
   return {

@@ -2,7 +2,8 @@
  * only what the requester may use, and their merge into the hub's other commands
  * (hub/devices/commands.ts: Provision, Claim, Share), which share the one `command` IQ route.
  * References: XEP-0050 §3.2 (listing), §3.3 (multi-stage execution: next, complete, cancel;
- * completed with notes), §4.3 (actions), XEP-0004 §3.3 (list-single, fixed, result forms).
+ * completed with notes), §4.3 (actions), §4.4 (malformed-action), XEP-0004 §3.3 (list-single,
+ * fixed, result forms).
  *
  * Stateless like the other hub commands: every stage's form carries what earlier stages chose,
  * so any stage can be submitted directly (the CLI submits device, channel and value at once).
@@ -12,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import xml, { type Element } from "@xmpp/xml";
 import { normalizeJid } from "../../shared/jid";
 import { makeCommandReply, parseCommandRequest } from "../../shared/xmpp/adhoc";
+import { makeError } from "../../shared/xmpp/errors";
 import { makeForm } from "../../shared/xmpp/forms";
 import {
   CMD_CONTROL,
@@ -22,7 +24,6 @@ import {
   NS_DISCO_ITEMS,
   NS_XIOT_CONTROL_FORM,
 } from "../../shared/xmpp/ns";
-import { makeStanzaError } from "../../shared/xmpp/stanza-error";
 import type { DeviceCommands } from "../devices/commands";
 import type { IqContext, IqHandler } from "../iq-types";
 import { type ControlStages, createControlStages } from "./adhoc-stages";
@@ -35,12 +36,9 @@ const COMMANDS = [
 export function createControlCommands(stages: ControlStages, jid: string) {
   async function execute(iq: IqContext): Promise<Element> {
     const request = parseCommandRequest(iq.child);
-    if (!request)
-      return makeStanzaError("modify", "bad-request", {
-        application: xml("malformed-action", { xmlns: NS_COMMANDS }),
-      });
+    if (!request) return makeError("malformed-action"); // XEP-0050 §4.4
     const who = normalizeJid(iq.from)?.bare;
-    if (!who) return makeStanzaError("modify", "bad-request", { text: "no sender" });
+    if (!who) return makeError("bad-request", { text: "no sender", lang: null });
     const base = { node: request.node, sessionid: request.sessionid ?? randomBytes(8).toString("hex") };
     if (request.action === "cancel") return makeCommandReply({ ...base, status: "canceled" });
     const fields = request.form?.type === "submit" ? request.form.fields : new Map<string, string[]>();

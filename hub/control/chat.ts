@@ -1,14 +1,11 @@
-/* The control service as chat replies: one short text per command.
+/* The control service as chat replies: one short text per command, worded as a device words
+ * them (shared/chat/replies.ts).
  * References: docs/design.md §3 (chat commands to the hub; exactly one reply). */
+import { readout, sentence } from "../../shared/chat/replies";
 import type { ChatControl } from "../chat/dispatch";
 import type { CommandLifecycle } from "./lifecycle";
 import type { Queries } from "./queries";
 import { historyLines, outcomeText, statusTable, when } from "./text";
-import { showValue } from "./values";
-
-/** A reason as a sentence; a device id at its start keeps its spelling. */
-const sentence = (reason: string, device: string) =>
-  reason.startsWith(device) ? `${reason}.` : `${reason.charAt(0).toUpperCase()}${reason.slice(1)}.`;
 
 export function createChatControl(deps: {
   router: CommandLifecycle;
@@ -29,7 +26,7 @@ export function createChatControl(deps: {
       const r = await queries.read(who, device, channel);
       if (!r.ok) return sentence(r.reason, device);
       const v = r.value;
-      const shown = `${device} ${channel}: ${showValue(v.value, v.unit)}`;
+      const shown = readout(`${device} ${channel}`, v.value, v.unit);
       return v.live ? shown : `${shown} (last known, ${when(v.t, clock.now())}; ${device} is not answering)`;
     },
     async set(who, device, channel, value) {

@@ -1,16 +1,17 @@
-/* Plain-text renderings of outcomes, status and history, shared by chat, ad-hoc notes and the CLI.
+/* Plain-text renderings of outcomes, status and history, shared by chat, ad-hoc notes and the CLI;
+ * the wording a device uses for the same things is shared/chat/replies.ts.
  * References: docs/design.md §3 (short plain-text replies, one per command). */
+import { done, refused, formatValue as showValue } from "../../shared/chat/replies";
 import type { Reading } from "../../shared/model";
 import type { DeviceSnapshot } from "./device-info";
 import type { ControlLogEntry, ControlOutcome, ControlValue } from "./types";
-import { showValue } from "./values";
 
 export function outcomeText(device: string, channel: string, o: ControlOutcome): string {
   switch (o.kind) {
     case "done":
-      return `Done: ${device} ${channel} is ${showValue(o.value)}.`;
+      return done(`${device} ${channel}`, o.value);
     case "refused":
-      return `Refused: ${o.reason}.`;
+      return refused(o.reason);
     case "offline":
       return `${device} is offline; the command was not delivered and will not run later. Try again when it is back.`;
     case "expired":

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import xml, { type Element } from "@xmpp/xml";
 import { normalizeJid } from "../../shared/jid";
 import { makeCommandReply, parseCommandRequest } from "../../shared/xmpp/adhoc";
+import { makeError } from "../../shared/xmpp/errors";
 import { type FormField, makeForm } from "../../shared/xmpp/forms";
 import {
   NS_COMMANDS,
@@ -17,9 +18,8 @@ import {
   NS_DISCO_ITEMS,
   NS_XIOT_PROVISIONING_FORM,
 } from "../../shared/xmpp/ns";
-import { makeStanzaError } from "../../shared/xmpp/stanza-error";
 import type { DiscoContribution, IqContext, IqRoute } from "../iq-types";
-import { makeDeviceError } from "./errors";
+import { errorOf } from "./protocol-xml";
 import type { DeviceService } from "./service";
 import { fail, type Result } from "./types";
 
@@ -133,14 +133,10 @@ export function createDeviceCommands({
 
   async function execute(iq: IqContext): Promise<Element> {
     const request = parseCommandRequest(iq.child);
-    if (!request)
-      return makeStanzaError("modify", "bad-request", {
-        application: xml("malformed-action", { xmlns: NS_COMMANDS }),
-      });
+    if (!request) return makeError("malformed-action"); // XEP-0050 §4.4
     const command = commands.find((c) => c.node === request.node);
-    if (!command) return makeStanzaError("cancel", "item-not-found");
-    if (!command.mayRun(bareOf(iq.from)))
-      return makeDeviceError(fail("forbidden", { detail: "admins only" }));
+    if (!command) return makeError("item-not-found");
+    if (!command.mayRun(bareOf(iq.from))) return errorOf(fail("forbidden", { detail: "admins only" }));
     const sessionid = request.sessionid ?? randomBytes(8).toString("hex");
     const base = { node: command.node, sessionid };
     if (request.action === "cancel") return makeCommandReply({ ...base, status: "canceled" });
@@ -154,7 +150,7 @@ export function createDeviceCommands({
       return makeCommandReply({ ...base, status: "executing", form });
     }
     const r = await command.run(iq.from, request.form.fields);
-    if (!r.ok) return makeDeviceError(r);
+    if (!r.ok) return errorOf(r);
     const form = makeForm({
       type: "result",
       formType: NS_XIOT_PROVISIONING_FORM,
@@ -183,7 +179,7 @@ export function createDeviceCommands({
     info(ctx, node) {
       const command = commands.find((c) => c.node === node);
       if (!command) return undefined;
-      if (!command.mayRun(bareOf(ctx.from))) return makeStanzaError("auth", "forbidden");
+      if (!command.mayRun(bareOf(ctx.from))) return makeError("forbidden");
       return xml(
         "query",
         { xmlns: NS_DISCO_INFO, node },

@@ -2,11 +2,14 @@
  * and people send, builders for the hub's answers and pushes. docs/provisioning.md has the
  * grammar and how it maps to the retracted XEP-0347 and the deferred XEP-0324.
  * References: XEP-0347 §3.3 (meta tags as <str/> and <num/>), XEP-0324 §3.2 (canRead and its
- * response), docs/design.md §2 (node names). */
+ * response), docs/design.md §2 (node names); RFC 6120 §8.3.2 and §8.3.3.12 (a refusal's
+ * <error/>, its <text/>; policy-violation with `wait` for a lockout, from shared/xmpp/errors.ts). */
 import xml, { type Element } from "@xmpp/xml";
+import { makeError } from "../../shared/xmpp/errors";
 import { NS_XIOT_PROVISIONING } from "../../shared/xmpp/ns";
 import type { DeviceNodeNames } from "./nodes";
 import type { DeviceListing } from "./service-access";
+import type { Fail } from "./types";
 
 /** What `xiot devices` shows beside the registry's own fields. */
 export interface DeviceStatus {
@@ -105,4 +108,12 @@ export function makeRevokedMessage(r: {
     { from: r.from, to: r.to, type: "normal" },
     xml("revoked", { xmlns: NS_XIOT_PROVISIONING, device: r.deviceId, jid: r.jid, left: r.left }),
   );
+}
+
+/** The `<error/>` of a refused request: the text carries the detail and the retry time (without
+ * xml:lang, as the registry has always sent it). */
+export function errorOf(failure: Fail): Element {
+  const retry = failure.retryAt === undefined ? "" : `retry after ${new Date(failure.retryAt).toISOString()}`;
+  const text = [failure.detail, retry].filter(Boolean).join("; ");
+  return makeError(failure.error, text ? { text, lang: null } : {});
 }

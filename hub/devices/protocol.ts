@@ -9,10 +9,10 @@ import { normalizeJid } from "../../shared/jid";
 import { isDeviceId } from "../../shared/model";
 import { NS_XIOT_PROVISIONING } from "../../shared/xmpp/ns";
 import type { IqContext, IqRoute } from "../iq-types";
-import { makeDeviceError } from "./errors";
 import {
   type DeviceRow,
   type DeviceStatus,
+  errorOf,
   makeClaimed,
   makeDecision,
   makeDeviceList,
@@ -37,7 +37,7 @@ const attr = (el: Element, name: string): string | undefined => {
   return typeof v === "string" ? v : undefined;
 };
 
-const badRequest = (detail: string) => makeDeviceError(fail("bad-request", { detail }));
+const badRequest = (detail: string) => errorOf(fail("bad-request", { detail }));
 
 /** XEP-0347 §3.3: the device, from its own full JID, with its secret and tags. */
 const register: Handler = async (iq, { devices }) => {
@@ -45,7 +45,7 @@ const register: Handler = async (iq, { devices }) => {
     ...(attr(iq.child, "secret") !== undefined && { secret: attr(iq.child, "secret") }),
     meta: parseMetaTags(iq.child),
   });
-  if (!r.ok) return makeDeviceError(r);
+  if (!r.ok) return errorOf(r);
   const jid = normalizeJid(iq.from)?.bare ?? iq.from;
   return makeRegistered({ ...r.value, jid });
 };
@@ -56,7 +56,7 @@ const claim: Handler = async (iq, { devices }) => {
   const key = attr(iq.child, "key");
   if (device === undefined || key === undefined) return badRequest("claim needs device and key");
   const r = await devices.claim(iq.from, device, key);
-  return r.ok ? makeClaimed(r.value) : makeDeviceError(r);
+  return r.ok ? makeClaimed(r.value) : errorOf(r);
 };
 
 /** XEP-0347 §3.5.3 `mine`: the key alone names the device. */
@@ -64,13 +64,13 @@ const mine: Handler = async (iq, { devices }) => {
   const key = attr(iq.child, "key");
   if (key === undefined) return badRequest("mine needs a key");
   const r = await devices.mine(iq.from, key);
-  return r.ok ? makeClaimed(r.value) : makeDeviceError(r);
+  return r.ok ? makeClaimed(r.value) : errorOf(r);
 };
 
 /** XEP-0347 §3.8: the device gives its registration up. */
 const unregister: Handler = async (iq, { devices }) => {
   const r = await devices.unregister(iq.from);
-  return r.ok ? undefined : makeDeviceError(r);
+  return r.ok ? undefined : errorOf(r);
 };
 
 /** XEP-0347 §3.9: the owner gives the device up. */
@@ -78,13 +78,13 @@ const disown: Handler = async (iq, { devices }) => {
   const device = attr(iq.child, "device");
   if (device === undefined) return badRequest("disown needs a device");
   const r = await devices.disown(iq.from, device);
-  return r.ok ? undefined : makeDeviceError(r);
+  return r.ok ? undefined : errorOf(r);
 };
 
 /** The devices the sender may see, with owner, availability and last reading. */
 const list: Handler = async (iq, { devices, status }) => {
   const r = await devices.listDevices(iq.from);
-  if (!r.ok) return makeDeviceError(r);
+  if (!r.ok) return errorOf(r);
   const rows: DeviceRow[] = [];
   for (const listing of r.value) {
     const access = await devices.access(listing.id);
@@ -102,7 +102,7 @@ const decision =
     if (jid === undefined || normalizeJid(jid) === undefined) return badRequest(`${kind} needs a jid`);
     const local = normalizeJid(iq.from)?.local ?? "";
     if (!isDeviceId(local) || (await devices.roleOf(local, iq.from)) !== "device") {
-      return makeDeviceError(fail("forbidden", { detail: "only a device asks about its own access" }));
+      return errorOf(fail("forbidden", { detail: "only a device asks about its own access" }));
     }
     const allowed =
       kind === "canRead" ? await devices.canRead(local, jid) : await devices.canControl(local, jid);

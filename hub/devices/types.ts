@@ -65,7 +65,7 @@ export interface AuditEntry {
   detail: string;
 }
 
-/** Expected failures of the device service; hub/devices/errors.ts maps them to stanza errors. */
+/** Expected failures of the device service; shared/xmpp/errors.ts maps them to stanza errors. */
 export type DeviceErrorCode =
   | "bad-request"
   | "forbidden"

@@ -1,7 +1,11 @@
-/* What every part of the PubSub service shares: dependencies and small lookups. */
+/* What every part of the PubSub service shares: dependencies and small lookups.
+ * References: XEP-0060 §4.1 (affiliations), §4.2 (subscriptions), pubsub#deliver (§6.3),
+ * pubsub#item_expire (§16.4.3). */
 import { randomUUID } from "node:crypto";
 import { type Jid, normalizeJid } from "../../shared/jid";
+import { createServiceEmitter, type ServiceEmitter, type ServiceEvent } from "./events";
 import { createRateLimiter, type RateLimiter } from "./rate-limit";
+import { type NodeRules, withGenericRules } from "./rules";
 import type { Affiliation, NodeConfig, NodeRecord, PubsubStore, SubscriptionRecord } from "./storage/types";
 import {
   type Broadcaster,
@@ -20,6 +24,10 @@ export interface ServiceDeps {
   config: PubsubServiceConfig;
   /** Generates item ids, subscription ids and instant node names. */
   newId?: () => string;
+  /** Policies beyond XEP-0060 (device nodes, …); default: none. */
+  rules?: NodeRules;
+  /** A listener of the service's events failed; the change itself stands. Default: ignored. */
+  onEventError?: (error: unknown, event: ServiceEvent) => void;
 }
 
 export interface ServiceContext {
@@ -30,6 +38,8 @@ export interface ServiceContext {
   limiter: RateLimiter;
   newId: () => string;
   admins: ReadonlySet<string>;
+  rules: Required<NodeRules>;
+  events: ServiceEmitter;
 }
 
 export function createContext(deps: ServiceDeps): ServiceContext {
@@ -43,6 +53,10 @@ export function createContext(deps: ServiceDeps): ServiceContext {
     limiter: createRateLimiter(deps.clock, limits.publishRate, limits.publishBurst),
     newId: deps.newId ?? randomUUID,
     admins,
+    rules: withGenericRules(deps.rules),
+    // Why the default ignores: the composition root passes a logger (hub/pubsub/index.ts); a
+    // bare service in a test has no one to tell, and the change is durable either way.
+    events: createServiceEmitter(deps.onEventError ?? (() => undefined)),
   };
 }
 

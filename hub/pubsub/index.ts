@@ -12,6 +12,7 @@ import { createPubsubDisco, PUBSUB_DISCO } from "./disco";
 import { errorOf } from "./handler-types";
 import { classifyBounce, createNotifier } from "./notify";
 import { createPubsubRoutes } from "./protocol";
+import type { NodeRules } from "./rules";
 import { createPubsubService, type PubsubService } from "./service";
 import type { PubsubStore } from "./storage/types";
 import type { Clock, PubsubServiceConfig } from "./types";
@@ -27,6 +28,8 @@ export interface PubsubDeps {
   /** How often expired items are swept (ms); default one minute. */
   sweepIntervalMs?: number;
   newId?: () => string;
+  /** Policies beyond XEP-0060, e.g. the device-node rules (hub/devices/node-rules.ts). */
+  rules?: NodeRules;
 }
 
 export interface Pubsub {
@@ -57,6 +60,9 @@ export function createPubsub(deps: PubsubDeps): Pubsub {
     clock: deps.clock,
     config: deps.config,
     ...(deps.newId && { newId: deps.newId }),
+    ...(deps.rules && { rules: deps.rules }),
+    onEventError: (error, event) =>
+      log.error({ err: error, event: event.type, node: event.node }, "pubsub event listener failed"),
   });
   const disco = createPubsubDisco(service);
   let timer: NodeJS.Timeout | undefined;

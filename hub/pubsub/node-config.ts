@@ -1,7 +1,7 @@
-/* Node configuration: defaults, the defaults of device nodes, and validation of changes.
- * References: XEP-0060 §16.4.3 (pubsub#node_config fields), §4.5 (access models),
- * docs/design.md §2 (device nodes: the device is the only publisher). */
-import { parseDeviceNode, parseDeviceNodePath } from "../../shared/model";
+/* Node configuration: defaults (with the injected rules' own) and validation of changes.
+ * References: XEP-0060 §16.4.3 (pubsub#node_config fields), §4.5 (access models), §8.3
+ * (default configuration). */
+import type { NodeRules } from "./rules";
 import type { NodeConfig } from "./storage/types";
 import { type Fail, fail, ok, type PubsubLimits, type Result } from "./types";
 
@@ -22,33 +22,20 @@ export const BASE_NODE_CONFIG: NodeConfig = {
   payloadType: "",
 };
 
-/** `devices/<id>/<leaf>` → the device id, for nodes under a device's own subtree. */
-export function deviceOfNode(node: string): string | undefined {
-  return parseDeviceNodePath(node)?.deviceId;
-}
-
-/** docs/design.md §2: readings nodes are append-only. */
-export const isReadingsNode = (node: string): boolean => parseDeviceNode(node)?.kind === "readings";
-
-/** Defaults for a node about to be created: device nodes are whitelist-only. A default never
- * exceeds the service's max_items ceiling (a small ceiling must not make creation fail). */
+/** Defaults for a node about to be created: the service's defaults, then the injected rules
+ * (device nodes, …). A default never exceeds the service's max_items ceiling (a small ceiling
+ * must not make creation fail). */
 export function defaultConfigFor(
   node: string,
   overrides: Partial<NodeConfig> = {},
   ceiling = Number.POSITIVE_INFINITY,
+  rules: Pick<NodeRules, "nodeDefaults"> = {},
 ): NodeConfig {
-  const config = unclampedDefaults(node, overrides);
+  const base = { ...BASE_NODE_CONFIG, ...overrides };
+  const config = rules.nodeDefaults ? rules.nodeDefaults(node, base) : base;
   return typeof config.maxItems === "number" && config.maxItems > ceiling
     ? { ...config, maxItems: ceiling }
     : config;
-}
-
-function unclampedDefaults(node: string, overrides: Partial<NodeConfig>): NodeConfig {
-  const base = { ...BASE_NODE_CONFIG, ...overrides };
-  if (deviceOfNode(node) === undefined) return base;
-  const device: NodeConfig = { ...base, accessModel: "whitelist", publishModel: "publishers" };
-  if (isReadingsNode(node)) return { ...device, maxItems: 1000 };
-  return { ...device, maxItems: 1, sendLastPublishedItem: "on_sub" };
 }
 
 const ACCESS = ["open", "authorize", "whitelist"];

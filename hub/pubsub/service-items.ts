@@ -1,6 +1,7 @@
 /* Items: publish (with and without id, publish-options), retract, retrieval with paging.
  * References: XEP-0060 §7.1 (publish, §7.1.5 publish-options), §7.2 (retract), §6.5 (retrieve
- * items), XEP-0059 (RSM), docs/design.md §2 (readings nodes are append-only). */
+ * items), XEP-0059 (RSM). Which nodes are append-only is the injected itemcheck's call
+ * (rules.ts; the hub's device rules make readings nodes append-only). */
 
 import type { Jid } from "../../shared/jid";
 import { retrieveFailure } from "./access";
@@ -14,7 +15,7 @@ import {
   type ServiceContext,
   subscriptionFor,
 } from "./context";
-import { effectiveMaxItems, isReadingsNode } from "./node-config";
+import { effectiveMaxItems } from "./node-config";
 import type { NodeConfig, NodeRecord, StoredItem } from "./storage/types";
 import { type Fail, fail, ok, type Result } from "./types";
 
@@ -83,37 +84,48 @@ export function createItemOps(ctx: ServiceContext) {
     if (!(await mayPublish(node.value, actor.value))) return fail("forbidden"); // §7.1.3.1
     const refused = checkRequest(node.value, actor.value, req);
     if (refused) return refused;
-    const { config, id: nodeName } = node.value;
     const item: StoredItem = {
       id: req.id ?? ctx.newId(),
       payload: req.payload,
       publisher: actor.value.full,
       published: ctx.clock.now(),
     };
-    if (config.persistItems) {
-      const appendOnly = isReadingsNode(nodeName);
-      const put = await ctx.store.putItem(nodeName, item, {
-        maxItems: effectiveMaxItems(config, limits),
-        ifAbsent: appendOnly,
-      });
-      if (put.status === "exists") {
-        // docs/design.md §2: the same id with the same payload is a retransmission, acknowledged once.
-        return put.existing.payload === item.payload ? ok(item.id) : fail("conflict");
-      }
-    }
-    const recipients = await recipientsOf(ctx, nodeName, config);
-    if (recipients.length > 0) {
-      ctx.broadcaster.broadcast({
-        type: "items",
-        node: nodeName,
-        items: [item],
-        recipients,
-        payloads: config.deliverPayloads,
-        delayed: false,
-        messageType: config.notificationType,
-      });
-    }
+    const verdict = ctx.rules.itemcheck(node.value, item);
+    if (typeof verdict !== "string") return verdict;
+    const stored = await store(node.value, item, verdict === "append-only");
+    if (stored !== "stored") return stored === "republished" ? ok(item.id) : stored;
+    await notifyItem(node.value, item);
+    await ctx.events.emit({ type: "published", node: node.value.id, ...item });
     return ok(item.id);
+  }
+
+  /** Stores the item when the node persists items; an append-only node keeps an existing id. */
+  async function store(node: NodeRecord, item: StoredItem, appendOnly: boolean) {
+    if (!node.config.persistItems) return "stored" as const;
+    const put = await ctx.store.putItem(node.id, item, {
+      maxItems: effectiveMaxItems(node.config, limits),
+      ifAbsent: appendOnly,
+    });
+    if (put.status === "stored") return "stored" as const;
+    // The same id with the same payload is a retransmission, acknowledged once.
+    if (put.existing.payload !== item.payload) return fail("conflict");
+    const { id, publisher, payload } = item;
+    await ctx.events.emit({ type: "republished", node: node.id, id, publisher, payload });
+    return "republished" as const;
+  }
+
+  async function notifyItem(node: NodeRecord, item: StoredItem): Promise<void> {
+    const recipients = await recipientsOf(ctx, node.id, node.config);
+    if (recipients.length === 0) return;
+    ctx.broadcaster.broadcast({
+      type: "items",
+      node: node.id,
+      items: [item],
+      recipients,
+      payloads: node.config.deliverPayloads,
+      delayed: false,
+      messageType: node.config.notificationType,
+    }); // §7.1.2.1
   }
 
   async function retract(from: string, nodeId: string | undefined, id: string | undefined, notify?: boolean) {
@@ -133,6 +145,7 @@ export function createItemOps(ctx: ServiceContext) {
       const recipients = await recipientsOf(ctx, node.value.id, node.value.config);
       ctx.broadcaster.broadcast({ type: "retract", node: node.value.id, ids: [id], recipients }); // §7.2.2.1
     }
+    await ctx.events.emit({ type: "retracted", node: node.value.id, id, actor: actor.value.full });
     return ok(undefined);
   }
 

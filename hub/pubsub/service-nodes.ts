@@ -1,23 +1,29 @@
 /* Node lifecycle: create (with configuration, instant nodes), configure, delete, purge.
- * References: XEP-0060 §8.1 (create), §8.2 (configure), §8.4 (delete), §8.5 (purge),
- * docs/design.md §2 (devices create their own nodes under devices/<id>/). */
+ * References: XEP-0060 §8.1 (create), §8.2 (configure), §8.4 (delete), §8.5 (purge). Who may
+ * create what, and a new node's defaults and first affiliations, also come from the injected
+ * rules (rules.ts). */
 
 import type { Jid } from "../../shared/jid";
 import { actorOf, affiliationOf, loadNode, recipientsOf, type ServiceContext } from "./context";
-import { defaultConfigFor, deviceOfNode, effectiveMaxItems, validateConfig } from "./node-config";
+import { defaultConfigFor, effectiveMaxItems, validateConfig } from "./node-config";
 import type { NodeConfig } from "./storage/types";
 import { fail, ok, type Result } from "./types";
 
 const NODE_ID_RE = /^[^\p{Cc}]{1,1023}$/u;
 
-/** Node-creation policy: admins anywhere, devices under their own subtree, optionally local users. */
+/** Node-creation policy: admins anywhere, then the injected rules, then local users when allowed. */
 export function mayCreate(ctx: ServiceContext, actor: Jid, node: string | undefined): boolean {
   if (ctx.admins.has(actor.bare)) return true;
-  const device = node === undefined ? undefined : deviceOfNode(node);
-  if (device !== undefined) return actor.bare === `${device}@${ctx.config.domain.toLowerCase()}`;
-  if (node?.startsWith("devices/")) return false;
+  const decided = ctx.rules.mayCreate(actor, node);
+  if (decided !== undefined) return decided;
   return ctx.config.allowLocalUsers && actor.local !== "" && actor.domain === ctx.config.domain.toLowerCase();
 }
+
+/** The normalised full JID of a sender already checked by actorOf(). */
+const actorJid = (from: string): string => {
+  const actor = actorOf(from);
+  return actor.ok ? actor.value.full : from;
+};
 
 export function createNodeOps(ctx: ServiceContext) {
   const ownerOnly = async (from: string, id: string | undefined) => {
@@ -39,13 +45,9 @@ export function createNodeOps(ctx: ServiceContext) {
     if (id !== undefined && !NODE_ID_RE.test(id)) return fail("bad-request");
     if (!mayCreate(ctx, actor.value, id)) return fail("forbidden"); // §8.1.3.2
     const node = id ?? `instant-${ctx.newId()}`; // §8.1.2 instant node
-    const config = validateConfig(
-      {
-        ...defaultConfigFor(node, ctx.config.nodeDefaults, ctx.config.limits.maxItemsCeiling),
-        ...changes,
-      },
-      ctx.config.limits,
-    );
+    const { nodeDefaults, limits } = ctx.config;
+    const defaults = defaultConfigFor(node, nodeDefaults, limits.maxItemsCeiling, ctx.rules);
+    const config = validateConfig({ ...defaults, ...changes }, limits);
     if (!config.ok) return config;
     const owner = actor.value.bare;
     if (
@@ -56,9 +58,10 @@ export function createNodeOps(ctx: ServiceContext) {
     }
     const record = { id: node, config: config.value, creator: owner, created: ctx.clock.now() };
     if (!(await ctx.store.createNode(record, owner))) return fail("conflict"); // §8.1.3.3
-    const device = deviceOfNode(node);
-    const deviceJid = device && `${device}@${ctx.config.domain.toLowerCase()}`;
-    if (deviceJid && deviceJid !== owner) await ctx.store.setAffiliation(node, deviceJid, "publisher");
+    const others = ctx.rules.initialAffiliations(node, owner).filter((a) => a.jid !== owner);
+    for (const { jid, affiliation } of others) await ctx.store.setAffiliation(node, jid, affiliation);
+    await ctx.events.emit({ type: "created", node, owner, config: config.value });
+    for (const a of others) await ctx.events.emit({ type: "affiliation-changed", node, ...a });
     return ok(node);
   }
 
@@ -84,6 +87,12 @@ export function createNodeOps(ctx: ServiceContext) {
       const recipients = await recipientsOf(ctx, node.value.id, config.value);
       ctx.broadcaster.broadcast({ type: "config", node: node.value.id, recipients }); // pubsub#notify_config
     }
+    await ctx.events.emit({
+      type: "configured",
+      node: node.value.id,
+      actor: actorJid(from),
+      config: config.value,
+    });
     return ok(undefined);
   }
 
@@ -95,6 +104,8 @@ export function createNodeOps(ctx: ServiceContext) {
     await ctx.store.deleteNode(node.value.id);
     const event = { type: "delete" as const, node: node.value.id, recipients };
     ctx.broadcaster.broadcast(redirect === undefined ? event : { ...event, redirect }); // §8.4.2
+    const deleted = { type: "node-deleted" as const, node: node.value.id, actor: actorJid(from) };
+    await ctx.events.emit(redirect === undefined ? deleted : { ...deleted, redirect });
     return ok(undefined);
   }
 
@@ -105,6 +116,7 @@ export function createNodeOps(ctx: ServiceContext) {
     await ctx.store.purgeItems(node.value.id);
     const recipients = await recipientsOf(ctx, node.value.id, node.value.config);
     ctx.broadcaster.broadcast({ type: "purge", node: node.value.id, recipients }); // §8.5.2
+    await ctx.events.emit({ type: "purged", node: node.value.id, actor: actorJid(from) });
     return ok(undefined);
   }
 

@@ -59,6 +59,7 @@ export function createOwnerOps(
       if (!current) return;
       await ctx.store.removeSubscription(node.id, jid);
       ctx.broadcaster.broadcast({ type: "subscription", node: node.id, jid, state: "none" });
+      await ctx.events.emit({ type: "subscription-changed", node: node.id, jid, state: "none" });
       return;
     }
     if (current?.state === "subscribed") return;
@@ -72,13 +73,9 @@ export function createOwnerOps(
           options: { "pubsub#deliver": ["true"] },
         };
     await ctx.store.putSubscription(sub);
-    ctx.broadcaster.broadcast({
-      type: "subscription",
-      node: node.id,
-      jid,
-      state: "subscribed",
-      subid: sub.subid,
-    });
+    const change = { node: node.id, jid, state: "subscribed" as const, subid: sub.subid };
+    ctx.broadcaster.broadcast({ type: "subscription", ...change });
+    await ctx.events.emit({ type: "subscription-changed", ...change });
     await sendLastItem(node, sub);
   }
 
@@ -110,13 +107,24 @@ export function createOwnerOps(
     const parsed = parseJids(changes);
     if (!parsed.ok) return parsed;
     if (parsed.value.some((c) => !AFFILIATIONS.has(c.affiliation))) return fail("bad-request");
-    const after = await ctx.store.getAffiliations(node.value.id);
+    const before = await ctx.store.getAffiliations(node.value.id);
+    const after = new Map(before);
     for (const c of parsed.value) after.set(c.parsed.bare, c.affiliation);
     // §8.9.2: a node is never left without an owner.
     if (![...after.values()].includes("owner")) return fail("not-acceptable");
     for (const c of parsed.value) {
-      await ctx.store.setAffiliation(node.value.id, c.parsed.bare, c.affiliation);
-      if (c.affiliation === "outcast") await dropSubscriptionsOf(node.value, c.parsed.bare);
+      const jid = c.parsed.bare;
+      await ctx.store.setAffiliation(node.value.id, jid, c.affiliation);
+      if ((before.get(jid) ?? "none") !== c.affiliation) {
+        before.set(jid, c.affiliation); // the same JID twice in one request changes once per value
+        await ctx.events.emit({
+          type: "affiliation-changed",
+          node: node.value.id,
+          jid,
+          affiliation: c.affiliation,
+        });
+      }
+      if (c.affiliation === "outcast") await dropSubscriptionsOf(node.value, jid);
     }
     return ok(undefined);
   }

@@ -78,6 +78,13 @@ export function createSubscriptionOps(ctx: ServiceContext) {
       options: { ...DEFAULT_OPTIONS, ...options },
     };
     await ctx.store.putSubscription(sub);
+    await ctx.events.emit({
+      type: "subscription-changed",
+      node: sub.node,
+      jid: sub.jid,
+      state: sub.state,
+      subid: sub.subid,
+    });
     if (decision === "pending") await askOwners(node.value, sub);
     else await sendLastItem(node.value, sub);
     return ok(sub);
@@ -121,7 +128,7 @@ export function createSubscriptionOps(ctx: ServiceContext) {
   ) {
     const sub = await existing(from, nodeId, jid, subid);
     if (!sub.ok) return sub;
-    await ctx.store.removeSubscription(sub.value.node, sub.value.jid);
+    await removed(sub.value);
     return ok(undefined);
   }
 
@@ -173,8 +180,13 @@ export function createSubscriptionOps(ctx: ServiceContext) {
     const target = normalizeJid(jid);
     if (!target) return 0;
     const subs = (await ctx.store.subscriptionsOf(target.full)).filter((s) => s.jid === target.full);
-    for (const sub of subs) await ctx.store.removeSubscription(sub.node, sub.jid);
+    for (const sub of subs) await removed(sub);
     return subs.length;
+  }
+
+  async function removed(sub: SubscriptionRecord): Promise<void> {
+    if (!(await ctx.store.removeSubscription(sub.node, sub.jid))) return;
+    await ctx.events.emit({ type: "subscription-changed", node: sub.node, jid: sub.jid, state: "none" });
   }
 
   return {

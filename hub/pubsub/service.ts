@@ -1,9 +1,9 @@
 /* The pure PubSub service: nodes, items, subscriptions and affiliations over a store, with
- * notifications handed to a broadcaster. No XML here; every expected failure is a value.
+ * notifications handed to a broadcaster and typed events (events.ts) to listeners. Policies
+ * beyond XEP-0060 come in as rules (rules.ts). No XML here; every expected failure is a value.
  * References: XEP-0060 (the use cases live in service-*.ts), XEP-0030 §3 (node metadata). */
 
-import { retrieveFailure } from "./access";
-import { may } from "./capabilities";
+import { mayView, retrieveFailure } from "./access";
 import {
   actorOf,
   affiliationOf,
@@ -13,6 +13,7 @@ import {
   type ServiceDeps,
   subscriptionFor,
 } from "./context";
+import type { ServiceEvents } from "./events";
 import { defaultConfigFor } from "./node-config";
 import { createItemOps } from "./service-items";
 import { createNodeOps } from "./service-nodes";
@@ -43,9 +44,7 @@ export function createPubsubService(deps: ServiceDeps) {
     const node = await loadNode(ctx, nodeId);
     if (!node.ok) return node;
     const affiliation = await affiliationOf(ctx, node.value.id, actor.value.bare);
-    if (!may(affiliation, "view-meta")) return fail("item-not-found");
-    if (node.value.config.accessModel === "whitelist" && affiliation === "none")
-      return fail("item-not-found");
+    if (!mayView(node.value, affiliation)) return fail("item-not-found");
     const affs = [...(await ctx.store.getAffiliations(node.value.id))];
     const page = await ctx.store.getItems(node.value.id, { limit: 0 });
     return ok({
@@ -86,12 +85,7 @@ export function createPubsubService(deps: ServiceDeps) {
     const mine = new Map(
       (await ctx.store.affiliationsOf(actor.value.bare)).map((a) => [a.node, a.affiliation]),
     );
-    return ok(
-      all.filter((n) => {
-        const a = mine.get(n.id) ?? "none";
-        return a !== "outcast" && (n.config.accessModel !== "whitelist" || a !== "none");
-      }),
-    );
+    return ok(all.filter((n) => mayView(n, mine.get(n.id) ?? "none")));
   }
 
   /** pubsub#item_expire: removes expired items from every node that expires items. */
@@ -105,6 +99,8 @@ export function createPubsubService(deps: ServiceDeps) {
   }
 
   return {
+    /** What changed, once durable (events.ts); listeners come and go with their owner. */
+    events: { on: ctx.events.on, off: ctx.events.off } as ServiceEvents,
     ...nodes,
     ...items,
     subscribe: subs.subscribe,
@@ -125,7 +121,7 @@ export function createPubsubService(deps: ServiceDeps) {
     sweepExpired,
     /** The configuration a new node would get (XEP-0060 §8.3). */
     defaultConfig: (node = "") =>
-      ok(defaultConfigFor(node, ctx.config.nodeDefaults, ctx.config.limits.maxItemsCeiling)),
+      ok(defaultConfigFor(node, ctx.config.nodeDefaults, ctx.config.limits.maxItemsCeiling, ctx.rules)),
   };
 }
 

@@ -42,6 +42,17 @@ export function makeReadingsPayload(document: JsonObject, encoding: ReadingsEnco
   return xml("readings", { xmlns: NS_READINGS, encoding }, text);
 }
 
+/** The encoding of a stored encoded document: JSON text starts with `{`, EXI4JSON with its
+ * header byte 0x80 (so records from a boot with another `encoding` setting stay what they are). */
+export const encodingOf = (bytes: Uint8Array): ReadingsEncoding => (bytes[0] === 0x7b ? "json" : "exi4json");
+
+/** The payload element for an already encoded document: the bytes are carried as stored. */
+export function makeEncodedReadingsPayload(bytes: Uint8Array): Element {
+  const encoding = encodingOf(bytes);
+  const text = encoding === "json" ? new TextDecoder().decode(bytes) : toBase64(bytes);
+  return xml("readings", { xmlns: NS_READINGS, encoding }, text);
+}
+
 /** The document of a payload element; every malformed payload is a ReadingsPayloadError. */
 export function parseReadingsPayload(element: Element, limits?: DecodeLimits): ReadingsPayload {
   if (element.name !== "readings" || element.attrs.xmlns !== NS_READINGS) {

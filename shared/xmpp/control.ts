@@ -5,11 +5,12 @@
  * ttl seq/>`, `issued` in XEP-0082 date-time by the hub's clock, `ttl` in ms).
  *
  * Lenient on input (unknown attributes ignored; `xsd:boolean` spellings 1/0 accepted), strict on
- * output: the result of a set is `<setResponse xmlns='urn:xmpp:iot:control'/>`, an error carries
- * `<paramError xmlns='urn:xmpp:iot:control' var='<name>'>text</paramError>` as its application
- * condition. Colour, date, time and duration parameters are refused as unsupported. */
+ * output: the result of a set is `<setResponse xmlns='urn:xmpp:iot:control'/>`. A refused set is
+ * a ControlProblem; errors.ts sends it with `<paramError xmlns='urn:xmpp:iot:control' var='<name>'>`
+ * as its application condition. Colour, date, time and duration parameters are refused as
+ * unsupported. */
 import xml, { type Element } from "@xmpp/xml";
-import { NS_IOT_CONTROL, NS_STANZAS, NS_XIOT_COMMAND } from "./ns";
+import { NS_IOT_CONTROL, NS_XIOT_COMMAND } from "./ns";
 
 export const CONTROL_TYPES = ["boolean", "int", "long", "double", "string"] as const;
 export type ControlType = (typeof CONTROL_TYPES)[number];
@@ -87,17 +88,6 @@ export function makeControlSet(params: ControlParameter[], cmd?: CommandMeta): E
 }
 
 export const makeSetResponse = (): Element => xml("setResponse", { xmlns: NS_IOT_CONTROL });
-
-/** A stanza `<error/>` for a refused set; `field` names the parameter (XEP-0325 §3.5). */
-export function makeControlError(type: string, condition: string, problem: ControlProblem): Element {
-  const children = [
-    xml(condition, { xmlns: NS_STANZAS }),
-    xml("text", { xmlns: NS_STANZAS, "xml:lang": "en" }, problem.message),
-  ];
-  if (problem.field !== undefined)
-    children.push(xml("paramError", { xmlns: NS_IOT_CONTROL, var: problem.field }, problem.message));
-  return xml("error", { type }, ...children);
-}
 
 export function makeCommandMeta(cmd: CommandMeta): Element {
   const attrs: Record<string, string> = {

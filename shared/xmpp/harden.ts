@@ -1,5 +1,5 @@
-/* Fixes for measured faults of @xmpp/connection (docs/design.md §4), applied to one entity before it
- * connects:
+/* Fixes for measured faults of @xmpp/connection (docs/design.md §4), applied to one entity (a
+ * component, or a client session over TCP or WebSocket: transport-*.ts) before it connects:
  * - TCP_NODELAY on every new socket (Nagle + delayed ACK cost ~43 ms per round trip);
  * - a peer's malformed XML (e.g. `&#0;`, which ltx throws on inside the socket's data handler
  *   and so kills Node) becomes a parser error: the library then sends a bad-format stream error
@@ -24,7 +24,7 @@ export interface HardenableEntity {
 export function harden(entity: HardenableEntity): void {
   entity.on("connect", () => {
     const socket = entity.socket;
-    // A TLS socket wraps the TCP one; both kinds have setNoDelay.
+    // A TLS socket wraps the TCP one; both kinds have setNoDelay (a WebSocket has none: no-op).
     socket?.setNoDelay?.(true);
   });
 

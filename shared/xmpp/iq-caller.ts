@@ -1,6 +1,6 @@
-/* Outgoing IQs with a timeout each and no leaking pending entries.
+/* Outgoing IQs with a timeout each and no leaking pending entries: the one IQ caller of every
+ * session (client and component), in Node and in the browser bundle (no node: imports).
  * References: RFC 6120 §8.2.3 (a get/set gets exactly one result or error, matched by id). */
-import { randomBytes } from "node:crypto";
 import type { Element } from "@xmpp/xml";
 import { StanzaError } from "./stanza-error";
 
@@ -10,14 +10,20 @@ export class IqTimeoutError extends Error {
     readonly timeoutMs: number,
   ) {
     super(`no answer to IQ ${id} within ${timeoutMs} ms`);
-    this.name = "IqTimeoutError";
+    // The name @xmpp's own caller gives its timeouts, which the dashboard reads (dashboard/control.ts).
+    this.name = "TimeoutError";
   }
 }
 
 interface Pending {
   resolve(stanza: Element): void;
   reject(error: Error): void;
-  timer: NodeJS.Timeout;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+function newId(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(6));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 export class IqCaller {
@@ -27,7 +33,7 @@ export class IqCaller {
 
   /** Sends a get/set IQ (an id is added if missing) and resolves with the result stanza. */
   async request(iq: Element, timeoutMs = 10_000): Promise<Element> {
-    iq.attrs.id ||= randomBytes(6).toString("hex");
+    iq.attrs.id ||= newId();
     const id = String(iq.attrs.id);
     const answer = new Promise<Element>((resolve, reject) => {
       const timer = setTimeout(() => {

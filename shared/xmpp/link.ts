@@ -1,10 +1,12 @@
 /* Keeps one XMPP entity (client or component) connected: jittered exponential backoff between
  * attempts, reset only after a stable period online; one log line per failed attempt with its
  * reason; stop() leaves no timer, socket or stray reconnect behind (docs/design.md §4: the library's own
- * reconnect retries every second forever and keeps going after stop()). */
-import { EventEmitter } from "node:events";
+ * reconnect retries every second forever and keeps going after stop()). Runs in Node (TCP) and
+ * in the browser bundle (WebSocket): no node: imports.
+ * References: RFC 6120 §3.3 (reconnection: wait a random delay, back off), RFC 7395 §3.3. */
 import type { Logger } from "../log";
 import { Backoff, type BackoffOptions } from "./backoff";
+import { TypedEmitter } from "./emitter";
 
 /** The parts of an @xmpp entity the link drives. */
 export interface LinkEntity {
@@ -14,7 +16,8 @@ export interface LinkEntity {
   open(options: { domain?: string; lang?: string }): Promise<unknown>;
   disconnect(): Promise<unknown>;
   stop(): Promise<unknown>;
-  socket: { destroy(): void } | null;
+  /** A TCP/TLS socket (destroy) or @xmpp/websocket's wrapper (end). */
+  socket: { destroy?(): void; end?(): void } | null;
   // biome-ignore lint/suspicious/noExplicitAny: the libraries' emitters take any listener shape.
   on(event: string, listener: (...args: any[]) => void): unknown;
   // biome-ignore lint/suspicious/noExplicitAny: as above.
@@ -23,7 +26,7 @@ export interface LinkEntity {
 
 export interface LinkOptions {
   entity: LinkEntity;
-  log: Logger;
+  log: Pick<Logger, "info" | "warn">;
   /** What is connecting, for log lines ("component hub.localhost", "client kitchen-1@localhost"). */
   label: string;
   backoff?: BackoffOptions;
@@ -36,16 +39,20 @@ export interface LinkOptions {
 }
 
 export interface LinkEvents {
+  /** An attempt begins (the first one and each retry). */
+  connecting: [{ attempt: number }];
   online: [];
   offline: [];
   retry: [{ attempt: number; delayMs: number; reason: string }];
 }
 
-export class Link extends EventEmitter<LinkEvents> {
+type Timer = ReturnType<typeof setTimeout>;
+
+export class Link extends TypedEmitter<LinkEvents> {
   private readonly backoff: Backoff;
-  private timer: NodeJS.Timeout | null = null;
-  private stableTimer: NodeJS.Timeout | null = null;
-  private attemptTimer: NodeJS.Timeout | null = null;
+  private timer: Timer | null = null;
+  private stableTimer: Timer | null = null;
+  private attemptTimer: Timer | null = null;
   private stopped = true;
   private lastError: Error | null = null;
   private wasOnline = false;
@@ -93,20 +100,35 @@ export class Link extends EventEmitter<LinkEvents> {
     } catch {
       // The peer may already be gone; tearing the socket down below is all that is left to do.
     }
-    entity.socket?.destroy();
+    this.drop();
     entity.removeListener("error", this.onError);
     entity.removeListener("online", this.onOnline);
     entity.removeListener("disconnect", this.onDisconnect);
     this.emit("offline");
   }
 
+  /** Tears the socket down at once (e.g. a ping went unanswered); the link then reconnects. */
+  drop(): void {
+    const socket = this.options.entity.socket;
+    if (socket?.destroy) {
+      socket.destroy();
+      return;
+    }
+    try {
+      socket?.end?.();
+    } catch {
+      // Why ignored: @xmpp/websocket's end() throws when its WebSocket is already closed: nothing to drop.
+    }
+  }
+
   private async attempt(): Promise<void> {
     const { entity } = this.options;
     this.timer = null;
     this.lastError = null;
+    this.emit("connecting", { attempt: this.backoff.attempts + 1 });
     this.attemptTimer = setTimeout(() => {
       this.lastError = new Error("timed out before the session was online");
-      entity.socket?.destroy();
+      this.drop();
     }, this.options.attemptTimeoutMs ?? 20_000);
     try {
       const { service, domain, lang } = entity.options;
@@ -115,7 +137,7 @@ export class Link extends EventEmitter<LinkEvents> {
     } catch (error) {
       this.lastError ??= error as Error;
       // A half-open socket (stream never opened) would never emit 'disconnect': close it.
-      if (entity.status !== "disconnect" && entity.status !== "offline") entity.socket?.destroy();
+      if (entity.status !== "disconnect" && entity.status !== "offline") this.drop();
     }
   }
 

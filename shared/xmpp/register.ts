@@ -3,10 +3,10 @@
  * the open stream just before SASL, after STARTTLS where the server offers it.
  * References: XEP-0077 §3.1 (register), §3.2 (conflict, not-acceptable), XEP-0401 §5 (preauth). */
 
-import type { Client } from "@xmpp/client";
 import xml, { type Element } from "@xmpp/xml";
 import type { Logger } from "../log";
-import { type ClientConfig, createClient } from "./client";
+import { type ClientConfig, type ClientConnection, createClient } from "./client";
+import { IqTimeoutError } from "./iq-caller";
 import { NS_PARS, NS_REGISTER } from "./ns";
 import { StanzaError } from "./stanza-error";
 
@@ -39,16 +39,16 @@ export async function registerAccount({
   const connection = createClient({
     config,
     log,
-    beforeAuthenticate: async (xmpp) => {
+    beforeAuthenticate: async () => {
       try {
-        if (token) await exchange(xmpp, xml("preauth", { xmlns: NS_PARS, token }), timeoutMs);
+        if (token) await exchange(connection, xml("preauth", { xmlns: NS_PARS, token }), timeoutMs);
         const query = xml(
           "query",
           { xmlns: NS_REGISTER },
           xml("username", {}, config.username),
           xml("password", {}, config.password),
         );
-        await exchange(xmpp, query, timeoutMs);
+        await exchange(connection, query, timeoutMs);
       } catch (error) {
         failure = explain(error, config);
         throw failure;
@@ -70,27 +70,14 @@ export async function registerAccount({
   }
 }
 
-/** Sends one IQ set on the pre-auth stream and waits for its answer. */
-async function exchange(xmpp: Client, payload: Element, timeoutMs: number): Promise<void> {
-  const id = `reg-${Math.random().toString(36).slice(2)}`;
-  const answer = new Promise<Element>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      xmpp.removeListener("element", onElement);
-      reject(
-        new RegistrationError("remote-server-timeout", `no answer to registration within ${timeoutMs} ms`),
-      );
-    }, timeoutMs);
-    const onElement = (element: Element) => {
-      if (element.name !== "iq" || element.attrs.id !== id) return;
-      clearTimeout(timer);
-      xmpp.removeListener("element", onElement);
-      resolve(element);
-    };
-    xmpp.on("element", onElement);
-  });
-  await xmpp.send(xml("iq", { type: "set", id }, payload));
-  const reply = await answer;
-  if (reply.attrs.type === "error") throw StanzaError.fromStanza(reply);
+/** Sends one IQ set on the pre-auth stream through the session's IQ caller. */
+async function exchange(connection: ClientConnection, payload: Element, timeoutMs: number): Promise<void> {
+  try {
+    await connection.iq.request(xml("iq", { type: "set" }, payload), timeoutMs);
+  } catch (error) {
+    if (!(error instanceof IqTimeoutError)) throw error;
+    throw new RegistrationError("remote-server-timeout", `no answer to registration within ${timeoutMs} ms`);
+  }
 }
 
 function explain(error: unknown, config: ClientConfig): Error {

@@ -1,7 +1,7 @@
-/* An error reply received from a peer, as a typed Error.
+/* An error reply received from a peer, as a typed Error. (Errors xiot sends are built from the
+ * one table in errors.ts.)
  * References: RFC 6120 §8.3 (stanza errors). */
-
-import xml, { type Element } from "@xmpp/xml";
+import type { Element } from "@xmpp/xml";
 import { NS_STANZAS } from "./ns";
 
 export class StanzaError extends Error {
@@ -31,24 +31,4 @@ export class StanzaError extends Error {
       application,
     );
   }
-}
-
-export type ErrorType = "auth" | "cancel" | "continue" | "modify" | "wait";
-
-export interface StanzaErrorOptions {
-  text?: string;
-  /** An application-specific condition element (e.g. a pubsub#errors child). */
-  application?: Element;
-}
-
-/** Builds an RFC 6120 §8.3.2 <error/> element. */
-export function makeStanzaError(
-  type: ErrorType,
-  condition: string,
-  options: StanzaErrorOptions = {},
-): Element {
-  const children = [xml(condition, { xmlns: NS_STANZAS })];
-  if (options.text) children.push(xml("text", { xmlns: NS_STANZAS }, options.text));
-  if (options.application) children.push(options.application);
-  return xml("error", { type }, ...children);
 }

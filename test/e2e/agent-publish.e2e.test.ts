@@ -1,7 +1,9 @@
-import xml, { type Element } from "@xmpp/xml";
+import type { Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { metaNode, readingsNode, stateNode } from "../../shared/model";
-import { NS_PUBSUB, NS_PUBSUB_EVENT, NS_XIOT_META, NS_XIOT_STATE } from "../../shared/xmpp/ns";
+import { NS_XIOT_META, NS_XIOT_STATE } from "../../shared/xmpp/ns";
+import { makeSubscribe } from "../../shared/xmpp/pubsub";
+import { parseItemsEvent } from "../../shared/xmpp/pubsub-events";
 import {
   appended,
   decodeItem,
@@ -51,16 +53,10 @@ describe("xiot agent publishes readings through the hub", () => {
     const node = readingsNode(device.username);
     const notified: Element[] = [];
     subscriber.xmpp.on("stanza", (s) => {
-      const items = s.getChild("event", NS_PUBSUB_EVENT)?.getChild("items");
-      if (items?.attrs.node === node) notified.push(...items.getChildren("item"));
+      const event = parseItemsEvent(s);
+      if (event?.node === node) notified.push(...event.items);
     });
-    await subscriber.request(
-      xml(
-        "iq",
-        { type: "set", to: "hub.localhost" },
-        xml("pubsub", { xmlns: NS_PUBSUB }, xml("subscribe", { node, jid: watcher.jid })),
-      ),
-    );
+    await subscriber.request(makeSubscribe("hub.localhost", node, watcher.jid));
     await eventually(() => notified.length >= 4, 20_000);
 
     const docs = notified.map(decodeItem);

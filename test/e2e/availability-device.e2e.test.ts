@@ -5,14 +5,19 @@ import { client as xmppClient } from "@xmpp/client";
 import xml, { type Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AvailabilityPayload, parseAvailability } from "../../hub/availability/payload";
+import { makeReadingsPayload } from "../../shared/exi/payload";
+import { hubJid } from "../../shared/jid";
+import { availabilityNode, readingsNode } from "../../shared/model";
 import { runCommand } from "../../shared/xmpp/adhoc";
 import { type ClientConnection, useNativeScram } from "../../shared/xmpp/client";
-import { NS_PUBSUB, NS_PUBSUB_EVENT, NS_XIOT_PROVISIONING } from "../../shared/xmpp/ns";
+import { NS_XIOT_PROVISIONING } from "../../shared/xmpp/ns";
+import { makeItems, makePublish, makeSubscribe, parseItemsResult } from "../../shared/xmpp/pubsub";
+import { parseItemsEvent } from "../../shared/xmpp/pubsub-events";
 import { startTcpProxy, type TcpProxy } from "../helpers/tcp-proxy";
 import { type Account, startServer, type TestServer } from "./server";
 
-const HUB = "hub.localhost";
-const NODE = "devices/porch-1/availability";
+const HUB = hubJid("localhost");
+const NODE = availabilityNode("porch-1");
 
 /** Availability notifications as they reach a subscriber; `next` waits for a matching one. */
 function watch(client: ClientConnection) {
@@ -20,11 +25,9 @@ function watch(client: ClientConnection) {
   const waiters: { match: (p: AvailabilityPayload) => boolean; resolve: (p: AvailabilityPayload) => void }[] =
     [];
   client.xmpp.on("stanza", (stanza: Element) => {
-    const items = stanza.is("message")
-      ? stanza.getChild("event", NS_PUBSUB_EVENT)?.getChild("items")
-      : undefined;
-    if (items?.attrs.node !== NODE) return;
-    for (const item of items.getChildren("item")) {
+    const event = parseItemsEvent(stanza);
+    if (event?.node !== NODE) return;
+    for (const item of event.items) {
       const payload = parseAvailability(item.getChildElements()[0]);
       if (!payload) continue;
       seen.push(payload);
@@ -93,13 +96,7 @@ describe("device availability", () => {
     expect(r.status).toBe("completed");
     device = await server.register("porch-1");
     events = watch(admin);
-    await admin.request(
-      xml(
-        "iq",
-        { type: "set", to: HUB },
-        xml("pubsub", { xmlns: NS_PUBSUB }, xml("subscribe", { node: NODE, jid: admin.jid() })),
-      ),
-    );
+    await admin.request(makeSubscribe(HUB, NODE, admin.jid()));
   });
   afterAll(async () => {
     await proxy?.close();
@@ -119,35 +116,16 @@ describe("device availability", () => {
     expect(stale.since - started).toBeGreaterThanOrEqual(2500 - 100);
 
     const back = events.next("online");
+    const reading = {
+      v: 1,
+      dev: "porch-1",
+      boot: "b1",
+      seq: 1,
+      clk: "sync",
+      r: [{ c: "temperature", t: Date.now(), v: 1 }],
+    };
     await agent.request(
-      xml(
-        "iq",
-        { type: "set", to: HUB },
-        xml(
-          "pubsub",
-          { xmlns: NS_PUBSUB },
-          xml(
-            "publish",
-            { node: "devices/porch-1/readings" },
-            xml(
-              "item",
-              { id: "b1-1" },
-              xml(
-                "readings",
-                { xmlns: "urn:xiot:readings:0", encoding: "json" },
-                JSON.stringify({
-                  v: 1,
-                  dev: "porch-1",
-                  boot: "b1",
-                  seq: 1,
-                  clk: "sync",
-                  r: [{ c: "temperature", t: Date.now(), v: 1 }],
-                }),
-              ),
-            ),
-          ),
-        ),
-      ),
+      makePublish(HUB, readingsNode("porch-1"), makeReadingsPayload(reading, "json"), { id: "b1-1" }),
     );
     expect((await back).reason).toBe("reading");
 
@@ -155,10 +133,7 @@ describe("device availability", () => {
     await agent.stop();
     expect((await offline).reason).toBe("unavailable");
     // The item the hub keeps says the same (a late subscriber reads it).
-    const items = await admin.request(
-      xml("iq", { type: "get", to: HUB }, xml("pubsub", { xmlns: NS_PUBSUB }, xml("items", { node: NODE }))),
-    );
-    const item = items.getChild("pubsub", NS_PUBSUB)?.getChild("items")?.getChild("item");
+    const item = parseItemsResult(await admin.request(makeItems(HUB, NODE))).items[0];
     expect(item?.attrs.id).toBe("current");
     expect(parseAvailability(item?.getChildElements()[0])?.state).toBe("offline");
   });

@@ -8,33 +8,32 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import xml, { type Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hubJid } from "../../shared/jid";
+import { readingsNode } from "../../shared/model";
 import type { ClientConnection } from "../../shared/xmpp/client";
-import { NS_IOT_SENSORDATA, NS_PUBSUB, NS_PUBSUB_EVENT } from "../../shared/xmpp/ns";
+import { NS_IOT_SENSORDATA } from "../../shared/xmpp/ns";
+import { makeItems, makeSubscribe } from "../../shared/xmpp/pubsub";
+import { parseItemsEvent } from "../../shared/xmpp/pubsub-events";
 import { say } from "../helpers/chat";
 import { type CliProcess, runXiot } from "../helpers/cli";
 import { startServer, type TestServer } from "./server";
 
-const HUB = "hub.localhost";
-const NODE = "devices/kitchen-1/readings";
+const HUB = hubJid("localhost");
+const NODE = readingsNode("kitchen-1");
 
 /** Resolves with the next readings notification a client receives. */
 function nextReadings(client: ClientConnection): Promise<Element> {
   return new Promise((resolve) => {
     const onStanza = (stanza: Element) => {
-      const items = stanza.is("message")
-        ? stanza.getChild("event", NS_PUBSUB_EVENT)?.getChild("items")
-        : undefined;
-      if (items?.attrs.node === NODE && items.getChild("item")) {
+      const event = parseItemsEvent(stanza);
+      if (event?.node === NODE && event.items.length > 0) {
         client.xmpp.removeListener("stanza", onStanza);
-        resolve(items);
+        resolve(event.element);
       }
     };
     client.xmpp.on("stanza", onStanza);
   });
 }
-
-const pubsub = (client: ClientConnection, type: "get" | "set", child: Element) =>
-  client.request(xml("iq", { type, to: HUB }, xml("pubsub", { xmlns: NS_PUBSUB }, child)));
 
 const readout = (client: ClientConnection) =>
   client.request(
@@ -95,7 +94,7 @@ describe("from xiot provision to a shared, then unshared, device", () => {
     expect(await say(alice, "share kitchen-1 with bob@localhost read")).toMatch(/bob@localhost/);
 
     // bob may now subscribe, and receives the agent's next document.
-    await pubsub(bob, "set", xml("subscribe", { node: NODE, jid: "bob@localhost" }));
+    await bob.request(makeSubscribe(HUB, NODE, "bob@localhost"));
     const items = await nextReadings(bob);
     expect(items.getChild("item")?.attrs.id).toMatch(/^\d+\.\w+-\d+$/);
     // The agent asks the hub whether bob may read it: yes.
@@ -104,23 +103,18 @@ describe("from xiot provision to a shared, then unshared, device", () => {
     expect(await say(alice, "unshare kitchen-1 bob@localhost")).toMatch(/bob@localhost/);
     let after = 0;
     bob.xmpp.on("stanza", (stanza: Element) => {
-      const node = stanza.is("message")
-        ? stanza.getChild("event", NS_PUBSUB_EVENT)?.getChild("items")?.attrs.node
-        : undefined;
-      if (node === NODE) after++;
+      if (parseItemsEvent(stanza)?.node === NODE) after++;
     });
-    await expect(
-      pubsub(bob, "set", xml("subscribe", { node: NODE, jid: "bob@localhost" })),
-    ).rejects.toMatchObject({
+    await expect(bob.request(makeSubscribe(HUB, NODE, "bob@localhost"))).rejects.toMatchObject({
       condition: "not-allowed",
     });
-    await expect(pubsub(bob, "get", xml("items", { node: NODE }))).rejects.toMatchObject({
+    await expect(bob.request(makeItems(HUB, NODE))).rejects.toMatchObject({
       condition: "not-allowed",
     });
     // The hub pushed the revocation: the agent refuses bob without a cached yes.
     await expect(readout(bob)).rejects.toMatchObject({ condition: "forbidden" });
     // alice (the owner) still gets documents; bob gets none of them.
-    await pubsub(alice, "set", xml("subscribe", { node: NODE, jid: "alice@localhost" }));
+    await alice.request(makeSubscribe(HUB, NODE, "alice@localhost"));
     await nextReadings(alice);
     await nextReadings(alice);
     expect(after).toBe(0);

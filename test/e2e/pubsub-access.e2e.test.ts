@@ -6,6 +6,15 @@ import type { Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientConnection } from "../../shared/xmpp/client";
 import {
+  makeAffiliationsGet,
+  makeItems,
+  makeRetract,
+  makeSubscriptionOptions,
+  makeSubscriptionsGet,
+  makeUnsubscribe,
+} from "../../shared/xmpp/pubsub";
+import { makeNodeAffiliations, makeNodeSubscriptions } from "../../shared/xmpp/pubsub-owner";
+import {
   affiliate,
   create,
   entry,
@@ -14,14 +23,13 @@ import {
   form,
   formOf,
   formValues,
+  HUB,
   type Inbox,
   inbox,
   itemIds,
   NS_PUBSUB,
   NS_PUBSUB_OWNER,
-  owner,
   publish,
-  pubsub,
   subscribe,
 } from "../helpers/pubsub";
 import { parseXml } from "../helpers/stanza";
@@ -75,7 +83,7 @@ describe("PubSub subscriptions, affiliations and access models end to end", () =
     });
     await expectError(subscribe(sub, "no-such-node"), { type: "cancel", condition: "item-not-found" });
 
-    const mine = await pubsub(sub, "get", "<subscriptions/>");
+    const mine = await sub.request(makeSubscriptionsGet(HUB));
     const listed = mine
       .getChild("pubsub", NS_PUBSUB)
       ?.getChild("subscriptions")
@@ -92,12 +100,9 @@ describe("PubSub subscriptions, affiliations and access models end to end", () =
     );
     expect((await u("sub").inbox.next((m) => eventOf(m, "open-2") !== undefined)).attrs.to).toBe(sub.jid());
 
-    await expectError(
-      pubsub(u("outsider").conn, "set", `<unsubscribe node='open-1' jid='${jid}'/>`),
-      FORBIDDEN,
-    );
-    await pubsub(sub, "set", `<unsubscribe node='open-1' jid='${jid}'/>`);
-    await expectError(pubsub(sub, "set", `<unsubscribe node='open-1' jid='${jid}'/>`), {
+    await expectError(u("outsider").conn.request(makeUnsubscribe(HUB, "open-1", jid)), FORBIDDEN);
+    await sub.request(makeUnsubscribe(HUB, "open-1", jid));
+    await expectError(sub.request(makeUnsubscribe(HUB, "open-1", jid)), {
       type: "cancel",
       condition: "unexpected-request",
       pubsub: "not-subscribed",
@@ -109,11 +114,11 @@ describe("PubSub subscriptions, affiliations and access models end to end", () =
     const { conn: sub, jid, inbox: box } = u("sub");
     await create(own, "optioned");
     await subscribe(sub, "optioned", jid);
-    const got = await pubsub(sub, "get", `<options node='optioned' jid='${jid}'/>`);
+    const got = await sub.request(makeSubscriptionOptions(HUB, "optioned", jid));
     const x = formOf(got.getChild("pubsub", NS_PUBSUB)?.getChild("options"));
     expect(formValues(x)).toMatchObject({ FORM_TYPE: [OPTIONS], "pubsub#deliver": ["1"] });
     const setOptions = (fields: Record<string, string>) =>
-      pubsub(sub, "set", `<options node='optioned' jid='${jid}'>${form(OPTIONS, fields)}</options>`);
+      sub.request(makeSubscriptionOptions(HUB, "optioned", jid, fields));
     await setOptions({ "pubsub#deliver": "0" });
     await publish(own, "optioned", entry("muted"), "m1");
     await box.barrier();
@@ -128,7 +133,7 @@ describe("PubSub subscriptions, affiliations and access models end to end", () =
       pubsub: "invalid-options",
     });
     await expectError(
-      pubsub(u("outsider").conn, "get", `<options node='optioned' jid='${u("outsider").jid}'/>`),
+      u("outsider").conn.request(makeSubscriptionOptions(HUB, "optioned", u("outsider").jid)),
       { type: "cancel", condition: "unexpected-request", pubsub: "not-subscribed" },
     );
   });
@@ -145,7 +150,7 @@ describe("PubSub subscriptions, affiliations and access models end to end", () =
     await subscribe(u("outcast").conn, node);
     await affiliate(own, node, u("outcast").jid, "outcast");
 
-    const listed = await owner(own, "get", `<affiliations node='${node}'/>`);
+    const listed = await own.request(makeNodeAffiliations(HUB, node));
     const affs = listed
       .getChild("pubsub", NS_PUBSUB_OWNER)
       ?.getChild("affiliations")
@@ -162,7 +167,7 @@ describe("PubSub subscriptions, affiliations and access models end to end", () =
       ].sort(),
     );
     // Becoming outcast removed the subscription.
-    const subs = await owner(own, "get", `<subscriptions node='${node}'/>`);
+    const subs = await own.request(makeNodeSubscriptions(HUB, node));
     expect(
       subs.getChild("pubsub", NS_PUBSUB_OWNER)?.getChild("subscriptions")?.getChildren("subscription"),
     ).toEqual([]);
@@ -170,33 +175,30 @@ describe("PubSub subscriptions, affiliations and access models end to end", () =
     // publisher: publishes, retrieves, retracts anyone's item.
     await publish(own, node, entry("by owner"), "o1");
     await publish(u("pub").conn, node, entry("by publisher"), "p1");
-    await pubsub(u("pub").conn, "set", `<retract node='${node}'><item id='o1'/></retract>`);
+    await u("pub").conn.request(makeRetract(HUB, node, ["o1"]));
     // publish-only: publishes, retracts its own, cannot retrieve or subscribe.
     await publish(u("ponly").conn, node, entry("by publish-only"), "po1");
-    await expectError(
-      pubsub(u("ponly").conn, "set", `<retract node='${node}'><item id='p1'/></retract>`),
-      FORBIDDEN,
-    );
-    await pubsub(u("ponly").conn, "set", `<retract node='${node}'><item id='po1'/></retract>`);
-    await expectError(pubsub(u("ponly").conn, "get", `<items node='${node}'/>`), FORBIDDEN);
+    await expectError(u("ponly").conn.request(makeRetract(HUB, node, ["p1"])), FORBIDDEN);
+    await u("ponly").conn.request(makeRetract(HUB, node, ["po1"]));
+    await expectError(u("ponly").conn.request(makeItems(HUB, node)), FORBIDDEN);
     await expectError(subscribe(u("ponly").conn, node), FORBIDDEN);
     // member: subscribes and retrieves on a whitelist node, cannot publish.
     await subscribe(u("member").conn, node);
-    expect(itemIds(await pubsub(u("member").conn, "get", `<items node='${node}'/>`))).toEqual(["p1"]);
+    expect(itemIds(await u("member").conn.request(makeItems(HUB, node)))).toEqual(["p1"]);
     await expectError(publish(u("member").conn, node, entry("no")), FORBIDDEN);
     // outcast: nothing.
     await expectError(subscribe(u("outcast").conn, node), FORBIDDEN);
-    await expectError(pubsub(u("outcast").conn, "get", `<items node='${node}'/>`), FORBIDDEN);
+    await expectError(u("outcast").conn.request(makeItems(HUB, node)), FORBIDDEN);
     await expectError(publish(u("outcast").conn, node, entry("no")), FORBIDDEN);
     // Only owners manage affiliations, and a node never loses its last owner.
-    await expectError(owner(u("pub").conn, "get", `<affiliations node='${node}'/>`), FORBIDDEN);
+    await expectError(u("pub").conn.request(makeNodeAffiliations(HUB, node)), FORBIDDEN);
     await expectError(affiliate(u("pub").conn, node, u("pub").jid, "owner"), FORBIDDEN);
     await expectError(affiliate(own, node, u("owner").jid, "member"), {
       type: "modify",
       condition: "not-acceptable",
     });
     // Each entity's own view (§5.7).
-    const mine = await pubsub(u("ponly").conn, "get", "<affiliations/>");
+    const mine = await u("ponly").conn.request(makeAffiliationsGet(HUB));
     const own5 = mine.getChild("pubsub", NS_PUBSUB)?.getChild("affiliations")?.getChildren("affiliation");
     expect(own5?.map((a) => `${a.attrs.node}=${a.attrs.affiliation}`)).toEqual([`${node}=publish-only`]);
   });
@@ -206,18 +208,14 @@ describe("PubSub subscriptions, affiliations and access models end to end", () =
     const node = "members-only";
     await create(own, node, { "pubsub#access_model": "whitelist" });
     await expectError(subscribe(u("outsider").conn, node), CLOSED);
-    await expectError(pubsub(u("outsider").conn, "get", `<items node='${node}'/>`), CLOSED);
+    await expectError(u("outsider").conn.request(makeItems(HUB, node)), CLOSED);
 
     // §8.8.2: the owner subscribes someone; the subscriber is told.
     const { jid, inbox: box, conn: member } = u("member");
-    await owner(
-      own,
-      "set",
-      `<subscriptions node='${node}'><subscription jid='${jid}' subscription='subscribed'/></subscriptions>`,
-    );
+    await own.request(makeNodeSubscriptions(HUB, node, { [jid]: "subscribed" }));
     const told = await box.next((m) => eventOf(m, node)?.name === "subscription");
     expect([eventOf(told)?.attrs.jid, eventOf(told)?.attrs.subscription]).toEqual([jid, "subscribed"]);
-    const list = await owner(own, "get", `<subscriptions node='${node}'/>`);
+    const list = await own.request(makeNodeSubscriptions(HUB, node));
     const entries = list
       .getChild("pubsub", NS_PUBSUB_OWNER)
       ?.getChild("subscriptions")
@@ -225,12 +223,8 @@ describe("PubSub subscriptions, affiliations and access models end to end", () =
     expect(entries?.map((s) => `${s.attrs.jid} ${s.attrs.subscription}`)).toEqual([`${jid} subscribed`]);
     await publish(own, node, entry("for members"), "w1");
     await box.next((m) => eventOf(m, node)?.getChild("item")?.attrs.id === "w1");
-    await expectError(owner(member, "get", `<subscriptions node='${node}'/>`), FORBIDDEN);
-    await owner(
-      own,
-      "set",
-      `<subscriptions node='${node}'><subscription jid='${jid}' subscription='none'/></subscriptions>`,
-    );
+    await expectError(member.request(makeNodeSubscriptions(HUB, node)), FORBIDDEN);
+    await own.request(makeNodeSubscriptions(HUB, node, { [jid]: "none" }));
     const ended = await box.next((m) => eventOf(m, node)?.name === "subscription");
     expect(eventOf(ended)?.attrs.subscription).toBe("none");
   });
@@ -248,7 +242,7 @@ describe("PubSub subscriptions, affiliations and access models end to end", () =
       condition: "not-authorized",
       pubsub: "pending-subscription",
     });
-    await expectError(pubsub(sub, "get", `<items node='${node}'/>`), {
+    await expectError(sub.request(makeItems(HUB, node)), {
       type: "auth",
       condition: "not-authorized",
       pubsub: "not-subscribed",
@@ -275,7 +269,7 @@ describe("PubSub subscriptions, affiliations and access models end to end", () =
       jid,
       "subscribed",
     ]);
-    expect(itemIds(await pubsub(sub, "get", `<items node='${node}'/>`))).toEqual(["a0"]);
+    expect(itemIds(await sub.request(makeItems(HUB, node)))).toEqual(["a0"]);
     await publish(own, node, entry("after approval"), "a1");
     const delivered: Element = await box.next((m) => eventOf(m, node)?.getChild("item")?.attrs.id === "a1");
     expect(delivered.attrs.from).toBe("hub.localhost");

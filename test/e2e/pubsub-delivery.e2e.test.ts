@@ -8,17 +8,18 @@ import { client as xmppClient } from "@xmpp/client";
 import xml from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ClientConnection, useNativeScram } from "../../shared/xmpp/client";
+import { makeItems, makeSubscribe } from "../../shared/xmpp/pubsub";
+import { makeNodeSubscriptions } from "../../shared/xmpp/pubsub-owner";
 import { type CliProcess, jsonLogLines } from "../helpers/cli";
 import {
   create,
   entry,
   eventOf,
+  HUB,
   inbox,
   itemIds,
   NS_PUBSUB_OWNER,
-  owner,
   publish,
-  pubsub,
   subscribe,
 } from "../helpers/pubsub";
 import { parseXml } from "../helpers/stanza";
@@ -26,7 +27,7 @@ import { type Account, startServer, type TestServer } from "./server";
 
 /** Owner's view of a node's subscriptions, as "jid state" lines. */
 async function subscriptionsOf(conn: ClientConnection, node: string): Promise<string[]> {
-  const result = await owner(conn, "get", `<subscriptions node='${node}'/>`);
+  const result = await conn.request(makeNodeSubscriptions(HUB, node));
   return (
     result
       .getChild("pubsub", NS_PUBSUB_OWNER)
@@ -108,7 +109,7 @@ describe("PubSub delivery across failures", () => {
     // Whatever the server does with notifications to a gone resource (drop or bounce), the
     // subscription stays. The hub logs every bounce it receives: wait for the owner's
     // round trip so both notifications have been handled by the server.
-    await pubsub(ownerConn, "get", "<items node='while-away'/>");
+    await ownerConn.request(makeItems(HUB, "while-away"));
     expect(await subscriptionsOf(ownerConn, "while-away")).toEqual([`${fullJid} subscribed`]);
     const dropped = jsonLogLines(hub.stderr).filter(
       (l) => l.at >= since && String(l.msg).includes("subscriptions of an unreachable JID removed"),
@@ -117,7 +118,7 @@ describe("PubSub delivery across failures", () => {
 
     const again = await server.client(account, "tablet");
     expect(again.jid()).toBe(fullJid);
-    expect(itemIds(await pubsub(again, "get", "<items node='while-away'/>"))).toEqual(["m2", "m1"]);
+    expect(itemIds(await again.request(makeItems(HUB, "while-away")))).toEqual(["m2", "m1"]);
     const box = inbox(again);
     await publish(ownerConn, "while-away", entry("back"), "m3");
     const got = await box.next((m) => eventOf(m, "while-away") !== undefined);
@@ -143,11 +144,7 @@ describe("PubSub delivery across failures", () => {
     await raw.send(xml("presence"));
     const fullJid = raw.jid?.toString() as string;
     await create(ownerConn, "dropped");
-    await raw.iqCaller.request(
-      parseXml(
-        `<iq type='set' to='hub.localhost'><pubsub xmlns='http://jabber.org/protocol/pubsub'><subscribe node='dropped' jid='${fullJid}'/></pubsub></iq>`,
-      ),
-    );
+    await raw.iqCaller.request(makeSubscribe(HUB, "dropped", fullJid));
     expect(raw.streamManagement.enabled).toBe(true);
     // The connection breaks without a closing stream: Prosody keeps the session hibernating.
     (raw.socket as unknown as Socket).destroy();
@@ -163,7 +160,7 @@ describe("PubSub delivery across failures", () => {
     expect(JSON.parse(bounced.text)).toMatchObject({ from: fullJid, condition: "recipient-unavailable" });
     expect(await subscriptionsOf(ownerConn, "dropped")).toEqual([`${fullJid} subscribed`]);
     const again = await server.client(account, "pda");
-    expect(itemIds(await pubsub(again, "get", "<items node='dropped'/>"))).toEqual(["q1"]);
+    expect(itemIds(await again.request(makeItems(HUB, "dropped")))).toEqual(["q1"]);
   });
 
   it("bounces of type wait or recipient-unavailable keep the subscription; a permanent address error drops it", async () => {

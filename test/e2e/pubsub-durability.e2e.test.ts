@@ -7,17 +7,10 @@
 import type { Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientConnection } from "../../shared/xmpp/client";
+import { makeItems, makePublish } from "../../shared/xmpp/pubsub";
+import { makeNodeAffiliations, makeNodeSubscriptions } from "../../shared/xmpp/pubsub-owner";
 import type { CliProcess } from "../helpers/cli";
-import {
-  affiliate,
-  create,
-  entry,
-  NS_PUBSUB,
-  NS_PUBSUB_OWNER,
-  owner,
-  pubsub,
-  subscribe,
-} from "../helpers/pubsub";
+import { affiliate, create, entry, HUB, NS_PUBSUB, NS_PUBSUB_OWNER, subscribe } from "../helpers/pubsub";
 import { parseXml } from "../helpers/stanza";
 import { startServer, type TestServer } from "./server";
 
@@ -42,12 +35,7 @@ async function allItems(conn: ClientConnection, node: string): Promise<Map<strin
   const out = new Map<string, string | undefined>();
   let after: string | undefined;
   for (;;) {
-    const cursor = after === undefined ? "" : `<after>${after}</after>`;
-    const result = await pubsub(
-      conn,
-      "get",
-      `<items node='${node}'/><set xmlns='http://jabber.org/protocol/rsm'><max>1000</max>${cursor}</set>`,
-    );
+    const result = await conn.request(makeItems(HUB, node, { page: { max: 1000, after } }));
     const items = result.getChild("pubsub", NS_PUBSUB)?.getChild("items")?.getChildren("item") ?? [];
     for (const item of items) {
       out.set(item.attrs.id as string, item.getChild("entry", "urn:xiot:test:0")?.text());
@@ -58,7 +46,8 @@ async function allItems(conn: ClientConnection, node: string): Promise<Map<strin
 }
 
 async function ownerView(conn: ClientConnection, what: "subscriptions" | "affiliations", node: string) {
-  const result = await owner(conn, "get", `<${what} node='${node}'/>`);
+  const request = what === "subscriptions" ? makeNodeSubscriptions : makeNodeAffiliations;
+  const result = await conn.request(request(HUB, node));
   return (
     result
       .getChild("pubsub", NS_PUBSUB_OWNER)
@@ -83,9 +72,9 @@ async function storm(conn: ClientConnection, tag: string, ledger: Ledger, stop: 
     const text = `${id}:${Math.random().toString(36).slice(2)}`;
     ledger.sent.set(id, text);
     try {
-      const request = `<iq type='set' to='hub.localhost'><pubsub xmlns='${NS_PUBSUB}'><publish node='${node}'><item id='${id}'>${entry(text)}</item></publish></pubsub></iq>`;
+      const request = makePublish(HUB, node, parseXml(entry(text)), { id });
       // A publish the killed hub had read but not answered gets no reply: give up after 2 s.
-      const result = await conn.request(parseXml(request), 2_000);
+      const result = await conn.request(request, 2_000);
       const acked = result.getChild("pubsub", NS_PUBSUB)?.getChild("publish")?.getChild("item")?.attrs.id;
       if (acked === id) ledger.acked.add(id);
     } catch {

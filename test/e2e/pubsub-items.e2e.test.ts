@@ -4,14 +4,17 @@
  * XEP-0203; docs/design.md §2 (readings nodes are append-only). */
 import type { Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readingsNode } from "../../shared/model";
 import type { ClientConnection } from "../../shared/xmpp/client";
+import { type ItemsPage, makeItems, makePublish, makeRetract } from "../../shared/xmpp/pubsub";
+import { makeConfigure, makeDelete } from "../../shared/xmpp/pubsub-owner";
 import {
   affiliate,
   create,
   entry,
   eventOf,
   expectError,
-  form,
+  HUB,
   type Inbox,
   inbox,
   itemIds,
@@ -20,9 +23,9 @@ import {
   pubsub,
   subscribe,
 } from "../helpers/pubsub";
+import { parseXml } from "../helpers/stanza";
 import { startServer, type TestServer } from "./server";
 
-const PUBLISH_OPTIONS = "http://jabber.org/protocol/pubsub#publish-options";
 const rsmOf = (result: Element) => result.getChild("pubsub", NS_PUBSUB)?.getChild("set");
 const payloadText = (item: Element | undefined) => item?.getChild("entry", "urn:xiot:test:0")?.text();
 
@@ -55,21 +58,21 @@ describe("PubSub items end to end", () => {
     const second = await bobInbox.next((m) => eventOf(m, "news")?.getChild("item")?.attrs.id === generated);
     expect(payloadText(eventOf(second)?.getChild("item"))).toBe("second");
 
-    const all = await pubsub(bob, "get", "<items node='news'/>");
+    const all = await bob.request(makeItems(HUB, "news"));
     expect(itemIds(all)).toEqual([generated, "item-1"]);
-    const byId = await pubsub(bob, "get", "<items node='news'><item id='item-1'/></items>");
+    const byId = await bob.request(makeItems(HUB, "news", { ids: ["item-1"] }));
     expect(itemIds(byId)).toEqual(["item-1"]);
     expect(payloadText(byId.getChild("pubsub", NS_PUBSUB)?.getChild("items")?.getChild("item"))).toBe(
       "first",
     );
-    expect(itemIds(await pubsub(bob, "get", "<items node='news' max_items='1'/>"))).toEqual([generated]);
+    expect(itemIds(await bob.request(makeItems(HUB, "news", { maxItems: 1 })))).toEqual([generated]);
     // Republishing an id replaces the item (not a readings node).
     await publish(alice, "news", entry("first, edited"), "item-1");
-    const edited = await pubsub(bob, "get", "<items node='news'><item id='item-1'/></items>");
+    const edited = await bob.request(makeItems(HUB, "news", { ids: ["item-1"] }));
     expect(payloadText(edited.getChild("pubsub", NS_PUBSUB)?.getChild("items")?.getChild("item"))).toBe(
       "first, edited",
     );
-    await expectError(pubsub(bob, "get", "<items node='no-such'/>"), {
+    await expectError(bob.request(makeItems(HUB, "no-such")), {
       type: "cancel",
       condition: "item-not-found",
       pubsub: null,
@@ -84,9 +87,8 @@ describe("PubSub items end to end", () => {
   it("pages with RSM, newest first, with first/last/count", async () => {
     await create(alice, "paged");
     for (let i = 1; i <= 5; i++) await publish(alice, "paged", entry(`p${i}`), `p${i}`);
-    const page = (set: string) =>
-      pubsub(bob, "get", `<items node='paged'/><set xmlns='http://jabber.org/protocol/rsm'>${set}</set>`);
-    const one = await page("<max>2</max>");
+    const page = (p: ItemsPage) => bob.request(makeItems(HUB, "paged", { page: p }));
+    const one = await page({ max: 2 });
     expect(itemIds(one)).toEqual(["p5", "p4"]);
     const set = rsmOf(one);
     expect([set?.getChildText("first"), set?.getChildText("last"), set?.getChildText("count")]).toEqual([
@@ -95,12 +97,12 @@ describe("PubSub items end to end", () => {
       "5",
     ]);
     expect(set?.getChild("first")?.attrs.index).toBe("0");
-    const two = await page("<max>2</max><after>p4</after>");
+    const two = await page({ max: 2, after: "p4" });
     expect(itemIds(two)).toEqual(["p3", "p2"]);
     expect(rsmOf(two)?.getChild("first")?.attrs.index).toBe("2");
-    expect(itemIds(await page("<max>2</max><after>p2</after>"))).toEqual(["p1"]);
-    expect(itemIds(await page("<max>2</max><before>p3</before>"))).toEqual(["p5", "p4"]);
-    await expectError(page("<max>2</max><after>gone</after>"), {
+    expect(itemIds(await page({ max: 2, after: "p2" }))).toEqual(["p1"]);
+    expect(itemIds(await page({ max: 2, before: "p3" }))).toEqual(["p5", "p4"]);
+    await expectError(page({ max: 2, after: "gone" }), {
       type: "cancel",
       condition: "item-not-found",
     });
@@ -109,16 +111,12 @@ describe("PubSub items end to end", () => {
   it("publish-options: met preconditions publish; unmet ones are a conflict with precondition-not-met", async () => {
     await create(alice, "guarded", { "pubsub#access_model": "open", "pubsub#max_items": "10" });
     const withOptions = (fields: Record<string, string>, id: string) =>
-      pubsub(
-        alice,
-        "set",
-        `<publish node='guarded'><item id='${id}'>${entry(id)}</item></publish><publish-options>${form(PUBLISH_OPTIONS, fields)}</publish-options>`,
-      );
+      alice.request(makePublish(HUB, "guarded", parseXml(entry(id)), { id, publishOptions: fields }));
     await withOptions({ "pubsub#access_model": "open" }, "met");
     const PRECONDITION = { type: "cancel", condition: "conflict", pubsub: "precondition-not-met" };
     await expectError(withOptions({ "pubsub#access_model": "whitelist" }, "unmet"), PRECONDITION);
     await expectError(withOptions({ "pubsub#max_items": "3" }, "unmet2"), PRECONDITION);
-    expect(itemIds(await pubsub(alice, "get", "<items node='guarded'/>"))).toEqual(["met"]);
+    expect(itemIds(await alice.request(makeItems(HUB, "guarded")))).toEqual(["met"]);
   });
 
   it("retract: with notify the subscribers hear of it; notify_retract=0 keeps quiet; only publishers may", async () => {
@@ -128,16 +126,16 @@ describe("PubSub items end to end", () => {
     await subscribe(bob, "quiet");
     await publish(alice, "retracting", entry("r"), "r1");
     await publish(alice, "quiet", entry("q"), "q1");
-    await expectError(pubsub(bob, "set", "<retract node='retracting'><item id='r1'/></retract>"), {
+    await expectError(bob.request(makeRetract(HUB, "retracting", ["r1"])), {
       type: "auth",
       condition: "forbidden",
       pubsub: null,
     });
-    await pubsub(alice, "set", "<retract node='retracting' notify='true'><item id='r1'/></retract>");
+    await alice.request(makeRetract(HUB, "retracting", ["r1"], true));
     const retracted = await bobInbox.next((m) => eventOf(m, "retracting")?.getChild("retract") !== undefined);
     expect(eventOf(retracted)?.getChild("retract")?.attrs.id).toBe("r1");
-    expect(itemIds(await pubsub(bob, "get", "<items node='retracting'/>"))).toEqual([]);
-    await expectError(pubsub(alice, "set", "<retract node='retracting'><item id='r1'/></retract>"), {
+    expect(itemIds(await bob.request(makeItems(HUB, "retracting")))).toEqual([]);
+    await expectError(alice.request(makeRetract(HUB, "retracting", ["r1"])), {
       type: "cancel",
       condition: "item-not-found",
     });
@@ -147,8 +145,8 @@ describe("PubSub items end to end", () => {
       pubsub: "item-required",
     });
 
-    await pubsub(alice, "set", "<retract node='quiet'><item id='q1'/></retract>");
-    await pubsub(alice, "set", "<delete node='quiet'/>", "http://jabber.org/protocol/pubsub#owner");
+    await alice.request(makeRetract(HUB, "quiet", ["q1"]));
+    await alice.request(makeDelete(HUB, "quiet"));
     await bobInbox.barrier();
     // The publish of q1 was notified; its retraction and the node's deletion were not.
     const quiet = bobInbox
@@ -162,38 +160,27 @@ describe("PubSub items end to end", () => {
   it("max_items trims the oldest items; max_items=max keeps up to the service ceiling", async () => {
     await create(alice, "short", { "pubsub#max_items": "3" });
     for (let i = 1; i <= 5; i++) await publish(alice, "short", entry(`s${i}`), `s${i}`);
-    expect(itemIds(await pubsub(alice, "get", "<items node='short'/>"))).toEqual(["s5", "s4", "s3"]);
+    expect(itemIds(await alice.request(makeItems(HUB, "short")))).toEqual(["s5", "s4", "s3"]);
     await create(alice, "long", { "pubsub#max_items": "max" });
     for (let i = 1; i <= 5; i++) await publish(alice, "long", entry(`l${i}`), `l${i}`);
-    expect(itemIds(await pubsub(alice, "get", "<items node='long'/>"))).toEqual([
-      "l5",
-      "l4",
-      "l3",
-      "l2",
-      "l1",
-    ]);
+    expect(itemIds(await alice.request(makeItems(HUB, "long")))).toEqual(["l5", "l4", "l3", "l2", "l1"]);
     // Lowering max_items trims at once.
-    await pubsub(
-      alice,
-      "set",
-      `<configure node='long'>${form("http://jabber.org/protocol/pubsub#node_config", { "pubsub#max_items": "2" })}</configure>`,
-      "http://jabber.org/protocol/pubsub#owner",
-    );
-    expect(itemIds(await pubsub(alice, "get", "<items node='long'/>"))).toEqual(["l5", "l4"]);
+    await alice.request(makeConfigure(HUB, "long", { "pubsub#max_items": "2" }));
+    expect(itemIds(await alice.request(makeItems(HUB, "long")))).toEqual(["l5", "l4"]);
   });
 
   it("pubsub#item_expire hides and removes items once they expire", async () => {
     await create(alice, "fleeting", { "pubsub#item_expire": "1" });
     await publish(alice, "fleeting", entry("soon gone"), "f1");
-    expect(itemIds(await pubsub(alice, "get", "<items node='fleeting'/>"))).toEqual(["f1"]);
+    expect(itemIds(await alice.request(makeItems(HUB, "fleeting")))).toEqual(["f1"]);
     const deadline = Date.now() + 5_000;
     let ids = ["f1"];
     while (ids.length > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 200)); // polling the clock-driven expiry
-      ids = itemIds(await pubsub(alice, "get", "<items node='fleeting'/>"));
+      ids = itemIds(await alice.request(makeItems(HUB, "fleeting")));
     }
     expect(ids).toEqual([]);
-    expect(itemIds(await pubsub(alice, "get", "<items node='fleeting'><item id='f1'/></items>"))).toEqual([]);
+    expect(itemIds(await alice.request(makeItems(HUB, "fleeting", { ids: ["f1"] })))).toEqual([]);
   });
 
   it("send_last_published_item=on_sub delivers the newest item with a XEP-0203 delay", async () => {
@@ -217,7 +204,7 @@ describe("PubSub items end to end", () => {
 
   it("readings nodes are append-only: a resent item is acknowledged once, a different payload is a conflict", async () => {
     const device = await server.client(await server.register("dev-7"), "agent");
-    const node = "devices/dev-7/readings";
+    const node = readingsNode("dev-7");
     await create(device, node);
     await affiliate(device, node, "bob@localhost", "member");
     await subscribe(bob, node);
@@ -236,7 +223,7 @@ describe("PubSub items end to end", () => {
     );
     await bobInbox.barrier();
     expect(bobInbox.pending((m) => eventOf(m, node) !== undefined)).toEqual([]);
-    const stored = await pubsub(bob, "get", `<items node='${node}'/>`);
+    const stored = await bob.request(makeItems(HUB, node));
     expect(itemIds(stored)).toEqual(["1.abc-0"]);
     const item = stored.getChild("pubsub", NS_PUBSUB)?.getChild("items")?.getChild("item");
     expect(item?.getChild("readings", "urn:xiot:readings:0")?.text()).toBe('{"v":1,"seq":0}');

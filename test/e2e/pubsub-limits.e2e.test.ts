@@ -2,8 +2,12 @@
  * size, publish rate, items page size, max_items ceiling.
  * References: XEP-0060 §7.1.3.4 (payload-too-big), §6.5.7 and XEP-0059 (capped pages),
  * RFC 6120 §8.3.3.12 (policy-violation), XEP-0060 §14.2 (max-items-exceeded). */
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { create, entry, expectError, itemIds, NS_PUBSUB, owner, publish, pubsub } from "../helpers/pubsub";
+import { readingsNode } from "../../shared/model";
+import { makeItems } from "../../shared/xmpp/pubsub";
+import { makeConfigure } from "../../shared/xmpp/pubsub-owner";
+import { create, entry, expectError, HUB, itemIds, NS_PUBSUB, publish } from "../helpers/pubsub";
 import { startServer, type TestServer } from "./server";
 
 const LIMITS = [
@@ -43,7 +47,7 @@ describe("PubSub limits end to end", () => {
     const reply = error.parent?.toString() ?? "";
     expect(reply).toContain("payload-too-big");
     expect(reply).not.toContain("ZZZZ");
-    expect(itemIds(await pubsub(alice, "get", "<items node='big'/>"))).toEqual([]);
+    expect(itemIds(await alice.request(makeItems(HUB, "big")))).toEqual([]);
     expect(await publish(alice, "big", entry("small"), "fits")).toBe("fits");
   });
 
@@ -96,21 +100,17 @@ describe("PubSub limits end to end", () => {
         await new Promise((resolve) => setTimeout(resolve, 250)); // waiting for the bucket to refill
       }
     }
-    const plain = await pubsub(admin, "get", "<items node='many'/>");
+    const plain = await admin.request(makeItems(HUB, "many"));
     expect(itemIds(plain)).toEqual(["m6", "m5", "m4", "m3"]);
     const set = plain.getChild("pubsub", NS_PUBSUB)?.getChild("set", "http://jabber.org/protocol/rsm");
     expect([set?.getChildText("count"), set?.getChildText("last")]).toEqual(["6", "m3"]);
-    expect(itemIds(await pubsub(admin, "get", "<items node='many' max_items='10'/>"))).toEqual([
+    expect(itemIds(await admin.request(makeItems(HUB, "many", { maxItems: 10 })))).toEqual([
       "m6",
       "m5",
       "m4",
       "m3",
     ]);
-    const asked = await pubsub(
-      admin,
-      "get",
-      "<items node='many'/><set xmlns='http://jabber.org/protocol/rsm'><max>10</max><after>m3</after></set>",
-    );
+    const asked = await admin.request(makeItems(HUB, "many", { page: { max: 10, after: "m3" } }));
     expect(itemIds(asked)).toEqual(["m2", "m1"]);
   });
 
@@ -123,8 +123,8 @@ describe("PubSub limits end to end", () => {
     });
     await create(alice, "capped", { "pubsub#max_items": "max" });
     const device = await server.client(await server.register("dev-9"), "agent");
-    await create(device, "devices/dev-9/readings");
-    const config = await owner(device, "get", "<configure node='devices/dev-9/readings'/>");
+    await create(device, readingsNode("dev-9"));
+    const config = await device.request(makeConfigure(HUB, readingsNode("dev-9")));
     const field = config
       .getChild("pubsub", "http://jabber.org/protocol/pubsub#owner")
       ?.getChild("configure")

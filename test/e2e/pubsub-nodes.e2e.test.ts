@@ -3,23 +3,25 @@
  * References: XEP-0060 §5 (discovery), §8.1–§8.5, §10; docs/design.md §2 (device subtrees). */
 import type { Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { metaNode, readingsNode, stateNode } from "../../shared/model";
 import type { ClientConnection } from "../../shared/xmpp/client";
+import { makeItems } from "../../shared/xmpp/pubsub";
+import { makeConfigure, makeCreate, makeDelete, makePurge } from "../../shared/xmpp/pubsub-owner";
 import type { CliProcess } from "../helpers/cli";
 import {
-  configForm,
   create,
   entry,
   eventOf,
   expectError,
   formOf,
   formValues,
+  HUB,
   type Inbox,
   inbox,
   iq,
   itemIds,
   NS_PUBSUB,
   NS_PUBSUB_OWNER,
-  owner,
   publish,
   pubsub,
   subscribe,
@@ -50,22 +52,22 @@ describe("PubSub nodes end to end", () => {
   it("node creation policy: devices under their own subtree, admins anywhere, local users only when allowed", async () => {
     const device = await server.client(await server.register("dev-1"), "agent");
     const admin = await server.client(await server.register("admin"));
-    await create(device, "devices/dev-1/readings");
-    await expectError(create(device, "devices/dev-2/readings"), FORBIDDEN);
+    await create(device, readingsNode("dev-1"));
+    await expectError(create(device, readingsNode("dev-2")), FORBIDDEN);
     await expectError(create(device, "dev-1-elsewhere"), FORBIDDEN);
     await expectError(create(alice, "alice-node"), FORBIDDEN);
-    await expectError(create(alice, "devices/dev-1/state"), FORBIDDEN);
-    await create(admin, "devices/dev-3/meta");
+    await expectError(create(alice, stateNode("dev-1")), FORBIDDEN);
+    await create(admin, metaNode("dev-3"));
     await create(admin, "admin-anywhere");
 
     // --hub.allowLocalUsers: local users may create outside devices/, still never in a device's subtree.
     await hub.stop();
     hub = await server.hub(["--hub.admins", "admin@localhost", "--hub.allowLocalUsers"]);
     await create(alice, "alice-node");
-    await expectError(create(alice, "devices/dev-1/state"), FORBIDDEN);
-    await expectError(create(device, "devices/dev-2/state"), FORBIDDEN);
+    await expectError(create(alice, stateNode("dev-1")), FORBIDDEN);
+    await expectError(create(device, stateNode("dev-2")), FORBIDDEN);
     // The device owns its readings node; it is whitelist-only by default.
-    const config = await owner(device, "get", "<configure node='devices/dev-1/readings'/>");
+    const config = await device.request(makeConfigure(HUB, readingsNode("dev-1")));
     const values = formValues(formOf(config.getChild("pubsub", NS_PUBSUB_OWNER)?.getChild("configure")));
     expect(values["pubsub#access_model"]).toEqual(["whitelist"]);
   });
@@ -77,7 +79,7 @@ describe("PubSub nodes end to end", () => {
       "pubsub#notify_retract": "0",
     });
     expect(created.getChild("pubsub")).toBeUndefined(); // §8.1.1: a named node gets an empty result
-    const config = await owner(alice, "get", "<configure node='configured'/>");
+    const config = await alice.request(makeConfigure(HUB, "configured"));
     const x = formOf(config.getChild("pubsub", NS_PUBSUB_OWNER)?.getChild("configure"));
     expect(x?.attrs.type).toBe("form");
     const values = formValues(x);
@@ -86,11 +88,11 @@ describe("PubSub nodes end to end", () => {
     expect(values["pubsub#max_items"]).toEqual(["7"]);
     expect(values["pubsub#notify_retract"]).toEqual(["0"]);
 
-    const instant = await pubsub(alice, "set", "<create/>");
+    const instant = await alice.request(makeCreate(HUB));
     const name = instant.getChild("pubsub", NS_PUBSUB)?.getChild("create")?.attrs.node as string;
     expect(name).toMatch(/^instant-/); // §8.1.2
     await publish(alice, name, entry("in the instant node"), "one");
-    expect(itemIds(await pubsub(alice, "get", `<items node='${name}'/>`))).toEqual(["one"]);
+    expect(itemIds(await alice.request(makeItems(HUB, name)))).toEqual(["one"]);
 
     await expectError(create(alice, "configured"), { type: "cancel", condition: "conflict", pubsub: null });
     await expectError(create(alice, "bad-config", { "pubsub#max_items": "lots" }), {
@@ -103,20 +105,17 @@ describe("PubSub nodes end to end", () => {
   it("configure: the owner reads and submits the form; invalid values are not acceptable; others are forbidden", async () => {
     await create(alice, "conf");
     await subscribe(bob, "conf");
-    await owner(
-      alice,
-      "set",
-      `<configure node='conf'>${configForm({ "pubsub#title": "Renamed", "pubsub#notify_config": "1" })}</configure>`,
+    await alice.request(
+      makeConfigure(HUB, "conf", { "pubsub#title": "Renamed", "pubsub#notify_config": "1" }),
     );
     const notice = await bobInbox.next((m) => eventOf(m, "conf")?.name === "configuration");
     expect(notice.attrs.from).toBe("hub.localhost"); // pubsub#notify_config
-    const read = await owner(alice, "get", "<configure node='conf'/>");
+    const read = await alice.request(makeConfigure(HUB, "conf"));
     const values = formValues(formOf(read.getChild("pubsub", NS_PUBSUB_OWNER)?.getChild("configure")));
     expect(values["pubsub#title"]).toEqual(["Renamed"]);
 
     const NOT_ACCEPTABLE = { type: "modify", condition: "not-acceptable", pubsub: null };
-    const submit = (fields: Record<string, string>) =>
-      owner(alice, "set", `<configure node='conf'>${configForm(fields)}</configure>`);
+    const submit = (fields: Record<string, string>) => alice.request(makeConfigure(HUB, "conf", fields));
     await expectError(submit({ "pubsub#max_items": "-3" }), NOT_ACCEPTABLE);
     await expectError(submit({ "pubsub#access_model": "everyone" }), NOT_ACCEPTABLE);
     await expectError(submit({ "pubsub#no_such_option": "1" }), NOT_ACCEPTABLE);
@@ -126,14 +125,11 @@ describe("PubSub nodes end to end", () => {
       pubsub: "unsupported",
       feature: "access-roster",
     });
-    await expectError(owner(bob, "get", "<configure node='conf'/>"), FORBIDDEN);
-    await expectError(
-      owner(bob, "set", `<configure node='conf'>${configForm({ "pubsub#title": "x" })}</configure>`),
-      FORBIDDEN,
-    );
-    await expectError(owner(alice, "get", "<configure node='no-such-node'/>"), NOT_FOUND);
+    await expectError(bob.request(makeConfigure(HUB, "conf")), FORBIDDEN);
+    await expectError(bob.request(makeConfigure(HUB, "conf", { "pubsub#title": "x" })), FORBIDDEN);
+    await expectError(alice.request(makeConfigure(HUB, "no-such-node")), NOT_FOUND);
     // Nothing of the refused submissions was applied.
-    const after = await owner(alice, "get", "<configure node='conf'/>");
+    const after = await alice.request(makeConfigure(HUB, "conf"));
     const kept = formValues(formOf(after.getChild("pubsub", NS_PUBSUB_OWNER)?.getChild("configure")));
     expect(kept["pubsub#max_items"]).toEqual(values["pubsub#max_items"]);
     expect(kept["pubsub#access_model"]).toEqual(["open"]);
@@ -146,22 +142,18 @@ describe("PubSub nodes end to end", () => {
     await subscribe(bob, "purged");
     await publish(alice, "purged", entry("a"), "a");
     await publish(alice, "purged", entry("b"), "b");
-    await expectError(owner(bob, "set", "<purge node='purged'/>"), FORBIDDEN);
-    await owner(alice, "set", "<purge node='purged'/>");
+    await expectError(bob.request(makePurge(HUB, "purged")), FORBIDDEN);
+    await alice.request(makePurge(HUB, "purged"));
     const purged = await bobInbox.next((m) => eventOf(m, "purged")?.name === "purge");
     expect(eventOf(purged)?.attrs.node).toBe("purged");
-    expect(itemIds(await pubsub(bob, "get", "<items node='purged'/>"))).toEqual([]);
+    expect(itemIds(await bob.request(makeItems(HUB, "purged")))).toEqual([]);
 
-    await expectError(owner(bob, "set", "<delete node='doomed'/>"), FORBIDDEN);
-    await owner(
-      alice,
-      "set",
-      "<delete node='doomed'><redirect uri='xmpp:hub.localhost?;node=purged'/></delete>",
-    );
+    await expectError(bob.request(makeDelete(HUB, "doomed")), FORBIDDEN);
+    await alice.request(makeDelete(HUB, "doomed", "xmpp:hub.localhost?;node=purged"));
     const deleted = await bobInbox.next((m) => eventOf(m, "doomed")?.name === "delete");
     expect(eventOf(deleted)?.getChild("redirect")?.attrs.uri).toBe("xmpp:hub.localhost?;node=purged");
-    await expectError(pubsub(bob, "get", "<items node='doomed'/>"), NOT_FOUND);
-    await expectError(owner(alice, "set", "<delete node='doomed'/>"), NOT_FOUND);
+    await expectError(bob.request(makeItems(HUB, "doomed")), NOT_FOUND);
+    await expectError(alice.request(makeDelete(HUB, "doomed")), NOT_FOUND);
   });
 
   it("disco#info: identity pubsub/service and exactly the implemented features", async () => {
@@ -286,19 +278,11 @@ describe("PubSub nodes end to end", () => {
       pubsub: "unsupported",
       feature: "access-presence",
     });
-    await expectError(
-      pubsub(
-        alice,
-        "set",
-        "<create node='coll'/><configure>" +
-          `${configForm({ "pubsub#node_type": "collection" })}</configure>`,
-      ),
-      {
-        type: "cancel",
-        condition: "feature-not-implemented",
-        pubsub: "unsupported",
-        feature: "collections",
-      },
-    );
+    await expectError(alice.request(makeCreate(HUB, "coll", { "pubsub#node_type": "collection" })), {
+      type: "cancel",
+      condition: "feature-not-implemented",
+      pubsub: "unsupported",
+      feature: "collections",
+    });
   });
 });

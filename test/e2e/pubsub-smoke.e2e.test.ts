@@ -1,7 +1,15 @@
-import xml, { type Element } from "@xmpp/xml";
+import type { Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NS_PUBSUB, NS_PUBSUB_EVENT } from "../../shared/xmpp/ns";
+import { makeEncodedReadingsPayload } from "../../shared/exi/payload";
+import { hubJid } from "../../shared/jid";
+import { readingsNode } from "../../shared/model";
+import { NS_READINGS } from "../../shared/xmpp/ns";
+import { makePublish, makeSubscribe } from "../../shared/xmpp/pubsub";
+import { parseEvent, parseItemsEvent } from "../../shared/xmpp/pubsub-events";
+import { makeCreate, makeNodeAffiliations } from "../../shared/xmpp/pubsub-owner";
 import { startServer, type TestServer } from "./server";
+
+const HUB = hubJid("localhost");
 
 describe("PubSub through the hub, end to end", () => {
   let server: TestServer;
@@ -17,55 +25,23 @@ describe("PubSub through the hub, end to end", () => {
   it("a device creates its readings node, a whitelisted subscriber gets the notification", async () => {
     const device = await server.register("kitchen-1");
     const publisher = await server.client(device, "agent");
-    const node = "devices/kitchen-1/readings";
-    await publisher.request(
-      xml(
-        "iq",
-        { type: "set", to: "hub.localhost" },
-        xml("pubsub", { xmlns: NS_PUBSUB }, xml("create", { node })),
-      ),
-    );
+    const node = readingsNode("kitchen-1");
+    await publisher.request(makeCreate(HUB, node));
     const watcher = await server.register();
-    await publisher.request(
-      xml(
-        "iq",
-        { type: "set", to: "hub.localhost" },
-        xml(
-          "pubsub",
-          { xmlns: `${NS_PUBSUB}#owner` },
-          xml("affiliations", { node }, xml("affiliation", { jid: watcher.jid, affiliation: "member" })),
-        ),
-      ),
-    );
+    await publisher.request(makeNodeAffiliations(HUB, node, { [watcher.jid]: "member" }));
     const subscriber = await server.client(watcher);
-    await subscriber.request(
-      xml(
-        "iq",
-        { type: "set", to: "hub.localhost" },
-        xml("pubsub", { xmlns: NS_PUBSUB }, xml("subscribe", { node, jid: watcher.jid })),
-      ),
-    );
+    await subscriber.request(makeSubscribe(HUB, node, watcher.jid));
     const notified = new Promise<Element>((resolve) =>
       subscriber.xmpp.on("stanza", (stanza) => {
-        if (stanza.is("message") && stanza.getChild("event", NS_PUBSUB_EVENT)) resolve(stanza);
+        if (parseEvent(stanza)) resolve(stanza);
       }),
     );
-    const payload = xml("readings", { xmlns: "urn:xiot:readings:0", encoding: "json" }, '{"v":1}');
-    const result = await publisher.request(
-      xml(
-        "iq",
-        { type: "set", to: "hub.localhost" },
-        xml(
-          "pubsub",
-          { xmlns: NS_PUBSUB },
-          xml("publish", { node }, xml("item", { id: "1.abc-0" }, payload)),
-        ),
-      ),
-    );
+    const payload = makeEncodedReadingsPayload(new TextEncoder().encode('{"v":1}'));
+    const result = await publisher.request(makePublish(HUB, node, payload, { id: "1.abc-0" }));
     expect(result.attrs.type).toBe("result");
     const message = await notified;
-    const item = message.getChild("event", NS_PUBSUB_EVENT)?.getChild("items")?.getChild("item");
+    const item = parseItemsEvent(message)?.items[0];
     expect(item?.attrs.id).toBe("1.abc-0");
-    expect(item?.getChild("readings", "urn:xiot:readings:0")?.text()).toBe('{"v":1}');
+    expect(item?.getChild("readings", NS_READINGS)?.text()).toBe('{"v":1}');
   });
 });

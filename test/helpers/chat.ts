@@ -1,4 +1,5 @@
-/* Chatting with the hub from a test client: one message out, the hub's next reply back. */
+/* Chatting with the hub from a test client: one message out, the hub's next reply back; and a
+ * chat command stanza for unit tests of the chat layers. */
 import xml, { type Element } from "@xmpp/xml";
 import type { ClientConnection } from "../../shared/xmpp/client";
 
@@ -16,3 +17,12 @@ export function say(client: ClientConnection, text: string, hub = "hub.localhost
   void client.send(xml("message", { to: hub, type: "chat" }, xml("body", {}, text)));
   return reply;
 }
+
+/** A message from eve to the hub saying `kitchen relay on`, with the given attributes and children. */
+export const chatMessage = (attrs: Record<string, string>, ...children: Element[]): Element =>
+  xml(
+    "message",
+    { from: "eve@example.org/x", to: "hub.example.org", ...attrs },
+    xml("body", {}, "kitchen relay on"),
+    ...children,
+  );

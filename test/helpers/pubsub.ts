@@ -1,6 +1,8 @@
-/* Small helpers for PubSub end-to-end tests: IQs written as XML text (as in the XEP's
- * examples), exact error assertions, and an inbox of notifications per test client.
+/* Small helpers for PubSub end-to-end tests: the well-formed requests from shared/xmpp/pubsub*.ts,
+ * IQs written as XML text for the odd and malformed ones (as in the XEP's examples), exact error
+ * assertions, and an inbox of notifications per test client.
  * References: XEP-0060 §§6–8 (use cases and their errors), XEP-0004 (forms), XEP-0059. */
+
 import type { Element } from "@xmpp/xml";
 import { expect } from "vitest";
 import type { ClientConnection } from "../../shared/xmpp/client";
@@ -12,6 +14,10 @@ import {
   NS_PUBSUB_OWNER,
   NS_STANZAS,
 } from "../../shared/xmpp/ns";
+import { makePublish, makeSubscribe, parseItemIds, parsePublishedId } from "../../shared/xmpp/pubsub";
+import { parseEvent } from "../../shared/xmpp/pubsub-events";
+import { makeCreate, makeNodeAffiliations } from "../../shared/xmpp/pubsub-owner";
+import { StanzaError } from "../../shared/xmpp/stanza-error";
 import { parseXml } from "./stanza";
 
 export const HUB = "hub.localhost";
@@ -56,36 +62,27 @@ export const configForm = (fields: Record<string, string | string[]>): string =>
 /** A test payload element. */
 export const entry = (text: string): string => `<entry xmlns='urn:xiot:test:0'>${esc(text)}</entry>`;
 
-export async function create(conn: ClientConnection, node: string, config?: Record<string, string>) {
-  const configure = config ? `<configure>${configForm(config)}</configure>` : "";
-  return pubsub(conn, "set", `<create node='${esc(node)}'/>${configure}`);
-}
+export const create = (conn: ClientConnection, node: string, config?: Record<string, string>) =>
+  conn.request(makeCreate(HUB, node, config));
 
 /** Publishes one item; resolves with the id the service acknowledged. */
 export async function publish(conn: ClientConnection, node: string, payload: string, id?: string) {
-  const item = id === undefined ? `<item>${payload}</item>` : `<item id='${esc(id)}'>${payload}</item>`;
-  const result = await pubsub(conn, "set", `<publish node='${esc(node)}'>${item}</publish>`);
-  return result.getChild("pubsub", NS_PUBSUB)?.getChild("publish")?.getChild("item")?.attrs.id as string;
+  const result = await conn.request(
+    makePublish(HUB, node, parseXml(payload), id === undefined ? {} : { id }),
+  );
+  return parsePublishedId(result) as string;
 }
 
 export async function subscribe(conn: ClientConnection, node: string, jid = conn.jid()) {
-  const result = await pubsub(conn, "set", `<subscribe node='${esc(node)}' jid='${esc(jid)}'/>`);
+  const result = await conn.request(makeSubscribe(HUB, node, jid));
   return result.getChild("pubsub", NS_PUBSUB)?.getChild("subscription") as Element;
 }
 
-export async function affiliate(conn: ClientConnection, node: string, jid: string, affiliation: string) {
-  return owner(
-    conn,
-    "set",
-    `<affiliations node='${esc(node)}'><affiliation jid='${esc(jid)}' affiliation='${affiliation}'/></affiliations>`,
-  );
-}
+export const affiliate = (conn: ClientConnection, node: string, jid: string, affiliation: string) =>
+  conn.request(makeNodeAffiliations(HUB, node, { [jid]: affiliation }));
 
 /** Item ids of an items reply, in order. */
-export const itemIds = (result: Element): string[] =>
-  (result.getChild("pubsub", NS_PUBSUB)?.getChild("items")?.getChildren("item") ?? []).map(
-    (i) => i.attrs.id as string,
-  );
+export const itemIds = parseItemIds;
 
 export interface ExpectedError {
   type: string;
@@ -96,12 +93,6 @@ export interface ExpectedError {
   feature?: string;
 }
 
-/** What @xmpp/client rejects an IQ error with: the <error/> element and its type. */
-interface IqError {
-  type: string;
-  element: Element;
-}
-
 /** Asserts that the request failed with exactly this stanza error; returns the <error/>. */
 export async function expectError(request: Promise<unknown>, want: ExpectedError): Promise<Element> {
   const error = await request.then(
@@ -110,7 +101,8 @@ export async function expectError(request: Promise<unknown>, want: ExpectedError
     },
     (e: unknown) => e,
   );
-  const el = (error as Partial<IqError>).element;
+  if (!(error instanceof StanzaError)) throw error;
+  const el = error.stanza.getChild("error");
   if (el?.name !== "error") throw error;
   const defined = el.getChildElements().filter((c) => c.attrs.xmlns === NS_STANZAS && c.name !== "text");
   expect({ type: el.attrs.type, conditions: defined.map((c) => c.name) }).toEqual({
@@ -138,9 +130,8 @@ export interface Inbox {
 
 /** The event child of a notification, when it is one for this node. */
 export const eventOf = (m: Element, node?: string): Element | undefined => {
-  const ev = m.getChild("event", NS_PUBSUB_EVENT);
-  const child = ev?.getChildElements()[0];
-  return child && (node === undefined || child.attrs.node === node) ? child : undefined;
+  const event = parseEvent(m);
+  return event && (node === undefined || event.node === node) ? event.element : undefined;
 };
 
 /** Collects messages the client receives. */

@@ -3,11 +3,12 @@
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import xml, { type Element } from "@xmpp/xml";
+import type { Element } from "@xmpp/xml";
 import { parseReadingsPayload } from "../../../shared/exi/payload";
 import { parseReadingsDocument, type Reading, type ReadingsDocument } from "../../../shared/model";
 import type { ClientConnection } from "../../../shared/xmpp/client";
-import { NS_PUBSUB, NS_READINGS, NS_RSM } from "../../../shared/xmpp/ns";
+import { NS_READINGS } from "../../../shared/xmpp/ns";
+import { makeItems, parseItemsResult } from "../../../shared/xmpp/pubsub";
 import type { Account, TestServer } from "../../e2e/server";
 import { type CliProcess, ROOT, runXiot } from "../cli";
 
@@ -66,21 +67,12 @@ export async function fetchAllItems(
   const all: Element[] = [];
   let after: string | undefined;
   for (;;) {
-    const set = xml(
-      "set",
-      { xmlns: NS_RSM },
-      xml("max", {}, String(pageSize)),
-      ...(after ? [xml("after", {}, after)] : []),
+    const result = parseItemsResult(
+      await client.request(makeItems(hub, node, { page: { max: pageSize, after } })),
     );
-    const result = await client.request(
-      xml("iq", { type: "get", to: hub }, xml("pubsub", { xmlns: NS_PUBSUB }, xml("items", { node }), set)),
-    );
-    const ps = result.getChild("pubsub", NS_PUBSUB);
-    const items = ps?.getChild("items")?.getChildren("item") ?? [];
-    all.push(...items);
-    const last = ps?.getChild("set", NS_RSM)?.getChildText("last");
-    if (items.length < pageSize || !last) return all;
-    after = last;
+    all.push(...result.items);
+    if (result.items.length < pageSize || !result.last) return all;
+    after = result.last;
   }
 }
 

@@ -1,27 +1,31 @@
 import xml from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
-import type { IqContext, IqRoute } from "../../../hub/iq-types";
+import { createDeviceNodeRules } from "../../../hub/devices/node-rules";
 import {
   countAllSubscriptions,
+  countPublishes,
   createHubMetrics,
   meterDeliveries,
-  meterPublishes,
   nodeKind,
 } from "../../../hub/metrics";
-import { NS_PUBSUB, NS_PUBSUB_EVENT } from "../../../shared/xmpp/ns";
+import { createPubsubService } from "../../../hub/pubsub/service";
+import { createMemoryStore } from "../../../hub/pubsub/storage/memory";
+import { DEFAULT_LIMITS } from "../../../hub/pubsub/types";
+import { NS_PUBSUB_EVENT } from "../../../shared/xmpp/ns";
 
 const value = (text: string, line: string) => {
   const found = text.split("\n").find((l) => l.startsWith(line));
   return found === undefined ? undefined : Number(found.slice(line.length).trim());
 };
 
-function publishIq(node: string, items: number): IqContext {
-  const child = xml(
-    "pubsub",
-    { xmlns: NS_PUBSUB },
-    xml("publish", { node }, ...Array.from({ length: items }, (_, i) => xml("item", { id: `i${i}` }))),
-  );
-  return { from: "a@x/r", to: "hub.x", id: "1", type: "set", stanza: xml("iq", {}, child), child };
+function service() {
+  return createPubsubService({
+    store: createMemoryStore(),
+    broadcaster: { broadcast: () => undefined },
+    clock: { now: () => 0 },
+    config: { domain: "x", admins: ["hub.x"], allowLocalUsers: true, limits: DEFAULT_LIMITS },
+    rules: createDeviceNodeRules({ domain: "x" }),
+  });
 }
 
 describe("hub metrics", () => {
@@ -31,23 +35,25 @@ describe("hub metrics", () => {
     expect(nodeKind("weather")).toBe("other");
   });
 
-  it("counts acknowledged publishes, not refused ones", async () => {
+  it("counts accepted publishes (republishes too), not refused ones nor the hub's own, while started", async () => {
     const metrics = createHubMetrics({}, { defaults: false });
-    let refuse = false;
-    const route: IqRoute = {
-      type: "set",
-      ns: NS_PUBSUB,
-      name: "pubsub",
-      handler: () => (refuse ? xml("error", { type: "cancel" }) : undefined),
-    };
-    const [wrapped] = meterPublishes([route], metrics);
-    await wrapped!.handler(publishIq("devices/d/readings", 1));
-    await wrapped!.handler(publishIq("devices/d/readings", 3));
-    refuse = true;
-    await wrapped!.handler(publishIq("devices/d/readings", 5));
-    await wrapped!.handler(publishIq("other", 1));
+    const pubsub = service();
+    const meter = countPublishes({ events: pubsub.events, metrics, ignore: "hub.x" });
+    const node = "devices/d/readings";
+    expect((await pubsub.create("d@x/agent", node)).ok).toBe(true);
+    const publish = (from: string, n: string, id: string, payload = "<r xmlns='urn:t'/>") =>
+      pubsub.publish(from, n, { id, payload });
+    await publish("d@x/agent", node, "before-start");
+    meter.start();
+    await publish("d@x/agent", node, "a");
+    await publish("d@x/agent", node, "a");
+    expect((await publish("d@x/agent", node, "a", "<other xmlns='urn:t'/>")).ok).toBe(false);
+    expect((await publish("a@x/r", node, "b")).ok).toBe(false);
+    expect((await publish("hub.x", node, "c")).ok).toBe(true);
+    meter.stop();
+    await publish("d@x/agent", node, "after-stop");
     const text = await metrics.text();
-    expect(value(text, 'xiot_pubsub_publishes_total{kind="readings"}')).toBe(4);
+    expect(value(text, 'xiot_pubsub_publishes_total{kind="readings"}')).toBe(2);
     expect(value(text, 'xiot_pubsub_publishes_total{kind="other"}')).toBeUndefined();
   });
 

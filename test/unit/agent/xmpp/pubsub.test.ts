@@ -1,13 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { AgentClock } from "../../../../agent/clock";
-import {
-  encodingOf,
-  ensureNode,
-  publishOutcome,
-  readingsElement,
-  readingsPublisher,
-} from "../../../../agent/xmpp/pubsub";
+import { ensureNode, publishOutcome, readingsPublisher } from "../../../../agent/xmpp/pubsub";
 import { measureOffset, parseTimeResult } from "../../../../agent/xmpp/time";
+import { encodingOf, makeEncodedReadingsPayload } from "../../../../shared/exi/payload";
 import { silentLogger } from "../../../../shared/log";
 import { StanzaError } from "../../../../shared/xmpp/stanza-error";
 import { parseXml } from "../../../helpers/stanza";
@@ -36,10 +31,10 @@ describe("publish outcomes", () => {
 
   it("publishes the stored bytes as what they are: EXI as base64, JSON as text", async () => {
     expect(encodingOf(Uint8Array.from([0x80, 1]))).toBe("exi4json");
-    expect(readingsElement(Uint8Array.from([0x80, 0xff])).toString()).toBe(
+    expect(makeEncodedReadingsPayload(Uint8Array.from([0x80, 0xff])).toString()).toBe(
       `<readings xmlns="urn:xiot:readings:0" encoding="exi4json">gP8=</readings>`,
     );
-    expect(readingsElement(Buffer.from('{"v":1}')).toString()).toBe(
+    expect(makeEncodedReadingsPayload(Buffer.from('{"v":1}')).toString()).toBe(
       `<readings xmlns="urn:xiot:readings:0" encoding="json">{"v":1}</readings>`,
     );
     const sent: string[] = [];

@@ -1,10 +1,10 @@
 import xml from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
-import { observeReadings, readingsDeviceOf } from "../../../../hub/availability/observe";
+import { readingsDeviceOf, watchReadings } from "../../../../hub/availability/observe";
 import type { AvailabilityPayload } from "../../../../hub/availability/payload";
 import { createAvailability, type PingOutcome } from "../../../../hub/availability/tracker";
+import { createServiceEmitter } from "../../../../hub/pubsub/events";
 import { silentLogger } from "../../../../shared/log";
-import { iqContext } from "../../../helpers/stanza";
 
 const AGENT = "kitchen@example.org/agent";
 
@@ -120,32 +120,22 @@ describe("availability tracker", () => {
 });
 
 describe("readings observer", () => {
-  it("reports acknowledged publishes to readings nodes only", async () => {
+  it("reports accepted publishes to readings nodes only, between start and stop", async () => {
     const seen: string[] = [];
-    const routes = observeReadings(
-      [
-        {
-          type: "set",
-          ns: "http://jabber.org/protocol/pubsub",
-          name: "pubsub",
-          handler: (iq) =>
-            iq.child.getChild("publish")?.attrs.node === "devices/bad/readings" ? xml("error") : undefined,
-        },
-      ],
-      (id, from) => void seen.push(`${id} ${from}`),
-    );
-    const publish = (node: string) =>
-      routes[0]?.handler(
-        iqContext(
-          "set",
-          AGENT,
-          `<pubsub xmlns='http://jabber.org/protocol/pubsub'><publish node='${node}'/></pubsub>`,
-        ),
-      );
-    await publish("devices/kitchen/readings");
-    await publish("devices/kitchen/state");
-    await publish("devices/bad/readings");
-    expect(seen).toEqual([`kitchen ${AGENT}`]);
+    const events = createServiceEmitter(() => undefined);
+    const watcher = watchReadings(events, (id, from) => void seen.push(`${id} ${from}`));
+    const item = { id: "b-1", publisher: AGENT, payload: "<r xmlns='urn:t'/>", published: 0 };
+    await events.emit({ type: "published", node: "devices/kitchen/readings", ...item });
+    watcher.start();
+    watcher.start();
+    await events.emit({ type: "published", node: "devices/kitchen/readings", ...item });
+    await events.emit({ type: "republished", node: "devices/kitchen/readings", ...item });
+    await events.emit({ type: "published", node: "devices/kitchen/state", ...item });
+    await events.emit({ type: "retracted", node: "devices/kitchen/readings", id: "b-1", actor: AGENT });
+    watcher.stop();
+    expect(events.listenerCount()).toBe(0);
+    await events.emit({ type: "published", node: "devices/kitchen/readings", ...item });
+    expect(seen).toEqual([`kitchen ${AGENT}`, `kitchen ${AGENT}`]);
     expect(readingsDeviceOf("devices/a-1/readings")).toBe("a-1");
     expect(readingsDeviceOf("devices/A/readings")).toBeUndefined();
   });

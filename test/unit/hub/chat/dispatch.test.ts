@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createChatCommands } from "../../../../hub/chat/dispatch";
-import { duration, HELP } from "../../../../hub/chat/replies";
+import { HELP } from "../../../../hub/chat/replies";
 import { controlHarness } from "../control/harness";
 import { ALICE, BOB, EVE } from "../devices/setup";
 
@@ -111,20 +111,5 @@ describe("chat commands", () => {
     expect(await c.say(EVE, "kitchen relay off")).toBe("Refused: you have no access to kitchen.");
     expect(await c.say(EVE, "as admin: kitchen relay off")).toContain("I don't understand");
     expect(c.sent).toHaveLength(2);
-  });
-});
-
-describe("duration", () => {
-  it("rounds up to seconds, minutes, hours", () => {
-    expect([1, 999, 1000, 59_001, 60_000, 61_000, 3_600_000, 3_660_000].map(duration)).toEqual([
-      "1 s",
-      "1 s",
-      "1 s",
-      "1 min",
-      "1 min",
-      "2 min",
-      "1 h",
-      "1 h 1 min",
-    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseCommand } from "../../../../hub/chat/parse";
+import { parseCommand, usage } from "../../../../hub/chat/parse";
+import { HELP } from "../../../../hub/chat/replies";
 
 describe("parseCommand", () => {
   it.each([
@@ -12,6 +13,9 @@ describe("parseCommand", () => {
     ["kitchen temperature ?", { kind: "read", device: "kitchen", channel: "temperature" }],
     ["kitchen relay on", { kind: "switch", device: "kitchen", channel: "relay", on: true }],
     ["kitchen relay OFF", { kind: "switch", device: "kitchen", channel: "relay", on: false }],
+    ["Kitchen Relay yes", { kind: "switch", device: "kitchen", channel: "relay", on: true }],
+    ["kitchen relay 0", { kind: "switch", device: "kitchen", channel: "relay", on: false }],
+    ["kitchen\tset  Target 21.5", { kind: "set", device: "kitchen", channel: "target", value: "21.5" }],
     ["kitchen set target 21.5", { kind: "set", device: "kitchen", channel: "target", value: "21.5" }],
     [
       "kitchen set label hello world",
@@ -53,7 +57,8 @@ describe("parseCommand", () => {
     ["kitchen set target", "set", "give the channel and the value"],
     ["kitchen set Bad! 1", "set", '"Bad!" is not a channel'],
     ["kitchen 9lives?", "read", '"9lives" is not a channel'],
-    ["kitchen Relay on", "switch", '"Relay" is not a channel'],
+    ["kitchen re!ay on", "switch", '"re!ay" is not a channel'],
+    ["help me", "help", "it takes no arguments"],
   ])("%j is a usage error of %s", (text, command, problem) => {
     expect(parseCommand(text)).toMatchObject({ kind: "usage", command, problem });
   });
@@ -64,10 +69,40 @@ describe("parseCommand", () => {
     "hello there",
     "kitchen",
     "kitchen relay maybe",
+    "kitchen ?",
+    "kitchen status",
+    "kitchen restart",
     "Wie_geht's?",
     "constructor",
     "__proto__ x",
   ])("%j is not understood", (text) => {
     expect(parseCommand(text)).toEqual({ kind: "unknown", text: text.trim() });
+  });
+
+  it("writes usage and help from the same table, device commands after <device>", () => {
+    expect(usage("claim")).toBe("claim <device> <key>  or  claim <key>");
+    expect(usage("share")).toBe("share <device> with <jid> read|control");
+    expect(usage("unshare")).toBe("unshare <device> <jid>");
+    expect(parseCommand("kitchen set target")).toEqual({
+      kind: "usage",
+      command: "set",
+      usage: "<device> set <channel> <value>",
+      problem: "give the channel and the value",
+    });
+    expect(parseCommand("kitchen 9lives?")).toMatchObject({ usage: "<device> <channel>?" });
+    expect(HELP.split("\n")).toEqual([
+      "Commands:",
+      "devices — your devices and your access to each",
+      "status <device> — availability and every channel",
+      "history <device> — recent commands and changes of ownership (owner only)",
+      "<device> <channel>? — one channel's value",
+      "<device> <channel> on|off — switch an actuator",
+      "<device> set <channel> <value> — set an actuator",
+      "claim <device> <key> — become the owner, with the key on the device's label",
+      "claim <key> — the same, by the key alone",
+      "share <device> with <jid> read|control — let someone read or control a device of yours",
+      "unshare <device> <jid> — end a share",
+      "disown <device> — give a device up; its shares end",
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 /* The DeviceNodes adapter over the real PubSub service and its in-memory store. */
 import { describe, expect, it } from "vitest";
+import { createDeviceNodeRules } from "../../../../hub/devices/node-rules";
 import { createPubsubDeviceNodes, DeviceNodesError } from "../../../../hub/devices/pubsub-nodes";
 import { createPubsubService } from "../../../../hub/pubsub/service";
 import { createMemoryStore } from "../../../../hub/pubsub/storage/memory";
@@ -21,6 +22,7 @@ function setup(admins = ["admin@example.org", HUB]) {
     clock: { now: () => 1_700_000_000_000 },
     config: { domain: "example.org", admins, allowLocalUsers: false, limits: DEFAULT_LIMITS },
     newId: () => `id${++n}`,
+    rules: createDeviceNodeRules({ domain: "example.org" }),
   });
   const nodes = createPubsubDeviceNodes({ service, hubJid: HUB, domain: "example.org" });
   return { store, service, nodes, events };

@@ -1,5 +1,7 @@
-/* The whole PubSub protocol edge over the in-memory store: IQs in, replies and sent stanzas out. */
+/* The whole PubSub protocol edge over the in-memory store, with the hub's device-node rules:
+ * IQs in, replies and sent stanzas out. */
 import type { Element } from "@xmpp/xml";
+import { createDeviceNodeRules } from "../../../../hub/devices/node-rules";
 import { createPubsub } from "../../../../hub/pubsub/index";
 import { createMemoryStore } from "../../../../hub/pubsub/storage/memory";
 import { DEFAULT_LIMITS, type PubsubLimits } from "../../../../hub/pubsub/types";
@@ -27,6 +29,7 @@ export function harness(limits: Partial<PubsubLimits> = {}) {
       limits: { ...DEFAULT_LIMITS, ...limits },
     },
     newId: () => `id${++n}`,
+    rules: createDeviceNodeRules({ domain: "example.org" }),
   });
   return {
     pubsub,

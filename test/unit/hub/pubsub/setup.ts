@@ -1,4 +1,8 @@
-/* A pure PubSub service over the in-memory store, with a spy broadcaster and a manual clock. */
+/* A pure PubSub service over the in-memory store, with a spy broadcaster, a spy event listener,
+ * a manual clock and the hub's device-node rules (as hub/main.ts wires them). */
+import { createDeviceNodeRules } from "../../../../hub/devices/node-rules";
+import type { ServiceEvent, ServiceEventType } from "../../../../hub/pubsub/events";
+import type { NodeRules } from "../../../../hub/pubsub/rules";
 import { createPubsubService } from "../../../../hub/pubsub/service";
 import { createMemoryStore } from "../../../../hub/pubsub/storage/memory";
 import {
@@ -20,11 +24,26 @@ export interface Setup {
   service: ReturnType<typeof createPubsubService>;
   store: ReturnType<typeof createMemoryStore>;
   events: PubsubEvent[];
+  /** Every service event, in order (the spy listener on every type). */
+  changes: ServiceEvent[];
   advance(ms: number): void;
 }
 
+const EVENT_TYPES: ServiceEventType[] = [
+  "published",
+  "republished",
+  "retracted",
+  "purged",
+  "created",
+  "configured",
+  "node-deleted",
+  "subscription-changed",
+  "affiliation-changed",
+];
+
 export function setup(
   over: Partial<Omit<PubsubServiceConfig, "limits">> & { limits?: Partial<PubsubLimits> } = {},
+  rules: NodeRules = createDeviceNodeRules({ domain: over.domain ?? "example.org" }),
 ): Setup {
   const store = createMemoryStore();
   const events: PubsubEvent[] = [];
@@ -42,11 +61,15 @@ export function setup(
       limits: { ...DEFAULT_LIMITS, ...over.limits },
     },
     newId: () => `id${++n}`,
+    rules,
   });
+  const changes: ServiceEvent[] = [];
+  for (const type of EVENT_TYPES) service.events.on(type, (e) => void changes.push(e as ServiceEvent));
   return {
     service,
     store,
     events,
+    changes,
     advance: (ms) => {
       now += ms;
     },

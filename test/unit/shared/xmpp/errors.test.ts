@@ -1,9 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { ERRORS, makeError } from "../../../../shared/xmpp/errors";
+import {
+  DEFINED_CONDITIONS,
+  ERROR_TYPES,
+  ERRORS,
+  type ErrorCode,
+  type ErrorSpec,
+  makeError,
+} from "../../../../shared/xmpp/errors";
 import { canon } from "../../../helpers/stanza";
 
 const ST = "urn:ietf:params:xml:ns:xmpp-stanzas";
 const ERR = "http://jabber.org/protocol/pubsub#errors";
+const CTL = "urn:xmpp:iot:control";
+const CMD = "http://jabber.org/protocol/commands";
 
 describe("stanza errors", () => {
   it("builds the condition with its pubsub#errors child", () => {
@@ -38,5 +47,113 @@ describe("stanza errors", () => {
       expect(["auth", "cancel", "continue", "modify", "wait"]).toContain(spec.type);
     }
     expect(ERRORS["rate-limited"]).toEqual({ type: "wait", condition: "policy-violation" });
+  });
+});
+
+describe("the error table", () => {
+  const entries = Object.entries(ERRORS) as [ErrorCode, ErrorSpec][];
+  const APP_NAMESPACES = new Set([ERR, CTL, CMD]);
+
+  it("lists the 22 defined conditions of RFC 6120 §8.3.3 once each", () => {
+    expect(DEFINED_CONDITIONS).toHaveLength(22);
+    expect(new Set(DEFINED_CONDITIONS).size).toBe(22);
+    expect(ERROR_TYPES).toEqual(["auth", "cancel", "continue", "modify", "wait"]);
+  });
+
+  it.each(entries)(
+    "%s maps to a defined condition, a valid type and a namespaced application condition",
+    (code, spec) => {
+      expect(DEFINED_CONDITIONS as readonly string[]).toContain(spec.condition);
+      expect(ERROR_TYPES as readonly string[]).toContain(spec.type);
+      if (spec.app) {
+        expect(APP_NAMESPACES).toContain(spec.app.ns);
+        expect(spec.app.ns).not.toBe(ST);
+        expect(spec.app.name).toMatch(/^[A-Za-z][A-Za-z0-9-]*$/);
+      }
+      // What the builder sends: type, the condition in the stanzas namespace, then the application condition.
+      const el = makeError(code, { param: "p", text: "t" });
+      expect(el.attrs).toEqual({ type: spec.type });
+      const [condition, text, app, ...rest] = el.getChildElements();
+      expect(condition?.name).toBe(spec.condition);
+      expect(condition?.attrs).toEqual({ xmlns: ST });
+      expect(text?.attrs).toEqual({ xmlns: ST, "xml:lang": "en" });
+      expect(app?.name).toBe(spec.app?.name);
+      expect(app?.attrs.xmlns).toBe(spec.app?.ns);
+      expect(rest).toEqual([]);
+    },
+  );
+});
+
+describe("control errors (XEP-0325 §3.5), as the agent sends them", () => {
+  it("names an unknown parameter in paramError, repeating the text", () => {
+    expect(makeError("unknown-field", { param: "nope", text: 'unknown field "nope"' }).toString()).toBe(
+      `<error type="cancel"><item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/><text xmlns="urn:ietf:params:xml:ns:xmpp-stanzas" xml:lang="en">unknown field "nope"</text><paramError xmlns="urn:xmpp:iot:control" var="nope">unknown field "nope"</paramError></error>`,
+    );
+  });
+
+  it("sends a bad value and a failing device with the parameter, and without paramError when none is named", () => {
+    expect(canon(makeError("bad-value", { param: "relay", text: "relay: not a boolean" }))).toBe(
+      canon(
+        `<error type='modify'><bad-request xmlns='${ST}'/><text xmlns='${ST}' xml:lang='en'>relay: not a boolean</text><paramError xmlns='${CTL}' var='relay'>relay: not a boolean</paramError></error>`,
+      ),
+    );
+    expect(canon(makeError("bad-value", { text: "no parameter to set" }))).toBe(
+      canon(
+        `<error type='modify'><bad-request xmlns='${ST}'/><text xmlns='${ST}' xml:lang='en'>no parameter to set</text></error>`,
+      ),
+    );
+    expect(canon(makeError("device-error", { param: "relay", text: "relay: stuck" }))).toBe(
+      canon(
+        `<error type='wait'><internal-server-error xmlns='${ST}'/><text xmlns='${ST}' xml:lang='en'>relay: stuck</text><paramError xmlns='${CTL}' var='relay'>relay: stuck</paramError></error>`,
+      ),
+    );
+  });
+
+  it("sends an expired command as cancel/not-acceptable and a refusal as auth/forbidden", () => {
+    expect(canon(makeError("expired", { text: "command c1 expired" }))).toBe(
+      canon(
+        `<error type='cancel'><not-acceptable xmlns='${ST}'/><text xmlns='${ST}' xml:lang='en'>command c1 expired</text></error>`,
+      ),
+    );
+    expect(canon(makeError("forbidden", { text: "not allowed to control this device" }))).toBe(
+      canon(
+        `<error type='auth'><forbidden xmlns='${ST}'/><text xmlns='${ST}' xml:lang='en'>not allowed to control this device</text></error>`,
+      ),
+    );
+  });
+});
+
+describe("hub and readout errors", () => {
+  it("leaves xml:lang out when asked (the registry, the router, the readout)", () => {
+    expect(makeError("forbidden", { text: "not allowed to read this device", lang: null }).toString()).toBe(
+      `<error type="auth"><forbidden xmlns="${ST}"/><text xmlns="${ST}">not allowed to read this device</text></error>`,
+    );
+    expect(makeError("bad-request").toString()).toBe(
+      `<error type="modify"><bad-request xmlns="${ST}"/></error>`,
+    );
+  });
+
+  it("answers a throwing handler with cancel/internal-server-error and no handler with service-unavailable", () => {
+    expect(makeError("handler-failed").toString()).toBe(
+      `<error type="cancel"><internal-server-error xmlns="${ST}"/></error>`,
+    );
+    expect(makeError("service-unavailable").toString()).toBe(
+      `<error type="cancel"><service-unavailable xmlns="${ST}"/></error>`,
+    );
+  });
+
+  it("sends a malformed ad-hoc request with XEP-0050's malformed-action (§4.4)", () => {
+    expect(makeError("malformed-action").toString()).toBe(
+      `<error type="modify"><bad-request xmlns="${ST}"/><malformed-action xmlns="${CMD}"/></error>`,
+    );
+  });
+
+  it("keeps application conditions other than paramError free of text and parameter", () => {
+    expect(makeError("closed-node", { param: "x" }).toString()).toBe(
+      `<error type="cancel"><not-allowed xmlns="${ST}"/><closed-node xmlns="${ERR}"/></error>`,
+    );
+    expect(makeError("malformed-action", { feature: "x" }).getChild("malformed-action", CMD)?.attrs).toEqual({
+      xmlns: CMD,
+    });
   });
 });

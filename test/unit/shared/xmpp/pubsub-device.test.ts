@@ -1,17 +1,6 @@
 import xml from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
-import {
-  decodeReadings,
-  makeItemsPage,
-  parseAvailability,
-  parseDeviceList,
-  parseDiscoDevices,
-  parseEvent,
-  parseItemsPage,
-  parseMeta,
-  parseState,
-} from "../../../dashboard/xmpp/stanzas";
-import { makeReadingsPayload } from "../../../shared/exi/payload";
+import { makeReadingsPayload } from "../../../../shared/exi/payload";
 import {
   NS_DISCO_ITEMS,
   NS_PUBSUB,
@@ -21,7 +10,24 @@ import {
   NS_XIOT_META,
   NS_XIOT_PROVISIONING,
   NS_XIOT_STATE,
-} from "../../../shared/xmpp/ns";
+} from "../../../../shared/xmpp/ns";
+import { makeItems, parseItemsResult } from "../../../../shared/xmpp/pubsub";
+import {
+  asAvailability,
+  decodeReadings,
+  makeMetaPayload,
+  makeStatePayload,
+  parseAvailability,
+  parseMeta,
+  parseState,
+} from "../../../../shared/xmpp/pubsub-device";
+import {
+  makeDeviceList,
+  makeDiscoItems,
+  parseDeviceList,
+  parseDiscoDevices,
+} from "../../../../shared/xmpp/pubsub-discovery";
+import { parseItemsEvent } from "../../../../shared/xmpp/pubsub-events";
 
 const doc = {
   v: 1,
@@ -32,7 +38,7 @@ const doc = {
   r: [{ c: "temperature", t: 1000, v: 21.5 }],
 };
 
-describe("dashboard stanzas", () => {
+describe("device items and discovery", () => {
   it("finds device ids in the hub's disco#items and device list", () => {
     const disco = xml(
       "iq",
@@ -57,14 +63,36 @@ describe("dashboard stanzas", () => {
         xml("device", { id: "b", availability: "bogus" }),
       ),
     );
-    expect(parseDeviceList(list)).toEqual([
-      { id: "a", availability: "online" },
-      { id: "b", availability: undefined },
+    const none = {
+      model: "",
+      state: "",
+      role: "",
+      owner: undefined,
+      since: undefined,
+      lastReading: undefined,
+    };
+    expect(parseDeviceList(list)).toStrictEqual([
+      { id: "a", ...none, availability: "online" },
+      { id: "b", ...none, availability: "bogus" },
     ]);
+    expect(parseDeviceList(xml("iq", { type: "result" }))).toBeUndefined();
+    expect(["online", "offline", "stale", "bogus", undefined].map(asAvailability)).toEqual([
+      "online",
+      "offline",
+      "stale",
+      undefined,
+      undefined,
+    ]);
+    expect(makeDiscoItems("hub.x").toString()).toBe(
+      `<iq type="get" to="hub.x"><query xmlns="http://jabber.org/protocol/disco#items"/></iq>`,
+    );
+    expect(makeDeviceList("hub.x").toString()).toBe(
+      `<iq type="get" to="hub.x"><devices xmlns="urn:xiot:provisioning:0"/></iq>`,
+    );
   });
 
   it("asks for a page of items with RSM and reads the page", () => {
-    const iq = makeItemsPage("hub.x", "devices/d/readings", 50, "3.ab-9");
+    const iq = makeItems("hub.x", "devices/d/readings", { page: { max: 50, after: "3.ab-9" } });
     const set = iq.getChild("pubsub", NS_PUBSUB)?.getChild("set", NS_RSM);
     expect(set?.getChildText("max")).toBe("50");
     expect(set?.getChildText("after")).toBe("3.ab-9");
@@ -78,7 +106,7 @@ describe("dashboard stanzas", () => {
         xml("set", { xmlns: NS_RSM }, xml("first", {}, "a"), xml("last", {}, "b"), xml("count", {}, "9")),
       ),
     );
-    const page = parseItemsPage(answer);
+    const page = parseItemsResult(answer);
     expect(page.items.map((i) => i.attrs.id)).toEqual(["a", "b"]);
     expect(page.last).toBe("b");
     expect(page.count).toBe(9);
@@ -108,8 +136,8 @@ describe("dashboard stanzas", () => {
         xml("items", { node: "devices/d/state" }, xml("item", { id: "current" })),
       ),
     );
-    expect(parseEvent(message)?.node).toBe("devices/d/state");
-    expect(parseEvent(xml("message", {}, xml("body", {}, "hi")))).toBeUndefined();
+    expect(parseItemsEvent(message)?.node).toBe("devices/d/state");
+    expect(parseItemsEvent(xml("message", {}, xml("body", {}, "hi")))).toBeUndefined();
     const meta = parseMeta(
       xml(
         "item",
@@ -161,5 +189,30 @@ describe("dashboard stanzas", () => {
         xml("item", {}, xml("availability", { xmlns: NS_XIOT_AVAILABILITY, state: "maybe" })),
       ),
     ).toBeUndefined();
+  });
+
+  it("writes meta and state items as JSON in xiot's namespaces", () => {
+    const meta = { v: 1 as const, dev: "d", model: "m", version: "1", channels: [], actuators: [] };
+    expect(makeMetaPayload(meta).toString()).toBe(
+      `<meta xmlns="urn:xiot:meta:0">${JSON.stringify(meta)}</meta>`,
+    );
+    const state = {
+      v: 1 as const,
+      dev: "d",
+      boot: "b",
+      version: "1",
+      uptime: 3,
+      clk: "sync" as const,
+      t: 9,
+      actuators: {},
+    };
+    expect(makeStatePayload(state).toString()).toBe(
+      `<state xmlns="urn:xiot:state:0">${JSON.stringify(state)}</state>`,
+    );
+    expect(parseMeta(xml("item", {}, makeMetaPayload(meta)))).toEqual({
+      model: "m",
+      channels: [],
+      actuators: [],
+    });
   });
 });

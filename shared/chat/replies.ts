@@ -1,0 +1,73 @@
+/* References: docs/design.md §3 (short plain-text replies, exactly one per command).
+ *
+ * The wording of chat replies, the same at the hub and at the device for the same thing. The
+ * subject of a reply is what the command named: `kitchen relay` at the hub, `relay` at the device
+ * (which is the device being talked to). Reasons are lower-case clauses (`you have no access to
+ * kitchen`) that replies turn into sentences; the hub's control service and the agent use the
+ * same ones. */
+import type { HelpLine, Usage } from "./grammar";
+import { booleanWord, WORDS } from "./words";
+
+export type ChatValue = boolean | number | string;
+
+/** A number as replies write it: JavaScript's shortest round-trip form, `0` for `-0`. */
+export const formatNumber = (n: number): string => (Object.is(n, -0) ? "0" : String(n));
+
+/** A value as replies write it: booleans as on/off, numbers with their unit. */
+export function formatValue(v: ChatValue, unit?: string): string {
+  if (typeof v === "boolean") return booleanWord(v);
+  if (typeof v === "number") return unit ? `${formatNumber(v)} ${unit}` : formatNumber(v);
+  return v;
+}
+
+/** One channel's value: `kitchen temperature: 21.5 °C (estimated)`. */
+export const readout = (subject: string, v: ChatValue, unit?: string, quality?: string): string =>
+  `${subject}: ${formatValue(v, unit)}${quality ? ` (${quality})` : ""}`;
+
+/** A switch or set that took effect: `Done: kitchen relay is on.` */
+export const done = (subject: string, v: ChatValue): string => `Done: ${subject} is ${formatValue(v)}.`;
+
+export const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+const clause = (reason: string): string => reason.trim().replace(/[.\s]+$/, "");
+
+/** A reason as a sentence; a device id at its start keeps its spelling. */
+export const sentence = (reason: string, device?: string): string =>
+  device !== undefined && reason.startsWith(device) ? `${clause(reason)}.` : `${capitalise(clause(reason))}.`;
+
+/** A command that was not carried out, and why: `Refused: you may read kitchen but not control it.` */
+export const refused = (reason: string): string => `Refused: ${clause(reason)}.`;
+
+// Reasons, as clauses.
+export const noDevice = (device: string): string => `no device ${device}`;
+export const noAccess = (device: string): string => `you have no access to ${device}`;
+export const readOnly = (device: string): string => `you may read ${device} but not control it`;
+export const noChannel = (device: string, channel: string): string => `${device} has no channel ${channel}`;
+export const notAnActuator = (channel: string): string => `${channel} is a sensor, not an actuator`;
+
+const TRY_HELP = `Send ${WORDS.help} for the list of commands.`;
+
+/** Text that is no command. */
+export const unknownCommand = (text: string): string =>
+  text === "" ? TRY_HELP : `I don't understand "${text}". ${TRY_HELP}`;
+
+/** A known command with the wrong arguments. */
+export const usageReply = (u: Usage): string => `${capitalise(clause(u.problem))}. Usage: ${u.usage}`;
+
+/** The help text: a title, one line per command, then anything the speaker adds (its channels). */
+export const helpText = (lines: readonly HelpLine[], footer: readonly string[] = []): string =>
+  ["Commands:", ...lines.map((l) => `${l.usage} — ${l.help}`), ...footer].join("\n");
+
+/** "12 s", "5 min", "1 h 5 min": rounded up, so the user never retries too early. */
+export function duration(ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const min = Math.ceil(s / 60);
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  return min % 60 === 0 ? `${h} h` : `${h} h ${min % 60} min`;
+}
+
+/** A command that waited (offline storage, XEP-0203) longer than it may, and was not run. */
+export const tooOld = (ageMs: number): string =>
+  `That command was sent ${duration(ageMs)} ago and was not run. Send it again if you still want it.`;
