@@ -1,6 +1,11 @@
 /* Is the board's clock synchronised, and what time is it at the hub?
  * References: docs/design.md §2 (readings taken before time sync carry `clk: "unsync"`; the agent learns
- * the offset to the hub's clock at connect), docs/design.md §2 (commands expire by the hub's clock).
+ * the offset to the hub's clock at connect), docs/design.md §2 (commands expire by the hub's clock;
+ * no command is judged before the offset is known), docs/protocol.md ("The hub's clock").
+ *
+ * The hub's time is unknown until the first offset has been learnt: `hubNow()` is then undefined,
+ * and `whenKnown()` lets a command wait (bounded) for it instead of being judged by the board's
+ * own clock, which may be a day off.
  *
  * `clock.synced`:
  *   true / false  trust the configuration (a board with an RTC, or a test);
@@ -13,6 +18,7 @@
  *                    offset was learnt. */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import type { TimerClock } from "../shared/clock";
 import type { Logger } from "../shared/log";
 
 export type SyncMode = "auto" | "true" | "false";
@@ -26,6 +32,8 @@ export interface ClockOptions {
   /** Injectable system probe (tests); default reads the flag file and asks timedatectl. */
   probe?: () => Promise<SystemAnswer>;
   probeEveryMs?: number;
+  /** Timers for `whenKnown` (tests); default the global ones, unref'd. */
+  timers?: Pick<TimerClock, "setTimeout" | "clearTimeout">;
 }
 
 export const TIMESYNC_FLAG = "/run/systemd/timesync/synchronized";
@@ -48,6 +56,7 @@ export class AgentClock {
   #system: SystemAnswer = "unknown";
   #offset: number | undefined;
   #timer: NodeJS.Timeout | undefined;
+  readonly #waiting = new Set<() => void>();
 
   constructor(options: ClockOptions) {
     this.#o = options;
@@ -69,15 +78,32 @@ export class AgentClock {
   /** Offset to the hub's clock learnt at connect (remote − local, ms). */
   setOffset(offsetMs: number): void {
     this.#offset = offsetMs;
+    for (const wake of [...this.#waiting]) wake();
   }
 
   get offsetMs(): number | undefined {
     return this.#offset;
   }
 
-  /** The hub's time now, as well as we know it (local time until an offset was learnt). */
-  hubNow(): number {
-    return this.#now() + (this.#offset ?? 0);
+  /** The hub's time now, as well as we know it; undefined until an offset was learnt (the board's
+   * own clock is no stand-in for it: a command must not be judged by it). */
+  hubNow(): number | undefined {
+    return this.#offset === undefined ? undefined : this.#now() + this.#offset;
+  }
+
+  /** Resolves true once an offset is known (at once when it is), false after `withinMs`. */
+  whenKnown(withinMs: number): Promise<boolean> {
+    if (this.#offset !== undefined) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timers = this.#o.timers ?? defaultTimers;
+      const wake = () => {
+        this.#waiting.delete(wake);
+        timers.clearTimeout(timer);
+        resolve(this.#offset !== undefined);
+      };
+      const timer = timers.setTimeout(wake, withinMs);
+      this.#waiting.add(wake);
+    });
   }
 
   synced(): boolean {
@@ -92,3 +118,8 @@ export class AgentClock {
     if (before !== this.#system) this.#o.log.info({ system: this.#system }, "clock synchronisation status");
   }
 }
+
+const defaultTimers: Pick<TimerClock, "setTimeout" | "clearTimeout"> = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};

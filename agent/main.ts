@@ -1,5 +1,7 @@
-/* The agent's composition root: channels, clock, session, readings pipeline, control, lifecycle.
- * References: docs/design.md §1 (the agent), docs/design.md §2 (nodes, payloads, commands). */
+/* The agent's composition root: state folder lock, channels, clock, session, readings pipeline,
+ * control, lifecycle.
+ * References: docs/design.md §1 (the agent), docs/design.md §2 (nodes, payloads, commands),
+ * docs/protocol.md ("One agent per state folder"). */
 
 import type { Element } from "@xmpp/xml";
 import { systemContext } from "../devices";
@@ -24,6 +26,7 @@ import { Lifecycle } from "./lifecycle";
 import { metaDocument } from "./meta-state";
 import { openPipeline } from "./readings/pipeline";
 import { Sampler } from "./readings/sampler";
+import { acquireStateLock, StateLockedError } from "./state-lock";
 import { AGENT_VERSION } from "./version";
 import { Watchdog } from "./watchdog";
 import { Announcer } from "./xmpp/announce";
@@ -42,7 +45,32 @@ export interface Agent {
   stop(): Promise<void>;
 }
 
+/** Locks the state folder (agent/state-lock.ts), then builds the agent; the lock goes with stop().
+ * Throws StateLockedError, naming the holder, when another agent has the folder. */
 export async function createAgent(config: AgentConfig, log: Logger): Promise<Agent> {
+  const lock = await acquireStateLock({ dir: config.state.dir, log });
+  if (!lock.ok) throw new StateLockedError(lock.error.dir, lock.error.holder);
+  const release = () =>
+    lock.value.release().catch((err) => log.warn({ err }, "could not release the state folder lock"));
+  try {
+    const agent = await assembleAgent(config, log);
+    return {
+      ...agent,
+      async stop() {
+        try {
+          await agent.stop();
+        } finally {
+          await release();
+        }
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+async function assembleAgent(config: AgentConfig, log: Logger): Promise<Agent> {
   const deviceId = config.device.id;
   const hub = config.hub.jid ?? hubJid(config.xmpp.domain);
   const plans = planChannels(config);
@@ -81,6 +109,7 @@ export async function createAgent(config: AgentConfig, log: Logger): Promise<Age
     seen,
     keep,
     hubNow: () => clock.hubNow(),
+    whenClockKnown: (ms) => clock.whenKnown(ms),
     log: log.child({ module: "control" }),
     onChange: (_open, name, sample) => {
       sampler?.report(name, sample);
@@ -148,6 +177,7 @@ export async function createAgent(config: AgentConfig, log: Logger): Promise<Age
     chatTtlMs: config.control.chatTtlMs,
     // A stamp from the server's offline store is compared by the hub's clock, not the board's.
     now: () => clock.hubNow(),
+    whenClockKnown: (ms) => clock.whenKnown(ms),
     status: () =>
       `${deviceId}: up ${Math.round((Date.now() - startedAt) / 1000)} s, boot ${pipeline.boot.id}, clock ${clock.synced() ? "synchronised" : "not synchronised"}, ${pipeline.store.usage().records} documents waiting`,
     send: session.send,

@@ -8,8 +8,11 @@ import {
   reconnectSchema,
   serviceSchema,
 } from "../shared/config/common";
+import { DEFAULT_MAX_REPLY_BYTES } from "../shared/xmpp/budget";
 
 const positive = z.number().int().positive();
+/** Room kept for the <iq/>, <pubsub/>, <items/> and RSM around the largest item. */
+const REPLY_ENVELOPE_BYTES = 16 * 1024;
 
 export const hubSchema = z.object({
   dir: z.string().min(1).default(".xiot/hub"),
@@ -39,8 +42,17 @@ export const hubSchema = z.object({
       publishBurst: positive.default(1000),
       maxItemsPerPage: positive.max(1000).default(100),
       maxItemsCeiling: positive.default(10_000),
+      /** Largest reply the hub builds (items, node lists, subscriptions, affiliations), in bytes;
+       * longer lists are cut and paged with RSM. Keep it well below the server's component
+       * stanza limit (Prosody: component_stanza_size_limit, 512 KiB by default). */
+      maxReplyBytes: positive.default(DEFAULT_MAX_REPLY_BYTES),
     })
-    .prefault({}),
+    .prefault({})
+    // One item of the largest payload, with its envelope, must fit one reply.
+    .refine((p) => p.maxReplyBytes >= p.maxPayloadBytes + REPLY_ENVELOPE_BYTES, {
+      path: ["maxReplyBytes"],
+      message: `must be at least pubsub.maxPayloadBytes + ${REPLY_ENVELOPE_BYTES}`,
+    }),
   availability: z
     .object({
       /** How often the hub pings each online agent (XEP-0199). */
@@ -94,6 +106,8 @@ export const hubSchema = z.object({
       /** SQLite file; default <dir>/hub.sqlite. */
       path: z.string().min(1).optional(),
       commitWindowMs: z.number().min(0).max(100).default(0),
+      /** Check of every store file at start: quick_check, or the full integrity_check. */
+      check: z.enum(["quick", "full"]).default("quick"),
     })
     .prefault({}),
   log: logSchema,

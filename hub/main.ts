@@ -6,25 +6,29 @@ import { dirname, join, resolve } from "node:path";
 import type { Logger } from "../shared/log";
 import type { BackoffOptions } from "../shared/xmpp/backoff";
 import { createComponent } from "../shared/xmpp/component";
+import { deviceReaders } from "./access/registry";
 import { createHubAvailability } from "./availability/wiring";
 import { createChatCommands } from "./chat/dispatch";
 import { createChatRoute } from "./chat/route";
 import type { HubConfig } from "./config";
 import { mergeCommands } from "./control/adhoc";
+import { controlFile } from "./control/store";
 import { createHubControl } from "./control/wiring";
+import { withStoreErrors } from "./db/edge";
+import { checkStoreFile } from "./db/open";
 import { createDeviceCommands } from "./devices/commands";
 import { createDeviceNodeRules } from "./devices/node-rules";
 import { createProvisioningRoutes } from "./devices/protocol";
 import { createPubsubDeviceNodes } from "./devices/pubsub-nodes";
 import { pushRevocations } from "./devices/revocation";
 import { createDeviceService } from "./devices/service";
-import { openSqliteDeviceStore } from "./devices/sqlite";
+import { deviceFile, openSqliteDeviceStore } from "./devices/sqlite";
 import { createDisco } from "./disco";
 import { createHubHttp } from "./http/wiring";
 import { countAllSubscriptions, countPublishes, createHubMetrics, meterDeliveries } from "./metrics";
 import { pingDisco, pingRoute } from "./ping";
 import { createPubsub } from "./pubsub";
-import { openSqliteStore } from "./pubsub/storage/sqlite";
+import { openSqliteStore, pubsubFile } from "./pubsub/storage/sqlite";
 import { createRouter } from "./router";
 
 export interface Hub {
@@ -52,8 +56,19 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
   const router = createRouter({ send: component.send, log: log.child({ module: "router" }) });
   const storePath = resolve(config.storage.path ?? join(config.dir, "hub.sqlite"));
   mkdirSync(dirname(storePath), { recursive: true });
-  const store = openSqliteStore({ path: storePath, commitWindowMs: config.storage.commitWindowMs });
-  const deviceStore = openSqliteDeviceStore({ path: join(dirname(storePath), "devices.sqlite") });
+  const devicePath = join(dirname(storePath), "devices.sqlite");
+  const controlPath = join(dirname(storePath), "control.sqlite");
+  // Every file is checked (schema version, then quick/integrity check) before any is opened
+  // read-write: a bad one refuses the start with nothing changed (hub/db/open.ts).
+  for (const file of [pubsubFile(storePath), deviceFile(devicePath), controlFile(controlPath)]) {
+    checkStoreFile(file, config.storage.check);
+  }
+  const store = openSqliteStore({
+    path: storePath,
+    commitWindowMs: config.storage.commitWindowMs,
+    check: "off",
+  });
+  const deviceStore = openSqliteDeviceStore({ path: devicePath, check: "off" });
   const hubJid = config.xmpp.domain;
   const userDomain = config.hub.userDomain ?? userDomainOf(hubJid);
   const metrics = createHubMetrics({
@@ -85,6 +100,8 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
       limits: { ...config.pubsub },
     },
     rules: createDeviceNodeRules({ domain: userDomain }),
+    // The registry's part of the one access rule (hub/access/rule.ts); asked only once running.
+    registry: deviceReaders({ readers: (id) => devices.readers(id) }),
   });
   const publishMeter = countPublishes({ events: pubsub.service.events, metrics, ignore: hubJid });
 
@@ -112,7 +129,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     devices,
     availability: (id) => availability.tracker.status(id),
     pubsubStore: store,
-    path: join(dirname(storePath), "control.sqlite"),
+    path: controlPath,
     settings: { ...config.control },
     onOutcome: (kind) => metrics.commandOutcome(kind),
   });
@@ -124,7 +141,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     jid: hubJid,
   });
 
-  const disco = createDisco();
+  const disco = createDisco({ maxReplyBytes: config.pubsub.maxReplyBytes });
   disco.contribute({
     identities: [{ category: "component", type: "generic", name: "xiot hub" }],
     features: [],
@@ -144,7 +161,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     decisionTtlMs: config.devices.decisionTtlMs,
   });
   for (const route of [...disco.routes(), pingRoute, ...pubsub.routes, ...commands.routes, ...provisioning]) {
-    router.add(route);
+    router.add(withStoreErrors(route)); // a full disk is `wait`, not a bug
   }
   router.onPresence((stanza) => availability.tracker.onPresence(stanza));
   router.onMessage(async (stanza) => {

@@ -21,6 +21,10 @@ declare module "@xmpp/component-core" {
     authenticate(streamId: string, password: string): Promise<void>;
     _onData(data: Buffer | string): void;
     _onElement(element: Element): void;
+    _attachParser(parser: object): void;
+    _detachParser(): void;
+    /** Sends `<stream:error><condition/></stream:error>`, closes the stream and the socket. */
+    _streamError(condition: string): Promise<unknown>;
   }
 
   const core: { Component: typeof Component };

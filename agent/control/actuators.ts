@@ -1,17 +1,20 @@
 /* Applying commands to actuator channels: checks first, then moves, then an actuator log line.
  * References: docs/design.md §2 (commands deduplicated by `id`, refused after `issued + ttl` by the hub's
- * clock, a lower `seq` than the last applied for the channel ignored), XEP-0325 §3 (a set is done
- * when the answer is sent; an unknown parameter is an error naming it).
+ * clock and never judged before it is known, a lower `seq` than the last applied for the channel
+ * from the same issuer refused as not applied), XEP-0325 §3 (a set is done when the answer is sent;
+ * an unknown parameter is an error naming it).
  *
  * Every parameter of a request is checked before anything moves: one bad parameter refuses the
  * whole request. Each applied change is one JSON line in `<state.dir>/actuators.jsonl`. */
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ActuatorChannel, Sample, Value } from "../../devices/types";
+import * as reply from "../../shared/chat/replies";
 import type { Logger } from "../../shared/log";
 import type { CommandMeta } from "../../shared/xmpp/control";
 import type { OpenChannel } from "../channels";
 import type { SeenCommands } from "./seen";
+import { clockUnknown, type HubTime, hubTime, judgeCommand, type TimingError } from "./timing";
 
 export const ACTUATOR_LOG = "actuators.jsonl";
 
@@ -27,10 +30,12 @@ export interface Origin {
   cmd?: CommandMeta;
 }
 
-export type ApplyError = "unknown-field" | "bad-value" | "expired" | "device-error";
+/** Error codes of shared/xmpp/errors.ts. `conflict`: not applied, because a newer command of the
+ * same issuer was, or because the id was seen before and the channel is no longer as it asked. */
+export type ApplyError = "unknown-field" | "bad-value" | "device-error" | "conflict" | TimingError;
 
 export type ApplyResult =
-  | { ok: true; applied: { channel: string; value: Value }[]; ignored?: "duplicate" | "stale-seq" }
+  | { ok: true; applied: { channel: string; value: Value }[]; ignored?: "duplicate" }
   | { ok: false; error: ApplyError; field?: string; message: string };
 
 interface Actuator {
@@ -39,12 +44,12 @@ interface Actuator {
   state?: Sample;
 }
 
-export interface ActuatorsOptions {
+/** `hubNow`: the hub's clock (local clock + learnt offset), undefined before the offset is known;
+ * `whenClockKnown` lets a command with a `<cmd/>` wait for it (timing.ts). */
+export interface ActuatorsOptions extends HubTime {
   actuators: { channel: ActuatorChannel; open: OpenChannel }[];
   stateDir: string;
   seen: SeenCommands;
-  /** The hub's clock (local clock + learnt offset), ms. */
-  hubNow: () => number;
   log: Logger;
   /** Channels left as they are at shutdown (`safeState: "keep"`). */
   keep?: ReadonlySet<string>;
@@ -109,18 +114,11 @@ export class Actuators {
     if (problem) return problem;
     const cmd = origin.cmd;
     if (cmd) {
-      if (this.#o.seen.has(cmd.id)) return { ok: true, applied: [], ignored: "duplicate" };
-      if (this.#o.hubNow() > cmd.issued + cmd.ttl)
-        return {
-          ok: false,
-          error: "expired",
-          message: `command ${cmd.id} expired (issued + ttl has passed)`,
-        };
-      if (cmd.seq !== undefined && sets.some((s) => (this.#o.seen.lastSeq(s.channel) ?? -1) > (cmd.seq ?? 0)))
-        return { ok: true, applied: [], ignored: "stale-seq" };
+      const refusal = await this.#judge(sets, cmd, origin.from);
+      if (refusal) return refusal;
       const seq =
         cmd.seq === undefined ? {} : Object.fromEntries(sets.map((s) => [s.channel, cmd.seq as number]));
-      this.#o.seen.add(cmd.id, cmd.issued + cmd.ttl, seq);
+      this.#o.seen.add(origin.from, cmd.id, cmd.issued + cmd.ttl, seq);
     }
     const applied: { channel: string; value: Value }[] = [];
     for (const s of sets) {
@@ -140,6 +138,33 @@ export class Actuators {
       }
     }
     return { ok: true, applied };
+  }
+
+  /** Id, time and seq of a command (docs/design.md §2): undefined when it is to be applied. A
+   * command that is not applied never answers as done, except a repeated id whose channels are
+   * still as it asked (the hub sends the same id again after its link came back). */
+  async #judge(sets: SetRequest[], cmd: CommandMeta, by: string): Promise<ApplyResult | undefined> {
+    const { seen } = this.#o;
+    if (seen.has(by, cmd.id)) {
+      const moved = sets.find((s) => this.#by.get(s.channel)?.state?.value !== s.value);
+      if (!moved) return { ok: true, applied: [], ignored: "duplicate" };
+      const now = this.#by.get(moved.channel)?.state?.value;
+      const message = `${moved.channel}: command ${cmd.id} was received before and is not applied again; ${moved.channel} is ${now === undefined ? "in an unknown state" : `now ${reply.formatValue(now)}`}`;
+      return { ok: false, error: "conflict", field: moved.channel, message };
+    }
+    const now = await hubTime(this.#o);
+    const late = now === undefined ? clockUnknown() : judgeCommand(cmd, now, this.#o);
+    if (late) return { ok: false, ...late };
+    const seq = cmd.seq;
+    if (seq === undefined) return undefined;
+    for (const s of sets) {
+      const last = seen.lastSeq(by, s.channel);
+      if (last !== undefined && last > seq) {
+        const message = `${reply.superseded(s.channel)} (seq ${seq} < ${last})`;
+        return { ok: false, error: "conflict", field: s.channel, message };
+      }
+    }
+    return undefined;
   }
 
   #check(sets: SetRequest[]): ApplyResult | undefined {

@@ -6,14 +6,16 @@
  * References: RFC 6120 §8.1.2.1 (the server stamps `from`), XEP-0297 and XEP-0280 (forwarded and
  * carbon-copied messages carry someone else's stanza), XEP-0324 §3.2–3.6 (decisions, clearing
  * the cache), docs/provisioning.md (urn:xiot:provisioning:0 as the hub implements it). */
+
 import xml, { type Element } from "@xmpp/xml";
+import { normalizeJid } from "../../shared/jid";
 import type { Logger } from "../../shared/log";
 import { NS_XIOT_PROVISIONING } from "../../shared/xmpp/ns";
 
-/** The bare JID of a JID string, lower-cased (`a@b/c` → `a@b`, `hub.b` → `hub.b`). */
+/** The bare JID of a JID string, prepared as the hub prepares it (`A@B/c` → `a@b`, `hub.b` →
+ * `hub.b`); "" for a string that is no JID, which matches nobody. */
 export function bareJid(jid: string): string {
-  const slash = jid.indexOf("/");
-  return (slash < 0 ? jid : jid.slice(0, slash)).toLowerCase();
+  return normalizeJid(jid)?.bare ?? "";
 }
 
 export interface Authority {

@@ -4,8 +4,9 @@
  * commands, and the reply wording are shared with the hub (shared/chat/).
  * References: docs/design.md §3 (chat commands), RFC 6121 §5.2.2 (no reply to `error`, `groupchat`
  * or `headline`), XEP-0280 (carbons are copies, never commands), XEP-0203 (delayed delivery: a
- * command stored offline longer than control.chatTtlMs is refused). Authority comes from the
- * outer, bare `from` only (authority.ts). */
+ * command stored offline longer than control.chatTtlMs is refused), docs/design.md §2 (a command
+ * is judged by the hub's clock, never before the offset to it is known: timing.ts; one stamped
+ * in the future is refused). Authority comes from the outer, bare `from` only (authority.ts). */
 import type { Element } from "@xmpp/xml";
 import type { Value } from "../../devices/types";
 import { type DeviceCommand, deviceShapes } from "../../shared/chat/device-grammar";
@@ -20,6 +21,7 @@ import type { Actuators } from "./actuators";
 import { type Authority, bareJid } from "./authority";
 import { type Operation, operationReply } from "./operations";
 import { readFields } from "./readout";
+import { FUTURE_TOLERANCE_MS, hubTime } from "./timing";
 
 export interface ChatOptions {
   deviceId: string;
@@ -31,7 +33,14 @@ export interface ChatOptions {
   status: () => string;
   send: (stanza: Element) => Promise<void>;
   log: Logger;
-  now?: () => number;
+  /** The hub's clock, ms: a delay stamp is the server's time. Undefined while the offset to it is
+   * not known; default the local clock (tests). */
+  now?: () => number | undefined;
+  /** Waits for the offset (AgentClock.whenKnown): a delayed message is held until then, at most
+   * `clockHoldMs` (timing.ts). Absent: refused at once while the hub's time is unknown. */
+  whenClockKnown?: (withinMs: number) => Promise<boolean>;
+  clockHoldMs?: number;
+  futureToleranceMs?: number;
   /** Carries out `restart` / `reload` once the reply is sent; absent: not offered. */
   operate?: (op: Operation, from: string) => void;
 }
@@ -91,10 +100,30 @@ async function answer(t: Turn): Promise<string> {
       (await o.allowed.mayRead(who)) ? reply.readOnly(o.deviceId) : reply.noAccess(o.deviceId),
     );
   }
-  const delay = delayOf(stanza, (o.now ?? Date.now)());
-  if (delay !== undefined && delay > o.chatTtlMs) return reply.tooOld(delay);
+  const late = await tooLate(o, stanza);
+  if (late !== undefined) return late;
   const handler = HANDLERS[command.kind] as Handler<typeof command.kind>;
   return handler(t, command);
+}
+
+/** A message from offline storage (XEP-0203 stamp), judged by the hub's clock once it is known:
+ * the reply when it is not to run. */
+async function tooLate(o: ChatOptions, stanza: Element): Promise<string | undefined> {
+  if (delayOf(stanza, 0) === undefined) return undefined;
+  const now = await hubTime({
+    hubNow: o.now ?? Date.now,
+    ...(o.whenClockKnown && { whenClockKnown: o.whenClockKnown }),
+    ...(o.clockHoldMs !== undefined && { clockHoldMs: o.clockHoldMs }),
+  });
+  if (now === undefined) {
+    o.log.warn({ from: stanza.attrs.from }, "delayed chat command refused: the hub's time is not known");
+    return reply.refused(reply.clockUnknown());
+  }
+  const delay = delayOf(stanza, now) as number;
+  if (delay > o.chatTtlMs) return reply.tooOld(delay);
+  if (-delay > (o.futureToleranceMs ?? FUTURE_TOLERANCE_MS))
+    return reply.refused(reply.issuedInFuture(-delay));
+  return undefined;
 }
 
 async function setChannel({ o, stanza, from }: Turn, channel: string, value: Value): Promise<string> {
@@ -113,8 +142,7 @@ async function setChannel({ o, stanza, from }: Turn, channel: string, value: Val
       channelNames(o).includes(channel) ? reply.notAnActuator(channel) : reply.noChannel(o.deviceId, channel),
     );
   }
-  if (result.ignored)
-    return `Already done (${result.ignored === "duplicate" ? "same command id" : "a newer command was applied"}).`;
+  if (result.ignored) return "Already done (same command id).";
   return result.applied.map((a) => reply.done(a.channel, a.value)).join("\n");
 }
 

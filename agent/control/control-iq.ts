@@ -1,6 +1,7 @@
 /* XEP-0325 `set` requests → actuators, answered when the change is done.
  * References: XEP-0325 §3.1–3.3 (set, answered once done), §3.5 (errors naming the parameter),
- * docs/design.md §2 (`<cmd/>` metadata: deduplication, TTL by the hub's clock, seq per channel). */
+ * docs/design.md §2 (`<cmd/>` metadata: deduplication, TTL by the hub's clock once known, seq per
+ * channel and issuer; a command not applied is an error, never a setResponse). */
 import type { Element } from "@xmpp/xml";
 import type { Logger } from "../../shared/log";
 import {

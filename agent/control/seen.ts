@@ -1,12 +1,18 @@
-/* Command ids already applied, and the last applied `seq` per channel, kept across restarts.
+/* Command ids already applied, and the last applied `seq` per channel and issuer, kept across restarts.
  * References: docs/design.md §2 (devices deduplicate commands by `id`, refuse them after `issued + ttl`,
- * ignore a lower `seq` than the last applied for the same channel).
+ * ignore a lower `seq` than the last applied for the same channel from the same issuer).
+ *
+ * The issuer is the sender's bare JID: each controller (the hub, a person addressing the device
+ * directly) has its own ids and its own sequence per channel, so no one can get another's
+ * commands ignored by sending a high `seq` or reusing an id.
  *
  * `<state.dir>/commands.jsonl`: one JSON line per accepted command, written and fsynced before
  * the actuator moves (a crash after the line and before the move loses the command rather than
  * applying it twice). At open, ids whose expiry has passed (by more than `marginMs`, the clock
  * offset may not be known yet) are dropped and the file is rewritten atomically, starting with
- * one line of the last seq per channel. A torn last line (crash mid-write) is ignored. */
+ * one line of the last seq per issuer and channel. A torn last line (crash mid-write) is ignored,
+ * and so are lines of the earlier format without an issuer (`by`): whose sequence they were is
+ * unknown, and keeping them for everyone is how one controller locked out the others. */
 import { closeSync, fdatasyncSync, openSync, writeSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -15,15 +21,24 @@ import { writeFileAtomic } from "../outbox/atomic";
 export const SEEN_FILE = "commands.jsonl";
 
 interface SeenLine {
+  /** The issuer: the bare JID that sent the command. */
+  by?: string;
   id?: string;
   /** Expiry by the hub's clock, ms since the epoch. */
   exp?: number;
   /** Channel → seq applied with this command. */
   seq?: Record<string, number>;
+  /** The snapshot line: issuer → channel → last seq. */
+  seqs?: Record<string, Record<string, number>>;
 }
 
+/** Map key of an issuer's id or channel (a bare JID never contains a space). */
+const key = (by: string, name: string): string => `${by} ${name}`;
+
 export class SeenCommands {
+  /** "<issuer> <id>" → expiry. */
   readonly #ids = new Map<string, number>();
+  /** "<issuer> <channel>" → last seq. */
   readonly #lastSeq = new Map<string, number>();
   #fd: number | undefined;
 
@@ -38,26 +53,27 @@ export class SeenCommands {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     }
     for (const line of text.split("\n")) seen.#load(line);
-    for (const [id, exp] of seen.#ids) if (exp + marginMs < now) seen.#ids.delete(id);
+    for (const [k, exp] of seen.#ids) if (exp + marginMs < now) seen.#ids.delete(k);
     await writeFileAtomic(seen.path, seen.#snapshot());
     seen.#fd = openSync(seen.path, "a");
     return seen;
   }
 
-  has(id: string): boolean {
-    return this.#ids.has(id);
+  /** Whether `by` sent a command with this id before. */
+  has(by: string, id: string): boolean {
+    return this.#ids.has(key(by, id));
   }
 
-  lastSeq(channel: string): number | undefined {
-    return this.#lastSeq.get(channel);
+  /** The last seq `by` had applied to `channel`. */
+  lastSeq(by: string, channel: string): number | undefined {
+    return this.#lastSeq.get(key(by, channel));
   }
 
-  /** Records a command durably before it is applied. */
-  add(id: string, exp: number, seq: Record<string, number> = {}): void {
-    this.#ids.set(id, exp);
-    for (const [ch, n] of Object.entries(seq)) this.#lastSeq.set(ch, Math.max(n, this.#lastSeq.get(ch) ?? n));
+  /** Records a command of `by` durably before it is applied. */
+  add(by: string, id: string, exp: number, seq: Record<string, number> = {}): void {
+    this.#remember(by, id, exp, seq);
     if (this.#fd === undefined) throw new Error("seen-commands file is closed");
-    const line: SeenLine = { id, exp };
+    const line: SeenLine = { by, id, exp };
     if (Object.keys(seq).length > 0) line.seq = seq;
     writeSync(this.#fd, `${JSON.stringify(line)}\n`);
     fdatasyncSync(this.#fd);
@@ -76,16 +92,34 @@ export class SeenCommands {
     } catch {
       return; // a torn last line from a crash mid-write: that command was never applied
     }
-    if (typeof line.id === "string" && typeof line.exp === "number") this.#ids.set(line.id, line.exp);
-    for (const [ch, n] of Object.entries(line.seq ?? {})) {
-      if (Number.isSafeInteger(n)) this.#lastSeq.set(ch, Math.max(n, this.#lastSeq.get(ch) ?? n));
+    for (const [by, seq] of Object.entries(line.seqs ?? {})) this.#remember(by, undefined, 0, seq);
+    if (typeof line.by !== "string") return; // the earlier format: no issuer, see the top
+    const id = typeof line.id === "string" && typeof line.exp === "number" ? line.id : undefined;
+    this.#remember(line.by, id, line.exp ?? 0, line.seq ?? {});
+  }
+
+  #remember(by: string, id: string | undefined, exp: number, seq: Record<string, number>): void {
+    if (id !== undefined) this.#ids.set(key(by, id), exp);
+    for (const [ch, n] of Object.entries(seq)) {
+      if (!Number.isSafeInteger(n)) continue;
+      const k = key(by, ch);
+      this.#lastSeq.set(k, Math.max(n, this.#lastSeq.get(k) ?? n));
     }
   }
 
   #snapshot(): string {
+    const seqs: Record<string, Record<string, number>> = {};
+    for (const [k, n] of this.#lastSeq) {
+      const at = k.indexOf(" ");
+      const by = k.slice(0, at);
+      seqs[by] = { ...seqs[by], [k.slice(at + 1)]: n };
+    }
     const lines: SeenLine[] = [];
-    if (this.#lastSeq.size > 0) lines.push({ seq: Object.fromEntries(this.#lastSeq) });
-    for (const [id, exp] of this.#ids) lines.push({ id, exp });
+    if (this.#lastSeq.size > 0) lines.push({ seqs });
+    for (const [k, exp] of this.#ids) {
+      const at = k.indexOf(" ");
+      lines.push({ by: k.slice(0, at), id: k.slice(at + 1), exp });
+    }
     return lines.map((l) => `${JSON.stringify(l)}\n`).join("");
   }
 }

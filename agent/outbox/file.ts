@@ -4,19 +4,26 @@
  *   outbox.log      append-only data log: data records, drop markers, compaction state
  *   outbox.acks     append-only ack log: keys acknowledged by the hub or quarantined
  *   quarantine.log  records the hub refused for good, with the reason
+ *   outbox.reserve  preallocated bookkeeping: gaps of documents never stored (./reserve.ts)
  * Every frame carries its length and CRC-32 (./log.ts). Acknowledging appends a small frame to the
  * ack log instead of rewriting data; when the dead part of the data log is large, compaction
  * rewrites only the live records (atomically) and empties the ack log.
  *
  * Durability: `append` resolves after write(2) (so a killed process loses nothing it confirmed);
  * `fsync` decides when the data also survives a power loss: `always` before resolving,
- * `interval:<ms>` at most that much later, `never` when the OS flushes. */
+ * `interval:<ms>` at most that much later, `never` when the OS flushes.
+ *
+ * A document that cannot be stored (the disk is full, a write fails, a limit refuses it) is never
+ * lost silently: `append` answers with the error as a value and its readings become a pending gap,
+ * kept in memory and in the reserve, then logged in front of the next document that is stored
+ * (./losses.ts). Acks, quarantine and compaction failing for lack of space leave records queued. */
 import { mkdir, open } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../../shared/log";
 import { removeStaleTemps, writeFileAtomic } from "./atomic";
 import { type FsyncPolicy, parseFsyncPolicy } from "./fsync";
 import { ENTRY, type EntryType, encodeFrame, scanFrames } from "./log";
+import { Losses } from "./losses";
 import { dataHeader, entryRecord, type LogFile, openLog, replayAcks, replayData } from "./replay";
 import { OutboxState } from "./state";
 import {
@@ -56,11 +63,20 @@ export async function openFileOutboxStore(options: FileOutboxOptions): Promise<O
     await data.handle.close();
     throw err;
   });
-  const frameSize = replayData(state, data.entries);
+  const { frameSize, lostEpoch } = replayData(state, data.entries);
   replayAcks(state, acks.entries, frameSize);
   data.entries = [];
   acks.entries = [];
-  const store = new FileOutboxStore(options, fsync ?? { kind: "always" }, state, data, acks, frameSize);
+  const losses = await Losses.open(options.dir, state, lostEpoch, options.log);
+  const store = new FileOutboxStore(
+    options,
+    fsync ?? { kind: "always" },
+    state,
+    data,
+    acks,
+    frameSize,
+    losses,
+  );
   await store.maybeCompact();
   return store;
 }
@@ -81,6 +97,7 @@ class FileOutboxStore implements OutboxStore {
     readonly acks: LogFile,
     /** Frame size of each live record in the data log. */
     readonly frameSize: Map<number, number>,
+    readonly losses: Losses,
   ) {
     this.limits = state.limits;
     this.#compactMin = options.compactMinBytes ?? 1024 * 1024;
@@ -105,14 +122,15 @@ class FileOutboxStore implements OutboxStore {
     try {
       let off = 0;
       while (off < buf.length) off += (await file.handle.write(buf, off, buf.length - off)).bytesWritten;
+      if (this.fsync.kind === "always") await file.handle.sync();
     } catch (err) {
-      // Cut a partial frame off, so later appends do not land behind garbage.
+      // Cut a partial (or unsynced) frame off, so later appends do not land behind garbage and a
+      // write reported as failed is not found after a restart.
       await file.handle.truncate(file.size);
       throw err;
     }
     file.size += buf.length;
-    if (this.fsync.kind === "always") await file.handle.sync();
-    else this.#dirty = true;
+    if (this.fsync.kind !== "always") this.#dirty = true;
   }
 
   #flushDirty(): void {
@@ -127,11 +145,27 @@ class FileOutboxStore implements OutboxStore {
   append(build: BuildRecord): Promise<AppendResult> {
     return this.#serial(async () => {
       const plan = this.state.plan(build);
-      if (!plan.ok) return plan.result;
+      if (!plan.ok) {
+        await this.losses.lose(OutboxState.lossOf(plan.built));
+        return plan.result;
+      }
+      const lost = this.losses.frame();
       const frame = encodeFrame(ENTRY.data, dataHeader(plan.record), plan.record.payload);
-      const frames = [frame];
+      const frames = lost === undefined ? [frame] : [lost, frame];
       if (plan.victims.length > 0) frames.push(encodeFrame(ENTRY.drop, { keys: plan.victims }));
-      await this.#write(this.data, Buffer.concat(frames));
+      try {
+        await this.#write(this.data, Buffer.concat(frames));
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        const error = code === "ENOSPC" || code === "EDQUOT" ? "no-space" : "write-failed";
+        this.options.log?.warn(
+          { err, itemId: plan.record.itemId, readings: plan.record.count },
+          "outbox: document not stored; its readings are counted in a gap",
+        );
+        await this.losses.lose(OutboxState.lossOf(plan.record));
+        return { ok: false, error };
+      }
+      if (lost !== undefined) await this.losses.logged();
       this.state.applyAppend(plan.record);
       this.frameSize.set(plan.key, frame.length);
       for (const key of plan.victims) {
@@ -221,10 +255,20 @@ class FileOutboxStore implements OutboxStore {
     return this.#serial(() => this.#compactIfNeeded());
   }
 
+  /** Compaction only saves space: when it fails (the disk is full), the logs stay as they are. */
   async #compactIfNeeded(): Promise<void> {
+    try {
+      await this.#compact();
+    } catch (err) {
+      this.options.log?.warn({ err }, "outbox: compaction failed; the logs stay as they are");
+    }
+  }
+
+  async #compact(): Promise<void> {
     const dead = this.deadBytes();
     if (dead < this.#compactMin || dead < this.data.size - dead) return;
-    const frames = [encodeFrame(ENTRY.state, { nextKey: this.state.nextKey, gaps: this.state.gaps })];
+    const header = { nextKey: this.state.nextKey, gaps: this.state.gaps, lostEpoch: this.losses.loggedEpoch };
+    const frames = [encodeFrame(ENTRY.state, header)];
     const sizes = new Map<number, number>();
     for (const rec of this.state.records.values()) {
       const frame = encodeFrame(ENTRY.data, dataHeader(rec), rec.payload);
@@ -238,6 +282,7 @@ class FileOutboxStore implements OutboxStore {
     this.data.handle = await open(path, "a");
     this.data.size = buf.length;
     for (const [key, size] of sizes) this.frameSize.set(key, size);
+    await this.losses.logged(); // the state frame holds every gap now
     // The ack log only names records that are gone from the new data log: empty it.
     await this.acks.handle.truncate(0);
     await this.acks.handle.sync();
@@ -255,6 +300,7 @@ class FileOutboxStore implements OutboxStore {
       }
       await this.data.handle.close();
       await this.acks.handle.close();
+      await this.losses.close();
       this.#closed = true;
     });
   }

@@ -17,12 +17,16 @@ export const ENTRY = {
   data: 0x44,
   /** Records dropped by the drop-oldest policy: header {keys}. */
   drop: 0x58,
-  /** State written first by compaction: header {nextKey, gaps}. */
+  /** State written first by compaction: header {nextKey, gaps, lostEpoch?}. */
   state: 0x48,
   /** Ack log: record acknowledged by the hub: header {key}. */
   ack: 0x41,
   /** Ack log: record moved to quarantine; quarantine log: the quarantined record itself. */
   quarantine: 0x51,
+  /** Gaps of documents that were never stored, taken over from the reserve: header {epoch, gaps}. */
+  lost: 0x4c,
+  /** The reserve's one frame per slot (./reserve.ts): header {gen, epoch, gaps}. */
+  reserve: 0x52,
 } as const;
 export type EntryType = (typeof ENTRY)[keyof typeof ENTRY];
 const TYPES = new Set<number>(Object.values(ENTRY));

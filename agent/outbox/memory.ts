@@ -33,7 +33,12 @@ export function createMemoryOutboxStore(options: MemoryOutboxOptions = {}): Outb
     async append(build: BuildRecord): Promise<AppendResult> {
       check();
       const plan = state.plan(build);
-      if (!plan.ok) return plan.result;
+      if (!plan.ok) {
+        // Not stored: its readings are a gap the next stored document carries.
+        const lost = OutboxState.lossOf(plan.built);
+        if (lost !== undefined) state.addGap(lost);
+        return plan.result;
+      }
       state.applyAppend(plan.record);
       for (const key of plan.victims) state.applyDrop(key);
       return { ok: true, key: plan.key, dropped: plan.victims.length };

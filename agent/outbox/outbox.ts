@@ -1,22 +1,24 @@
 /* References: docs/design.md §2 (append-only readings nodes: republishing an id with the same payload is
  * acknowledged again, a different payload is refused with `conflict`), docs/design.md §4 (the outbox plus
  * idempotent item ids make delivery reliable; do not trust stream management), RFC 6120 §8.3.2
- * (error types: `wait` = retry later; `modify`, `cancel`, `auth` = do not retry as is).
+ * (error types), docs/protocol.md ("Publish errors": only a refusal of the document itself quarantines
+ * it; every other error is retried, whatever its type).
  *
  * The queue on top of an OutboxStore: while online, publishes the oldest records with at most
  * `maxInFlight` publishes outstanding; removes a record only after the hub's publish result;
- * backs off (exponential, jittered) on `wait` errors and transport failures; quarantines records
- * refused for good and goes on with the rest. With `maxInFlight: 1` the hub sees strict order. */
+ * backs off (exponential, jittered) on retryable errors, transport failures and a store that cannot
+ * record an outcome (a full disk); quarantines records refused for good and goes on with the rest.
+ * With `maxInFlight: 1` the hub sees strict order. */
 import type { Logger } from "../../shared/log";
 import type { AppendResult, BuildRecord, OutboxRecord, OutboxStore } from "./store";
 
 /** What a publish attempt came to; the XMPP layer maps the IQ result or error onto this. */
 export type PublishOutcome =
   | { kind: "ok" }
-  /** Error type `wait`, a timeout or a lost connection: keep the record, retry later. */
+  /** A condition that may clear (of the hub, the node, the link, a timeout): keep the record, retry later. */
   | { kind: "wait"; reason?: string }
-  /** Error type `modify`, `cancel` or `auth`: the same publish would fail again. */
-  | { kind: "modify" | "cancel" | "auth"; reason: string };
+  /** A refusal of the document itself: the same publish would fail again; quarantine it. */
+  | { kind: "refused"; reason: string };
 
 export type Publish = (record: OutboxRecord) => Promise<PublishOutcome>;
 
@@ -156,21 +158,25 @@ export class Outbox {
     try {
       await this.#settle(rec, outcome);
     } catch (err) {
-      // Why not rethrow: nobody awaits this promise but stop(); the record stays queued and is retried.
+      // Why not rethrow: nobody awaits this promise but stop(); the record stays queued and is retried
+      // after a backoff (publishing it again at once would spin while, say, the disk is full).
       this.#o.log.error({ err, itemId: rec.itemId }, "outbox: could not record a publish outcome");
+      this.#scheduleRetry();
     }
   }
 
   async #settle(rec: OutboxRecord, outcome: PublishOutcome): Promise<void> {
     if (outcome.kind === "ok") {
-      this.#attempt = 0;
       await this.#o.store.ack(rec.key);
+      this.#attempt = 0;
       this.#maybeResume();
     } else if (outcome.kind === "wait") {
-      this.#o.log.debug({ itemId: rec.itemId, reason: outcome.reason }, "outbox: publish must wait");
+      // A refusal that keeps coming back is worth seeing; the first few are usually a reconnect.
+      const level = this.#attempt >= 3 ? "warn" : "debug";
+      this.#o.log[level]({ itemId: rec.itemId, reason: outcome.reason }, "outbox: publish must wait");
       this.#scheduleRetry();
     } else {
-      const reason = `${outcome.kind}: ${outcome.reason}`;
+      const reason = outcome.reason;
       this.#o.log.warn({ itemId: rec.itemId, reason }, "outbox: hub refused document; quarantined");
       await this.#o.store.quarantine(rec.key, reason);
       this.#maybeResume();

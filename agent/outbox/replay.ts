@@ -1,10 +1,12 @@
 /* Opening the file outbox: read each log, cut a torn tail, and replay the entries into the state.
- * The data log is replayed in order (appends, drops, compaction state); the ack log is a set of
- * removed keys and is applied afterwards. */
+ * The data log is replayed in order (appends, drops, gaps of documents never stored, compaction
+ * state); the ack log is a set of removed keys and is applied afterwards.
+ * References: docs/design.md §2 (`gap`), docs/protocol.md ("Readings never lost silently"). */
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
 import type { Logger } from "../../shared/log";
 import { ENTRY, type Entry, scanFrames } from "./log";
+import { isGap } from "./reserve";
 import type { OutboxState } from "./state";
 import type { OutboxRecord, PendingGap } from "./store";
 
@@ -35,18 +37,6 @@ export async function openLog(path: string, log?: Logger): Promise<LogFile> {
 
 const isNum = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
 
-function isGap(x: unknown): x is PendingGap {
-  const g = x as PendingGap;
-  return (
-    typeof x === "object" &&
-    x !== null &&
-    typeof g.boot === "string" &&
-    isNum(g.n) &&
-    isNum(g.from) &&
-    isNum(g.to)
-  );
-}
-
 /** The record a data (or quarantine) entry describes, or undefined if its header is malformed. */
 export function entryRecord(e: Entry): OutboxRecord | undefined {
   const h = e.header;
@@ -63,14 +53,29 @@ export function dataHeader(rec: OutboxRecord): object {
     : { key: rec.key, itemId: rec.itemId, count: rec.count, gap: rec.gap };
 }
 
-/** Replays the data log; returns the frame size of each live record (for compaction accounting). */
-export function replayData(state: OutboxState, entries: Entry[]): Map<number, number> {
+export interface Replayed {
+  /** Frame size of each live record (for compaction accounting). */
+  frameSize: Map<number, number>;
+  /** The newest reserve epoch whose gaps the log holds (./reserve.ts), or -1. */
+  lostEpoch: number;
+}
+
+const gapsOf = (x: unknown): PendingGap[] =>
+  (Array.isArray(x) ? x.filter(isGap) : []).map((g) => ({ boot: g.boot, n: g.n, from: g.from, to: g.to }));
+
+/** Replays the data log. */
+export function replayData(state: OutboxState, entries: Entry[]): Replayed {
   const frameSize = new Map<number, number>();
+  let lostEpoch = -1;
   for (const e of entries) {
     if (e.type === ENTRY.state) {
-      const gaps = Array.isArray(e.header.gaps) ? e.header.gaps.filter(isGap) : [];
-      state.gaps = gaps.map((g) => ({ boot: g.boot, n: g.n, from: g.from, to: g.to }));
+      state.gaps = gapsOf(e.header.gaps);
       if (isNum(e.header.nextKey)) state.nextKey = Math.max(state.nextKey, e.header.nextKey);
+      if (isNum(e.header.lostEpoch)) lostEpoch = Math.max(lostEpoch, e.header.lostEpoch);
+    } else if (e.type === ENTRY.lost) {
+      // Documents never stored, logged in front of the next one that was: same order as live.
+      for (const gap of gapsOf(e.header.gaps)) state.addGap(gap);
+      if (isNum(e.header.epoch)) lostEpoch = Math.max(lostEpoch, e.header.epoch);
     } else if (e.type === ENTRY.data) {
       const rec = entryRecord(e);
       if (rec === undefined) continue;
@@ -83,7 +88,7 @@ export function replayData(state: OutboxState, entries: Entry[]): Map<number, nu
       }
     }
   }
-  return frameSize;
+  return { frameSize, lostEpoch };
 }
 
 /** Applies the ack log (acks and quarantine markers): both remove the record from the queue. */

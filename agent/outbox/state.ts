@@ -1,6 +1,7 @@
 /* References: docs/design.md §2 (`gap`: count, first and last sequence of dropped documents).
  *
- * The in-memory state both outbox stores share: live records in key order, limits, gap ledger.
+ * The in-memory state both outbox stores share: live records in key order, limits, gap ledger
+ * (readings dropped by `drop-oldest`, and documents never stored: refused appends, a full disk).
  * Pure and synchronous; the file store replays its log through the same `apply*` methods, so
  * memory and disk agree by construction. */
 import { parseItemId } from "../../shared/model";
@@ -30,7 +31,7 @@ const sameGap = (a: PendingGap, b: PendingGap) =>
 /** What an append will do, decided before anything is written. */
 export type AppendPlan =
   | { ok: true; key: number; record: OutboxRecord; victims: number[] }
-  | { ok: false; result: AppendResult };
+  | { ok: false; result: AppendResult; built: NewRecord };
 
 export class OutboxState {
   readonly records = new Map<number, OutboxRecord>();
@@ -66,7 +67,7 @@ export class OutboxState {
       throw new TypeError("outbox record: gap must be exactly the pending gap passed to the builder");
     }
     const size = built.payload.length;
-    if (size > this.limits.maxBytes) return { ok: false, result: { ok: false, error: "too-large" } };
+    if (size > this.limits.maxBytes) return { ok: false, result: { ok: false, error: "too-large" }, built };
     const victims: number[] = [];
     let count = this.records.size + 1;
     let bytes = this.bytes + size;
@@ -77,7 +78,7 @@ export class OutboxState {
       bytes -= rec.payload.length;
     }
     if (victims.length > 0 && this.limits.policy === "pause") {
-      return { ok: false, result: { ok: false, error: "full" } };
+      return { ok: false, result: { ok: false, error: "full" }, built };
     }
     const record: OutboxRecord = { ...built, payload: Uint8Array.from(built.payload), key: this.nextKey };
     return { ok: true, key: record.key, record, victims };
@@ -99,13 +100,19 @@ export class OutboxState {
     return rec;
   }
 
+  /** The gap for the readings of a document that was not stored (none for an empty document). */
+  static lossOf(rec: NewRecord): PendingGap | undefined {
+    const id = validateNewRecord(rec);
+    return rec.count > 0 ? { boot: id.boot, n: rec.count, from: id.seq, to: id.seq } : undefined;
+  }
+
   /** Drops a record unpublished: its readings (and any gap it carried) become a pending gap. */
   applyDrop(key: number): OutboxRecord | undefined {
     const rec = this.applyRemove(key);
     if (rec === undefined) return undefined;
-    if (rec.gap !== undefined) this.#addGap(rec.gap);
+    if (rec.gap !== undefined) this.addGap(rec.gap);
     const id = validateNewRecord(rec);
-    if (rec.count > 0) this.#addGap({ boot: id.boot, n: rec.count, from: id.seq, to: id.seq });
+    if (rec.count > 0) this.addGap({ boot: id.boot, n: rec.count, from: id.seq, to: id.seq });
     return rec;
   }
 
@@ -114,7 +121,8 @@ export class OutboxState {
     if (i >= 0) this.gaps.splice(i, 1);
   }
 
-  #addGap(gap: PendingGap): void {
+  /** Adds readings not kept to the ledger: merged into the last gap when it is of the same boot. */
+  addGap(gap: PendingGap): void {
     const last = this.gaps.at(-1);
     if (last !== undefined && last.boot === gap.boot) {
       this.gaps[this.gaps.length - 1] = {

@@ -6,7 +6,8 @@
  * publish, in append order, within a bounded size. Every backend runs test/contract/outbox-store. */
 import type { Gap } from "../../shared/model";
 
-/** Readings dropped by the `drop-oldest` policy, not yet carried by a published document. */
+/** Readings not kept (dropped by `drop-oldest`, or in a document that could not be stored), not yet
+ * carried by a stored document. */
 export interface PendingGap extends Gap {
   /** Boot id of the dropped documents: `from` and `to` are sequence numbers of that boot. */
   boot: string;
@@ -44,11 +45,17 @@ export interface QuarantinedRecord extends OutboxRecord {
  */
 export type BuildRecord = (pendingGap: PendingGap | undefined) => NewRecord;
 
+/** Every error means the document was not stored; its readings are then a pending gap, carried by
+ * the next document that is stored (docs/protocol.md, "Readings never lost silently"). */
 export type AppendError =
   /** `pause` policy: no room; nothing was stored. Stop producing until there is room. */
   | "full"
   /** The record alone is larger than `maxBytes`. */
-  | "too-large";
+  | "too-large"
+  /** The disk is full (ENOSPC, EDQUOT): nothing was stored. */
+  | "no-space"
+  /** Another write error (EIO, EROFS, …): nothing was stored. */
+  | "write-failed";
 
 export type AppendResult = { ok: true; key: number; dropped: number } | { ok: false; error: AppendError };
 
@@ -86,7 +93,8 @@ export interface OutboxStore {
   /** Moves a record the hub refused for good out of the queue into the quarantine. */
   quarantine(key: number, reason: string): Promise<void>;
   quarantined(): Promise<QuarantinedRecord[]>;
-  /** Gaps not yet carried by a stored document, oldest first. */
+  /** Gaps not yet carried by a stored document, oldest first (kept across a restart by persistent
+   * stores, also when the disk is full). */
   pendingGaps(): PendingGap[];
   usage(): OutboxUsage;
   readonly limits: OutboxLimits;

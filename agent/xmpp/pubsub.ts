@@ -1,9 +1,12 @@
 /* The agent's side of XEP-0060: make sure its nodes exist, publish outbox records (the stanzas
  * come from shared/xmpp/pubsub*.ts).
- * References: XEP-0060 §7.1 (publish an item with an id), §8.1 (create a node; §8.1.3.3 `conflict`
- * when it exists), docs/design.md §2 (node names; readings item payload), RFC 6120 §8.3.2. */
+ * References: XEP-0060 §7.1 (publish an item with an id; §7.1.3 its errors), §8.1 (create a node;
+ * §8.1.3.3 `conflict` when it exists), docs/design.md §2 (node names; readings item payload; append-only
+ * readings nodes), RFC 6120 §8.3.2 (error types), §8.3.3 (conditions), docs/protocol.md ("Publish
+ * errors": which refusals quarantine a document). */
 import type { Element } from "@xmpp/xml";
 import { makeEncodedReadingsPayload } from "../../shared/exi/payload";
+import { NS_STANZAS } from "../../shared/xmpp/ns";
 import { makePublish } from "../../shared/xmpp/pubsub";
 import { makeCreate } from "../../shared/xmpp/pubsub-owner";
 import { StanzaError } from "../../shared/xmpp/stanza-error";
@@ -23,23 +26,72 @@ export async function ensureNode(request: Request, to: string, node: string): Pr
   }
 }
 
-/** Maps a publish attempt onto the outbox's outcomes (RFC 6120 §8.3.2 error types). */
+/** What the outbox does with a refused publish: keep it and retry, or quarantine the document. */
+type Verdict = "retry" | "quarantine";
+
+/**
+ * The refusals that are about the document itself, so that the same publish can never succeed:
+ * only these quarantine it (docs/protocol.md, "Publish errors"). Keys are `<condition>` or
+ * `<condition>/<pubsub#errors condition>`; the error type is not trusted for this (a full data
+ * folder has been answered `cancel/internal-server-error`). Everything else, whatever its type, is
+ * a condition of the hub, the node or the account that may clear: the record stays and is retried
+ * with backoff, so no reading is lost to a transient fault.
+ */
+export const DOCUMENT_REFUSALS: Readonly<Record<string, string>> = {
+  "bad-request/invalid-payload": "XEP-0060 §7.1.3.5: the payload does not fit the node",
+  "not-acceptable/payload-too-big": "XEP-0060 §7.1.3.4: the document is larger than the hub takes",
+  // The item id does not parse (hub/pubsub/service-items.ts): it comes from the record, so it never will.
+  "bad-request": "RFC 6120 §8.3.3.1: the item or its id is malformed",
+  // docs/design.md §2: the id exists on the append-only node with another payload.
+  conflict: "append-only readings node holds this item id with a different payload",
+};
+
+/** The verdict for one error reply: a document refusal from the table, else retry. */
+export function publishVerdict(condition: string, application?: string): Verdict {
+  const key = application === undefined ? condition : `${condition}/${application}`;
+  return key in DOCUMENT_REFUSALS ? "quarantine" : "retry";
+}
+
+/** Maps a publish attempt onto the outbox's outcomes (RFC 6120 §8.3.2, docs/protocol.md). */
 export function publishOutcome(error: unknown): PublishOutcome {
   const stanza = stanzaErrorOf(error);
   const reason = error instanceof Error ? error.message : String(error);
   if (stanza === undefined) return { kind: "wait", reason };
-  const { type } = stanza;
-  if (type === "modify" || type === "cancel" || type === "auth") return { kind: type, reason };
-  return { kind: "wait", reason };
+  const described = `${stanza.type}/${stanza.condition}${stanza.application ? `+${stanza.application}` : ""}`;
+  return publishVerdict(stanza.condition, stanza.application) === "quarantine"
+    ? { kind: "refused", reason: described }
+    : { kind: "wait", reason: described };
 }
 
-/** Type and condition of an error reply, from ours (shared/xmpp/stanza-error) or @xmpp's. */
-export function stanzaErrorOf(error: unknown): { type: string; condition: string } | undefined {
-  if (error instanceof StanzaError) return error;
-  const e = error as { name?: unknown; type?: unknown; condition?: unknown } | null;
-  if (e?.name === "StanzaError" && typeof e.type === "string" && typeof e.condition === "string")
-    return { type: e.type, condition: e.condition };
+/** Type, condition and application condition of an error reply, from ours
+ * (shared/xmpp/stanza-error) or @xmpp's. */
+export function stanzaErrorOf(
+  error: unknown,
+): { type: string; condition: string; application?: string } | undefined {
+  if (error instanceof StanzaError) {
+    const application = error.application?.name;
+    return application === undefined
+      ? { type: error.type, condition: error.condition }
+      : { type: error.type, condition: error.condition, application };
+  }
+  const e = error as { name?: unknown; type?: unknown; condition?: unknown; element?: unknown } | null;
+  if (e?.name === "StanzaError" && typeof e.type === "string" && typeof e.condition === "string") {
+    const application = applicationOf(e.element);
+    return application === undefined
+      ? { type: e.type, condition: e.condition }
+      : { type: e.type, condition: e.condition, application };
+  }
   return undefined;
+}
+
+/** @xmpp/error keeps the `<error/>` element; its child outside the stanzas namespace, if any. */
+function applicationOf(element: unknown): string | undefined {
+  const el = element as Element | undefined;
+  if (el === undefined || el === null || !Array.isArray(el.children)) return undefined;
+  const child = el.children.find(
+    (c): c is Element => typeof c !== "string" && c.attrs?.xmlns !== NS_STANZAS && c.name !== "text",
+  );
+  return child?.name;
 }
 
 export interface PublisherOptions {

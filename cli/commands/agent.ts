@@ -1,10 +1,15 @@
-/* `xiot agent`: runs the device agent until SIGINT/SIGTERM. */
+/* `xiot agent`: runs the device agent until SIGINT/SIGTERM. Exits STATE_LOCKED_EXIT_CODE, naming
+ * the holder, when another agent runs on the same state folder (agent/state-lock.ts). */
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { type AgentConfig, agentSchema } from "../../agent/config";
 import { type Agent, createAgent } from "../../agent/main";
+import { StateLockedError } from "../../agent/state-lock";
 import { needsReexec, reexecWithCa } from "../../shared/xmpp/ca";
 import { type Command, printReady, reportFailure, startCommand, untilSignal } from "../command";
+
+/** sysexits EX_CANTCREAT: the state folder cannot be taken; another agent holds it. */
+export const STATE_LOCKED_EXIT_CODE = 73;
 
 export const agentCommand: Command = {
   name: "agent",
@@ -64,6 +69,10 @@ export const agentCommand: Command = {
     } catch (error) {
       // Why not rethrown: the failure is reported in one line; the agent is stopped as far as it got.
       await agent?.stop().catch(() => undefined);
+      if (error instanceof StateLockedError) {
+        process.stderr.write(`xiot agent: ${error.message}\n`);
+        return STATE_LOCKED_EXIT_CODE;
+      }
       return reportFailure("agent", error);
     }
   },

@@ -36,6 +36,10 @@ export const hubCommand: Command = {
       description: "publishes allowed above the rate in a burst (default 1000)",
     },
     { flag: "--pubsub.maxItemsPerPage N", description: "most items in one items reply (default 100)" },
+    {
+      flag: "--pubsub.maxReplyBytes N",
+      description: "largest reply in bytes; longer lists are paged with RSM (default 262144)",
+    },
     { flag: "--pubsub.maxItemsCeiling N", description: "largest max_items a node may have (default 10000)" },
     { flag: "--pubsub.maxNodesPerOwner N", description: "most nodes one JID may own (default 1000)" },
     {
@@ -56,6 +60,10 @@ export const hubCommand: Command = {
       description: "silence in readings before 'stale' (default 600000)",
     },
     { flag: "--storage.path FILE", description: "SQLite file (default <dir>/hub.sqlite)" },
+    {
+      flag: "--storage.check quick|full",
+      description: "check of the store files at start: quick_check, or the full integrity_check",
+    },
     { flag: "--http.port N", description: "dashboard, /metrics and /healthz (default 8080; 0 picks)" },
     { flag: "--http.host H", description: "address the HTTP listener binds (default 127.0.0.1)" },
     {

@@ -27,6 +27,7 @@ export function failureReply(failure: Fail, now: number, device?: string): strin
     case "forbidden":
       return device ? `You don't own ${device}.` : "You may not do that.";
     case "bad-request":
+    case "jid-malformed":
     case "not-acceptable":
       return sentence(failure.detail ?? "that request is not valid");
     case "conflict":

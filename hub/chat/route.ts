@@ -7,6 +7,7 @@
 import type { Element } from "@xmpp/xml";
 import { delayOf, isChatCommand, makeChatReply } from "../../shared/chat/message";
 import { tooOld } from "../../shared/chat/replies";
+import { isStoreError } from "../db/errors";
 import type { SendStanza } from "../iq-types";
 import type { ChatCommands } from "./dispatch";
 
@@ -23,11 +24,24 @@ export function createChatRoute({ chat, send, jid, clock = Date, maxDelayMs = 60
   return async function onChat(stanza: Element): Promise<boolean> {
     if (!isChatCommand(stanza)) return false;
     const delay = delayOf(stanza, clock.now());
-    const reply =
-      delay !== undefined && delay > maxDelayMs
-        ? tooOld(delay)
-        : await chat.handle(String(stanza.attrs.from), stanza.getChildText("body") ?? "");
+    let failure: unknown;
+    let reply: string;
+    try {
+      reply =
+        delay !== undefined && delay > maxDelayMs
+          ? tooOld(delay)
+          : await chat.handle(String(stanza.attrs.from), stanza.getChildText("body") ?? "");
+    } catch (error) {
+      // Exactly one reply, even when the command could not run: a full disk is said as such;
+      // anything else is a bug, answered and then passed on to be logged.
+      reply = isStoreError(error) ? STORAGE_FULL : NOT_RUN;
+      if (!isStoreError(error)) failure = error;
+    }
     await send(makeChatReply(stanza, reply, jid));
+    if (failure !== undefined) throw failure;
     return true;
   };
 }
+
+export const STORAGE_FULL = "The hub's storage is full, so nothing was done. Try again later.";
+export const NOT_RUN = "Something went wrong on the hub, so nothing was done.";

@@ -38,7 +38,7 @@ export function createControlCommands(stages: ControlStages, jid: string) {
     const request = parseCommandRequest(iq.child);
     if (!request) return makeError("malformed-action"); // XEP-0050 §4.4
     const who = normalizeJid(iq.from)?.bare;
-    if (!who) return makeError("bad-request", { text: "no sender", lang: null });
+    if (!who) return makeError("jid-malformed", { text: "the sender is not a JID", lang: null }); // RFC 6120 §8.3.3.8
     const base = { node: request.node, sessionid: request.sessionid ?? randomBytes(8).toString("hex") };
     if (request.action === "cancel") return makeCommandReply({ ...base, status: "canceled" });
     const fields = request.form?.type === "submit" ? request.form.fields : new Map<string, string[]>();

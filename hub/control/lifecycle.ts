@@ -4,7 +4,8 @@
  * References: XEP-0325 §3.1–3.5 (set, its answer, errors naming the parameter), docs/design.md §2
  * (`<cmd xmlns='urn:xiot:command:0' id issued ttl seq/>`: issued by the hub's clock), docs/design.md §4
  * (a hibernating session may get the IQ minutes later: the TTL makes the device refuse it),
- * RFC 6120 §8.3.3 (service-unavailable, recipient-unavailable, item-not-found: nobody there).
+ * RFC 6120 §8.3.3 (service-unavailable, recipient-unavailable, item-not-found: nobody there),
+ * docs/protocol.md ("XEP-0325 control": which errors mean "not applied").
  *
  * Nothing is queued: an offline device gets nothing (its availability says so, or the server
  * bounces the IQ). When the hub's own link to the server drops while a command is out, the
@@ -13,6 +14,7 @@
 
 import { randomBytes } from "node:crypto";
 import xml from "@xmpp/xml";
+import { noAccess, noChannel, noDevice, notAnActuator, readOnly } from "../../shared/chat/replies";
 import { agentJid } from "../../shared/jid";
 import { makeControlSet } from "../../shared/xmpp/control";
 import { IqTimeoutError } from "../../shared/xmpp/iq-caller";
@@ -53,13 +55,19 @@ const NOBODY_THERE = new Set([
   "gone",
 ]);
 
-/** The outcome of an error answer from (or for) the device. */
-export function outcomeOfError(id: string, error: StanzaError): ControlOutcome {
+/** The outcome of an error answer from (or for) the device (docs/protocol.md, "XEP-0325 control").
+ * A command the device did not apply is never done: a newer command applied first (`conflict`)
+ * or a command dated in the future (`modify`/`not-acceptable`) is refused, in the device's words;
+ * a device that does not know the hub's time yet (`wait`/`internal-server-error`) failed it. */
+export function outcomeOfError(id: string, error: StanzaError, device?: string): ControlOutcome {
   const parameter = error.application?.is("paramError", NS_IOT_CONTROL) === true;
   const reason = error.text ?? error.condition;
-  if (error.condition === "not-acceptable") return { kind: "expired", id };
+  const said = device === undefined ? reason : `${device}: ${reason}`;
+  if (error.condition === "not-acceptable")
+    return error.type === "modify" ? { kind: "refused", id, reason: said } : { kind: "expired", id };
   if (error.condition === "forbidden" || error.condition === "not-authorized")
     return { kind: "refused", id, reason: "the device does not take commands from the hub" };
+  if (error.condition === "conflict") return { kind: "refused", id, reason: said };
   if (parameter || error.condition === "bad-request") return { kind: "refused", id, reason };
   if (NOBODY_THERE.has(error.condition)) return { kind: "offline", id };
   return { kind: "failed", id, reason };
@@ -71,25 +79,17 @@ export function createCommandLifecycle(deps: CommandLifecycleDeps) {
 
   /** Access, existence, channel and value: a parameter, or the refusal. */
   async function check(r: ControlRequest): Promise<{ ok: true; param: TypedParameter } | ControlOutcome> {
-    if (!(await deps.devices.exists(r.device))) return { kind: "refused", reason: `no device ${r.device}` };
+    if (!(await deps.devices.exists(r.device))) return { kind: "refused", reason: noDevice(r.device) };
     const role = await deps.devices.roleOf(r.device, r.actor);
     if (!CONTROLS.has(role))
-      return {
-        kind: "refused",
-        reason:
-          role === "read"
-            ? `you may read ${r.device} but not control it`
-            : `you have no access to ${r.device}`,
-      };
+      return { kind: "refused", reason: role === "read" ? readOnly(r.device) : noAccess(r.device) };
     const meta = await deps.info.meta(r.device);
     const actuator = meta?.actuators.find((a) => a.name === r.channel);
     if (meta && !actuator) {
       const sensor = meta.channels.some((c) => c.name === r.channel);
       return {
         kind: "refused",
-        reason: sensor
-          ? `${r.channel} is a sensor, not an actuator`
-          : `${r.device} has no channel ${r.channel}`,
+        reason: sensor ? notAnActuator(r.channel) : noChannel(r.device, r.channel),
       };
     }
     const typed = typeValue(r.channel, r.value, actuator?.valueType);
@@ -119,7 +119,7 @@ export function createCommandLifecycle(deps: CommandLifecycleDeps) {
         await deps.iq.request(iq, left);
         return { kind: "done", id, value: param.value } as const;
       } catch (error) {
-        if (error instanceof StanzaError) return outcomeOfError(id, error);
+        if (error instanceof StanzaError) return outcomeOfError(id, error, device);
         if (error instanceof IqTimeoutError) return { kind: "timeout", id } as const;
         // The hub's link dropped with the command out: send it again (same id) once it is back.
         if (!(await deps.whenOnline(deadline - clock.now()))) return { kind: "timeout", id } as const;

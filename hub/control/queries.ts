@@ -1,7 +1,10 @@
 /* Reading a device for a person: status (stored state, newest readings, availability), one
  * channel (a live XEP-0323 readout, or the last known value when the device is offline) and the
  * history of commands and ownership changes (owner and admins only).
- * References: XEP-0324 §3 (read permission), XEP-0323 §3.1 (momentary readout), docs/design.md §3. */
+ * References: XEP-0324 §3 (read permission), XEP-0323 §3.1 (momentary readout), docs/design.md §3
+ * and §6 (one access rule, decided at send time: the registry is asked again when the values are
+ * in hand, since a readout may wait seconds for the device and a share may end meanwhile). */
+import { noAccess, noChannel, noDevice } from "../../shared/chat/replies";
 import type { DeviceInfo, DeviceSnapshot } from "./device-info";
 import type { Role } from "./lifecycle";
 import type { Readout } from "./readout";
@@ -59,9 +62,9 @@ export function withRecentCommands(s: DeviceSnapshot, log: ControlLogEntry[]): D
 
 export function createQueries(deps: QueriesDeps) {
   async function mayRead(actor: string, device: string, owner = false): Promise<string | undefined> {
-    if (!(await deps.devices.exists(device))) return `no device ${device}`;
+    if (!(await deps.devices.exists(device))) return noDevice(device);
     const role = await deps.devices.roleOf(device, actor);
-    if (role === "none") return `you have no access to ${device}`;
+    if (role === "none") return noAccess(device);
     if (owner && role !== "owner" && role !== "admin")
       return `only the owner of ${device} may read its history`;
     return undefined;
@@ -72,17 +75,25 @@ export function createQueries(deps: QueriesDeps) {
     if (refused) return { ok: false, reason: refused } as const;
     const a = deps.availability(device);
     const snapshot = withRecentCommands(await deps.info.snapshot(device), deps.store.history(device, 50));
+    const revoked = await mayRead(actor, device); // at send time
+    if (revoked) return { ok: false, reason: revoked } as const;
     return { ok: true, value: { device, availability: a.availability, since: a.since, snapshot } } as const;
   }
 
   async function read(actor: string, device: string, channel: string): Promise<Query<ChannelValue>> {
     const refused = await mayRead(actor, device);
     if (refused) return { ok: false, reason: refused };
+    const value = await readValue(device, channel);
+    const revoked = value.ok ? await mayRead(actor, device) : undefined; // at send time
+    return revoked ? { ok: false, reason: revoked } : value;
+  }
+
+  async function readValue(device: string, channel: string): Promise<Query<ChannelValue>> {
     const snapshot = await deps.info.snapshot(device);
     const all = [...(snapshot.meta?.channels ?? []), ...(snapshot.meta?.actuators ?? [])];
     const unit = all.find((c) => c.name === channel)?.unit;
     if (snapshot.meta && !all.some((c) => c.name === channel))
-      return { ok: false, reason: `${device} has no channel ${channel}` };
+      return { ok: false, reason: noChannel(device, channel) };
     if (deps.availability(device).availability !== "offline") {
       try {
         const field = (await deps.readout.read(device, [channel])).find((f) => f.name === channel);
@@ -105,7 +116,8 @@ export function createQueries(deps: QueriesDeps) {
     if (refused) return { ok: false, reason: refused };
     const merged = [...deps.store.history(device, limit), ...(await deps.devices.audit(device, limit))];
     merged.sort((a, b) => a.time - b.time);
-    return { ok: true, value: merged.slice(-limit) };
+    const revoked = await mayRead(actor, device, true); // at send time
+    return revoked ? { ok: false, reason: revoked } : { ok: true, value: merged.slice(-limit) };
   }
 
   return { status, read, history };

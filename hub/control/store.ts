@@ -6,8 +6,12 @@
  * A seq handed out is on disk (synchronous=FULL, an fsync of the WAL) before the command leaves
  * the hub, so neither a crash nor a power cut makes the hub reuse a number the device has seen.
  * Outcome lines are written with synchronous=NORMAL: they survive a crash of the hub (WAL in the
- * page cache) and cost no fsync on the reply's path; a power cut may lose the newest of them. */
-import Database from "better-sqlite3";
+ * page cache) and cost no fsync on the reply's path; a power cut may lose the newest of them.
+ * The file is opened through hub/db/open.ts (schema version, then quick_check, then WAL); a full
+ * disk makes issue() and log() throw a StoreError (`storage-full`) with nothing written. */
+import type { Database } from "better-sqlite3";
+import { guardStore } from "../db/errors";
+import { openStoreDatabase, type StorageCheck } from "../db/open";
 import type { ControlLogEntry } from "./types";
 
 export interface ControlStore {
@@ -33,6 +37,7 @@ interface LogRow {
   detail: string;
 }
 
+// 0 → 1: the schema as it was before files carried a version (hence IF NOT EXISTS).
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS control_seq (
   device TEXT NOT NULL, channel TEXT NOT NULL, seq INTEGER NOT NULL,
@@ -46,10 +51,25 @@ CREATE TABLE IF NOT EXISTS control_log (
 CREATE INDEX IF NOT EXISTS control_log_device ON control_log (device, n);
 `;
 
-export function openControlStore(path: string): ControlStore {
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.exec(SCHEMA);
+export const CONTROL_SCHEMA_VERSION = 1;
+
+function migrateControl(db: Database): void {
+  if ((db.pragma("user_version", { simple: true }) as number) >= CONTROL_SCHEMA_VERSION) return;
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    db.pragma(`user_version = ${CONTROL_SCHEMA_VERSION}`);
+  })();
+}
+
+/** The control file as hub/db/open.ts checks it (schema version before the WAL switch). */
+export const controlFile = (path: string) => ({
+  path,
+  label: "control",
+  schemaVersion: CONTROL_SCHEMA_VERSION,
+});
+
+export function openControlStore(path: string, options: { check?: StorageCheck } = {}): ControlStore {
+  const db = openStoreDatabase({ ...controlFile(path), check: options.check, migrate: migrateControl });
   const bump = db.prepare<[string, string], { seq: number }>(
     `INSERT INTO control_seq (device, channel, seq) VALUES (?, ?, 1)
      ON CONFLICT (device, channel) DO UPDATE SET seq = seq + 1 RETURNING seq`,
@@ -79,14 +99,16 @@ export function openControlStore(path: string): ControlStore {
     return seqs;
   });
   return {
-    issue(entry, channels) {
-      db.pragma("synchronous = FULL");
-      return issueTx(entry, channels);
-    },
-    log(entry) {
-      db.pragma("synchronous = NORMAL");
-      insert.run(toRow(entry));
-    },
+    issue: (entry, channels) =>
+      guardStore(path, () => {
+        db.pragma("synchronous = FULL");
+        return issueTx(entry, channels);
+      }),
+    log: (entry) =>
+      guardStore(path, () => {
+        db.pragma("synchronous = NORMAL");
+        insert.run(toRow(entry));
+      }),
     history: (device, limit) =>
       select
         .all(device, limit)

@@ -19,7 +19,9 @@ export interface ControlRequest {
 /**
  * The one outcome of a command:
  * - done: the device answered that the change is applied (`value` is the new state);
- * - refused: the hub or the device refused (no access, unknown device or channel, bad value);
+ * - refused: the hub or the device refused, and nothing moved (no access, unknown device or
+ *   channel, bad value; or the device did not apply it: a newer command for the channel was
+ *   applied first, its clock is not yet set against the hub's, or the command is dated ahead);
  * - offline: no available agent session; nothing was sent or the server bounced it;
  * - expired: the device refused it as past its TTL;
  * - timeout: no answer in time: the state is unknown;

@@ -46,6 +46,20 @@ const out = (name: string, label: string, value: string): FormField => ({
   values: [value],
 });
 
+/** Every jid-single and jid-multi field of the command's form, prepared as every JID that enters
+ * the hub (shared/jid.ts, RFC 7622 §3); the name of the first field that does not prepare. */
+function preparedJids(form: readonly FormField[], fields: Fields): Fields | string {
+  const out = new Map(fields);
+  for (const field of form) {
+    if (field.type !== "jid-single" && field.type !== "jid-multi") continue;
+    const values = (fields.get(field.var) ?? []).map((v) => v.trim()).filter((v) => v !== "");
+    const prepared = values.map((v) => normalizeJid(v)?.full);
+    if (prepared.some((v) => v === undefined)) return field.var;
+    out.set(field.var, prepared as string[]);
+  }
+  return out;
+}
+
 function commandsOf(devices: DeviceService): AdhocCommand[] {
   const provision: AdhocCommand = {
     node: CMD_PROVISION,
@@ -149,7 +163,10 @@ export function createDeviceCommands({
       });
       return makeCommandReply({ ...base, status: "executing", form });
     }
-    const r = await command.run(iq.from, request.form.fields);
+    const fields = preparedJids(command.fields, request.form.fields);
+    if (typeof fields === "string")
+      return makeError("jid-malformed", { text: `${fields}: not a JID`, lang: null });
+    const r = await command.run(iq.from, fields);
     if (!r.ok) return errorOf(r);
     const form = makeForm({
       type: "result",

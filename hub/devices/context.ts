@@ -59,7 +59,7 @@ export function createDeviceContext(deps: DeviceServiceDeps): DeviceContext {
     random: deps.random ?? ((n) => randomBytes(n)),
     domain,
     hubJid: (deps.config.hubJid ?? hubJid(domain)).toLowerCase(),
-    admins: new Set(deps.config.admins.map((a) => normalizeJid(a)?.bare ?? a.toLowerCase())),
+    admins: new Set(deps.config.admins.map((a) => normalizeJid(a)?.bare ?? a)),
     lockout: { ...DEFAULT_LOCKOUT, ...deps.config.lockout },
     listeners: new Set(),
   };
@@ -68,13 +68,17 @@ export function createDeviceContext(deps: DeviceServiceDeps): DeviceContext {
 /** The bare JID of an actor (full JIDs are reduced; local and domain parts lower-cased). */
 export function bareOf(jid: string): Result<string> {
   const parsed = normalizeJid(jid);
-  return parsed ? ok(parsed.bare) : fail("bad-request", { detail: `not a JID: ${jid.slice(0, 64)}` });
+  return parsed
+    ? ok(parsed.bare)
+    : fail("jid-malformed", { detail: `not a JID: ${JSON.stringify(jid.slice(0, 64))}` });
 }
 
 /** The full JID (normalised) of a sender. */
 export function fullOf(jid: string): Result<string> {
   const parsed = normalizeJid(jid);
-  return parsed ? ok(parsed.full) : fail("bad-request", { detail: `not a JID: ${jid.slice(0, 64)}` });
+  return parsed
+    ? ok(parsed.full)
+    : fail("jid-malformed", { detail: `not a JID: ${JSON.stringify(jid.slice(0, 64))}` });
 }
 
 export const deviceJid = (ctx: DeviceContext, id: string): string => `${id}@${ctx.domain}`;

@@ -7,6 +7,7 @@
 import type { Element } from "@xmpp/xml";
 import { normalizeJid } from "../../shared/jid";
 import { isDeviceId } from "../../shared/model";
+import { makeError } from "../../shared/xmpp/errors";
 import { NS_XIOT_PROVISIONING } from "../../shared/xmpp/ns";
 import type { IqContext, IqRoute } from "../iq-types";
 import {
@@ -98,16 +99,19 @@ const list: Handler = async (iq, { devices, status }) => {
 const decision =
   (kind: "canRead" | "canControl"): Handler =>
   async (iq, { devices, decisionTtlMs = 300_000 }) => {
-    const jid = attr(iq.child, "jid");
-    if (jid === undefined || normalizeJid(jid) === undefined) return badRequest(`${kind} needs a jid`);
+    const given = attr(iq.child, "jid");
+    if (given === undefined) return badRequest(`${kind} needs a jid`);
+    // RFC 6120 §8.3.3.8: a jid that does not prepare (shared/jid.ts, RFC 7622 §3).
+    const jid = normalizeJid(given)?.bare;
+    if (jid === undefined)
+      return makeError("jid-malformed", { text: `${kind}: jid is not a JID`, lang: null });
     const local = normalizeJid(iq.from)?.local ?? "";
     if (!isDeviceId(local) || (await devices.roleOf(local, iq.from)) !== "device") {
       return errorOf(fail("forbidden", { detail: "only a device asks about its own access" }));
     }
     const allowed =
       kind === "canRead" ? await devices.canRead(local, jid) : await devices.canControl(local, jid);
-    const bare = normalizeJid(jid)?.bare ?? jid;
-    return makeDecision(kind, { deviceId: local, jid: bare, allowed, ttlMs: decisionTtlMs });
+    return makeDecision(kind, { deviceId: local, jid, allowed, ttlMs: decisionTtlMs });
   };
 
 export const HANDLERS: Readonly<Record<string, Handler>> = {

@@ -129,6 +129,17 @@ export function createAccessOps(ctx: DeviceContext) {
     return found?.level ?? "none";
   }
 
+  /** Bare JIDs that may read the device now (owner, shares, the device itself, admins): the
+   * registry's part of the one access rule (hub/access/rule.ts); undefined for unknown devices. */
+  async function readers(deviceId: string): Promise<ReadonlySet<string> | undefined> {
+    const device = await loadDevice(ctx, deviceId);
+    if (!device.ok) return undefined;
+    const out = new Set<string>([...ctx.admins, deviceJid(ctx, deviceId)]);
+    if (device.value.owner) out.add(device.value.owner);
+    for (const s of await ctx.store.sharesOf(deviceId)) out.add(s.jid);
+    return out;
+  }
+
   /** Devices a JID owns or has been shared; admins see every device. */
   async function listDevices(jid: string): Promise<Result<DeviceListing[]>> {
     const who = bareOf(jid);
@@ -164,6 +175,7 @@ export function createAccessOps(ctx: DeviceContext) {
     unshare,
     disown,
     roleOf,
+    readers,
     listDevices,
     listOwned,
     access,

@@ -50,9 +50,10 @@ const MIGRATIONS: readonly string[] = [
 export const DEVICE_SCHEMA_VERSION = MIGRATIONS.length;
 
 export class DeviceSchemaVersionError extends Error {
-  constructor(found: number) {
+  constructor(found: number, file = "") {
     super(
-      `device database schema version ${found} is newer than this hub understands (${DEVICE_SCHEMA_VERSION})`,
+      `device database ${file}${file && " "}schema version ${found} is newer than this hub understands ` +
+        `(${DEVICE_SCHEMA_VERSION}): run the newer hub, or restore a backup made for this version. The file was not changed.`,
     );
     this.name = "DeviceSchemaVersionError";
   }

@@ -2,13 +2,14 @@
  * References: https://sqlite.org/wal.html, https://sqlite.org/pragma.html#pragma_synchronous,
  * https://sqlite.org/pragma.html#pragma_user_version
  *
- * Writes go through the hub's group committer (../storage/group-commit.ts): each resolves only
+ * Writes go through the hub's group committer (../db/group-commit.ts): each resolves only
  * after the COMMIT that contains it returned, which under synchronous=FULL is an fsync of the
  * WAL. A compare-and-set runs its read and write inside one synchronous step, so no other write
  * interleaves. */
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { createGroupCommitter } from "../db/group-commit";
-import { migrateDevices } from "./sqlite-schema";
+import { openStoreDatabase, type StorageCheck } from "../db/open";
+import { DEVICE_SCHEMA_VERSION, DeviceSchemaVersionError, migrateDevices } from "./sqlite-schema";
 import { type DeviceStore, matches } from "./store";
 import type { AttemptRecord, AuditEntry, DeviceRecord, ShareRecord } from "./types";
 
@@ -17,6 +18,8 @@ export interface SqliteDeviceStoreOptions {
   path: string;
   /** Group-commit window; 0 = next event-loop turn. */
   commitWindowMs?: number;
+  /** Integrity check before opening (hub/db/open.ts); default "quick". */
+  check?: StorageCheck;
 }
 
 interface DeviceRow {
@@ -99,17 +102,20 @@ function prepare(db: Database.Database) {
   };
 }
 
-function openDatabase(path: string): Database.Database {
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
-  db.pragma("busy_timeout = 5000");
-  migrateDevices(db);
-  return db;
-}
+/** The device file as hub/db/open.ts checks it (schema version before the WAL switch). */
+export const deviceFile = (path: string) => ({
+  path,
+  label: "device",
+  schemaVersion: DEVICE_SCHEMA_VERSION,
+  newer: (found: number) => new DeviceSchemaVersionError(found, path),
+});
 
 export function openSqliteDeviceStore(options: SqliteDeviceStoreOptions): DeviceStore {
-  const db = openDatabase(options.path);
+  const db = openStoreDatabase({
+    ...deviceFile(options.path),
+    check: options.check,
+    migrate: migrateDevices,
+  });
   const q = prepare(db);
   const gc = createGroupCommitter(db, { windowMs: options.commitWindowMs ?? 0 });
   const device = (row: DeviceRow | undefined) => (row ? toDevice(row) : undefined);

@@ -68,6 +68,7 @@ export interface AuditEntry {
 /** Expected failures of the device service; shared/xmpp/errors.ts maps them to stanza errors. */
 export type DeviceErrorCode =
   | "bad-request"
+  | "jid-malformed"
   | "forbidden"
   | "item-not-found"
   | "conflict"

@@ -37,13 +37,13 @@ export const CAPABILITIES: Readonly<Record<Affiliation, ReadonlySet<Action>>> = 
     "manage-affiliations",
     "view-meta",
   ]),
-  // XEP-0060 Table 4 footnote: a service MAY let any publisher delete any item.
+  // XEP-0060 Table 4 footnote leaves it open whether a publisher may delete any item; here a
+  // publisher changes (replaces or retracts) only its own items, and only an owner any item.
   publisher: new Set<Action>([
     "subscribe",
     "subscribe-without-approval",
     "retrieve-items",
     "publish",
-    "retract-any",
     "retract-own",
     "view-meta",
   ]),

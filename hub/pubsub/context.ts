@@ -44,7 +44,7 @@ export interface ServiceContext {
 
 export function createContext(deps: ServiceDeps): ServiceContext {
   const { limits } = deps.config;
-  const admins = new Set(deps.config.admins.map((a) => normalizeJid(a)?.bare ?? a.toLowerCase()));
+  const admins = new Set(deps.config.admins.map((a) => normalizeJid(a)?.bare ?? a));
   return {
     store: deps.store,
     broadcaster: deps.broadcaster,

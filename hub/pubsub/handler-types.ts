@@ -1,7 +1,10 @@
-/* The shape of one PubSub protocol handler and helpers every handler uses. */
+/* The shape of one PubSub protocol handler and helpers every handler uses.
+ * References: XEP-0059 §2 (paging a list), docs/design.md §6 (replies bounded by bytes). */
 import xml, { type Element } from "@xmpp/xml";
+import { elementBytes, envelopeBytes, pageList, xmlBytes } from "../../shared/xmpp/budget";
 import { makeError } from "../../shared/xmpp/errors";
 import { NS_PUBSUB, NS_PUBSUB_OWNER } from "../../shared/xmpp/ns";
+import { makeRsmSet, parseRsm } from "../../shared/xmpp/rsm";
 import type { IqContext } from "../iq-types";
 import type { PubsubService } from "./service";
 import type { Fail, Result } from "./types";
@@ -44,4 +47,28 @@ export function attrs(map: Record<string, string | undefined>): Record<string, s
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(map)) if (v !== undefined) out[k] = v;
   return out;
+}
+
+/**
+ * A list reply within the reply budget: `wrap` gets one page of `entries` (RSM cursors from
+ * `keyOf`, asked for in a <set/> of the <pubsub/>) and, when the list was paged or cut, the
+ * RSM <set/> to put beside it. Bad RSM is bad-request; an unknown cursor item-not-found.
+ */
+export function pagedList(
+  args: Pick<HandlerArgs, "iq" | "pubsub" | "service">,
+  entries: Element[],
+  keyOf: (entry: Element) => string,
+  wrap: (page: Element[], set: Element | undefined) => Element,
+): Element {
+  const rsm = parseRsm(args.pubsub);
+  if (rsm === "bad-request") return makeError("bad-request");
+  const node = attr(args.pubsub.getChildElements()[0], "node") ?? "";
+  const page = pageList(entries, {
+    keyOf,
+    sizeOf: (el) => elementBytes(el) + 2 * xmlBytes(keyOf(el)),
+    budget: args.service.limits.maxReplyBytes - envelopeBytes(args.iq, node),
+    rsm,
+  });
+  if (page === "item-not-found") return makeError("item-not-found");
+  return wrap(page.entries, page.rsm && makeRsmSet(page.rsm));
 }

@@ -1,27 +1,35 @@
 /* Handlers: publish, retract, items.
- * References: XEP-0060 §7.1 (publish), §7.2 (retract), §6.5 (retrieve items), XEP-0059. */
+ * References: XEP-0060 §7.1 (publish, §7.1.3.5 bad payload), §7.2 (retract), §6.5 (retrieve
+ * items, §6.5.4 returning some items), XEP-0059 §2 (paging, §2.5 the last page, §2.6 an empty
+ * page), docs/design.md §6 (replies bounded by bytes). */
 import xml, { type Element } from "@xmpp/xml";
+import { envelopeBytes } from "../../shared/xmpp/budget";
 import { makeError } from "../../shared/xmpp/errors";
 import { findForm, parseBoolean } from "../../shared/xmpp/forms";
 import { makeRsmSet, parseRsm } from "../../shared/xmpp/rsm";
+import type { IqContext } from "../iq-types";
 import { parsePublishOptions } from "./config-form";
 import { attr, errorOf, type PubsubHandler, pubsub, replyWith } from "./handler-types";
 import type { ItemsRequest, ItemsResult } from "./service-items";
 import type { StoredItem } from "./storage/types";
 import { parseElement } from "./xml";
 
-/** The payload of a published <item/>: "" for none, or why it is unacceptable. */
-function payloadOf(item: Element): string | Element {
+/** The payload of a published <item/> and its namespace: "" for none, or why it is unacceptable. */
+function payloadOf(item: Element): { payload: string; namespace?: string } | Element {
   const children = item.getChildElements();
-  if (children.length === 0) return "";
+  if (children.length === 0) return { payload: "" };
   const [payload] = children;
   // §7.1.3.5: exactly one payload element, in its own namespace.
   if (children.length > 1 || !payload || typeof payload.attrs.xmlns !== "string")
     return makeError("invalid-payload");
-  return payload.toString();
+  return { payload: payload.toString(), namespace: payload.attrs.xmlns };
 }
 
+/** One element for every rate refusal: a flood's refusals build nothing (rate-limit.ts). */
+const RATE_LIMITED = makeError("rate-limited");
+
 export const publish: PubsubHandler = async ({ iq, action, pubsub: ps, service }) => {
+  if (!service.publishAdmitted(iq.from)) return RATE_LIMITED; // before the payload is read
   const node = attr(action, "node");
   if (node === undefined) return makeError("nodeid-required");
   const items = action.getChildren("item");
@@ -29,12 +37,12 @@ export const publish: PubsubHandler = async ({ iq, action, pubsub: ps, service }
   if (items.length > 1) return makeError("bad-request");
   const item = items[0] as Element;
   const payload = payloadOf(item);
-  if (typeof payload !== "string") return payload;
+  if (!("payload" in payload)) return payload;
   const options = parsePublishOptions(findForm(ps.getChild("publish-options")));
   if (!options.ok) return errorOf(options);
   const id = attr(item, "id");
   const result = await service.publish(iq.from, node, {
-    payload,
+    ...payload,
     ...(id !== undefined && id !== "" && { id }),
     ...(options.value !== undefined && { options: options.value }),
   });
@@ -58,9 +66,10 @@ export function makeItem(item: StoredItem, withPayload = true): Element {
 
 type Parsed = { ok: true; req: ItemsRequest; rsm: boolean } | { ok: false; error: Element };
 
-function itemsRequest(action: Element, ps: Element): Parsed {
+function itemsRequest(iq: IqContext, action: Element, ps: Element): Parsed {
   const bad = (): Parsed => ({ ok: false, error: makeError("bad-request") });
-  const req: ItemsRequest = {};
+  // The <iq/> echoes the request's id and addresses; the node name appears in <items/>.
+  const req: ItemsRequest = { overheadBytes: envelopeBytes(iq, attr(action, "node") ?? "") };
   const max = attr(action, "max_items");
   if (max !== undefined) {
     if (!/^\d{1,9}$/.test(max)) return bad();
@@ -73,11 +82,8 @@ function itemsRequest(action: Element, ps: Element): Parsed {
   }
   const rsm = parseRsm(ps);
   if (rsm === "bad-request") return bad();
-  // XEP-0059 §2.5/§2.6: paging by index and jumping to the last page are not implemented.
-  if (rsm?.index !== undefined || rsm?.before === "") {
-    return { ok: false, error: makeError("feature-not-implemented") };
-  }
   if (rsm?.max !== undefined) req.rsmMax = rsm.max;
+  if (rsm?.index !== undefined) req.index = rsm.index;
   if (rsm?.after !== undefined) req.after = rsm.after;
   if (rsm?.before !== undefined) req.before = rsm.before;
   return { ok: true, req, rsm: rsm !== undefined };
@@ -99,12 +105,11 @@ function itemsReply(node: string, result: ItemsResult, withRsm: boolean): Elemen
 export const items: PubsubHandler = async ({ iq, action, pubsub: ps, service }) => {
   const node = attr(action, "node");
   if (node === undefined) return makeError("nodeid-required");
-  const parsed = itemsRequest(action, ps);
+  const parsed = itemsRequest(iq, action, ps);
   if (!parsed.ok) return parsed.error;
   const { req, rsm } = parsed;
   const result = await service.items(iq.from, node, req);
-  // Every truncated reply says so with RSM, so clients can page (the page size is capped).
-  return replyWith(result, (r) =>
-    itemsReply(node, r, rsm || (req.ids === undefined && r.items.length < r.total)),
-  );
+  // Every truncated reply says so with RSM (§6.5.4), so clients can page: the page is capped by
+  // count (pubsub.maxItemsPerPage) and by bytes (pubsub.maxReplyBytes).
+  return replyWith(result, (r) => itemsReply(node, r, rsm || r.items.length < r.total));
 };

@@ -1,12 +1,20 @@
 /* Handlers: create, and the owner namespace (configure, default, delete, purge, subscriptions,
  * affiliations).
  * References: XEP-0060 §8.1 (create, §8.1.2 instant nodes, §8.1.3 with configuration), §8.2,
- * §8.3, §8.4, §8.5, §8.8, §8.9. */
+ * §8.3, §8.4, §8.5, §8.8, §8.9; XEP-0059 §2 (owner lists are paged by bytes, docs/design.md §6). */
 import xml from "@xmpp/xml";
 import { makeError } from "../../shared/xmpp/errors";
 import { findForm } from "../../shared/xmpp/forms";
 import { makeConfigForm, parseConfigForm } from "./config-form";
-import { attr, errorOf, type PubsubHandler, pubsub, pubsubOwner, replyWith } from "./handler-types";
+import {
+  attr,
+  errorOf,
+  type PubsubHandler,
+  pagedList,
+  pubsub,
+  pubsubOwner,
+  replyWith,
+} from "./handler-types";
 import type { SubscriptionChange } from "./service-owner";
 import type { Affiliation } from "./storage/types";
 
@@ -54,16 +62,16 @@ export const deleteNode: PubsubHandler = async ({ iq, action, service }) => {
 export const purge: PubsubHandler = async ({ iq, action, service }) =>
   replyWith(await service.purge(iq.from, attr(action, "node")), () => undefined);
 
-export const getSubscriptions: PubsubHandler = async ({ iq, action, service }) => {
-  const node = attr(action, "node");
-  const result = await service.ownerSubscriptions(iq.from, node);
+/** §8.8.1, paged by bytes (XEP-0059): the cursor of a subscription is its subid. */
+export const getSubscriptions: PubsubHandler = async (args) => {
+  const node = attr(args.action, "node");
+  const result = await args.service.ownerSubscriptions(args.iq.from, node);
   return replyWith(result, (subs) =>
-    pubsubOwner(
-      xml(
-        "subscriptions",
-        { node },
-        ...subs.map((s) => xml("subscription", { jid: s.jid, subscription: s.state, subid: s.subid })),
-      ),
+    pagedList(
+      args,
+      subs.map((s) => xml("subscription", { jid: s.jid, subscription: s.state, subid: s.subid })),
+      (el) => attr(el, "subid") ?? "",
+      (page, set) => pubsubOwner(xml("subscriptions", { node }, ...page), ...(set ? [set] : [])),
     ),
   );
 };
@@ -83,16 +91,16 @@ export const setSubscriptions: PubsubHandler = async ({ iq, action, service }) =
   );
 };
 
-export const getAffiliations: PubsubHandler = async ({ iq, action, service }) => {
-  const node = attr(action, "node");
-  const result = await service.ownerAffiliations(iq.from, node);
+/** §8.9.1, paged by bytes (XEP-0059): the cursor of an affiliation is its JID. */
+export const getAffiliations: PubsubHandler = async (args) => {
+  const node = attr(args.action, "node");
+  const result = await args.service.ownerAffiliations(args.iq.from, node);
   return replyWith(result, (affs) =>
-    pubsubOwner(
-      xml(
-        "affiliations",
-        { node },
-        ...[...affs].map(([jid, affiliation]) => xml("affiliation", { jid, affiliation })),
-      ),
+    pagedList(
+      args,
+      [...affs].map(([jid, affiliation]) => xml("affiliation", { jid, affiliation })),
+      (el) => attr(el, "jid") ?? "",
+      (page, set) => pubsubOwner(xml("affiliations", { node }, ...page), ...(set ? [set] : [])),
     ),
   );
 };

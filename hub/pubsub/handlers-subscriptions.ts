@@ -1,10 +1,11 @@
 /* Handlers: subscribe, unsubscribe, subscription options, own subscriptions and affiliations.
- * References: XEP-0060 §6.1, §6.2, §6.3 (options, §6.3.7 subscribe and configure), §5.6, §5.7. */
+ * References: XEP-0060 §6.1, §6.2, §6.3 (options, §6.3.7 subscribe and configure), §5.6, §5.7;
+ * XEP-0059 §2 (the lists are paged by bytes, docs/design.md §6). */
 import xml, { type Element } from "@xmpp/xml";
 import { makeError } from "../../shared/xmpp/errors";
 import { findForm, makeForm, parseForm } from "../../shared/xmpp/forms";
 import { NS_PUBSUB_SUBSCRIBE_OPTIONS } from "../../shared/xmpp/ns";
-import { attr, attrs, type PubsubHandler, pubsub, replyWith } from "./handler-types";
+import { attr, attrs, type PubsubHandler, pagedList, pubsub, replyWith } from "./handler-types";
 import type { SubscriptionOptions } from "./service-subscriptions";
 import type { SubscriptionRecord } from "./storage/types";
 
@@ -82,24 +83,30 @@ export const setOptions: PubsubHandler = async ({ iq, action, service }) => {
   return replyWith(result, () => undefined);
 };
 
-export const subscriptions: PubsubHandler = async ({ iq, action, service }) => {
-  const node = attr(action, "node");
-  const result = await service.mySubscriptions(iq.from, node);
+/** §5.6, paged by bytes (XEP-0059): the cursor of a subscription is its subid. */
+export const subscriptions: PubsubHandler = async (args) => {
+  const node = attr(args.action, "node");
+  const result = await args.service.mySubscriptions(args.iq.from, node);
   return replyWith(result, (subs) =>
-    pubsub(xml("subscriptions", attrs({ node }), ...subs.map((s) => makeSubscription(s)))),
+    pagedList(
+      args,
+      subs.map((s) => makeSubscription(s)),
+      (el) => attr(el, "subid") ?? "",
+      (page, set) => pubsub(xml("subscriptions", attrs({ node }), ...page), ...(set ? [set] : [])),
+    ),
   );
 };
 
-export const affiliations: PubsubHandler = async ({ iq, action, service }) => {
-  const node = attr(action, "node");
-  const result = await service.myAffiliations(iq.from, node);
+/** §5.7, paged by bytes (XEP-0059): the cursor of an affiliation is its node. */
+export const affiliations: PubsubHandler = async (args) => {
+  const node = attr(args.action, "node");
+  const result = await args.service.myAffiliations(args.iq.from, node);
   return replyWith(result, (affs) =>
-    pubsub(
-      xml(
-        "affiliations",
-        attrs({ node }),
-        ...affs.map((a) => xml("affiliation", { node: a.node, affiliation: a.affiliation })),
-      ),
+    pagedList(
+      args,
+      affs.map((a) => xml("affiliation", { node: a.node, affiliation: a.affiliation })),
+      (el) => attr(el, "node") ?? "",
+      (page, set) => pubsub(xml("affiliations", attrs({ node }), ...page), ...(set ? [set] : [])),
     ),
   );
 };

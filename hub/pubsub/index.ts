@@ -1,12 +1,19 @@
 /* Composition of the hub's PubSub service: pure service, protocol routes, disco answers,
  * notifications, bounce handling, authorization answers and the item-expiry sweep.
- * References: XEP-0060, XEP-0030, XEP-0004 (§8.6 authorization forms arrive in <message/>). */
+ * References: XEP-0060, XEP-0030, XEP-0004 (§8.6 authorization forms arrive in <message/>),
+ * XEP-0060 §13.2 and hub/access/rule.ts (the one access rule: notifications, items and disco ask
+ * it when they answer).
+ *
+ * An IQ's answer follows the first slice of the notifications it caused (notify.ts): with up to
+ * a slice of subscribers, they hear of a publish before the publisher hears its result, as before
+ * pacing; a larger fan-out continues in paced slices after the answer. */
 
 import xml, { type Element } from "@xmpp/xml";
 import { hubJid } from "../../shared/jid";
 import type { Logger } from "../../shared/log";
 import { findForm, parseBoolean, parseForm } from "../../shared/xmpp/forms";
-import { NS_PUBSUB_SUBSCRIBE_AUTHORIZATION } from "../../shared/xmpp/ns";
+import { NS_PUBSUB, NS_PUBSUB_SUBSCRIBE_AUTHORIZATION } from "../../shared/xmpp/ns";
+import { type AccessRule, createAccessRule, type DeviceReaders } from "../access/rule";
 import type { DiscoContribution, IqRoute, SendStanza } from "../iq-types";
 import { createPubsubDisco, PUBSUB_DISCO } from "./disco";
 import { errorOf } from "./handler-types";
@@ -30,6 +37,10 @@ export interface PubsubDeps {
   newId?: () => string;
   /** Policies beyond XEP-0060, e.g. the device-node rules (hub/devices/node-rules.ts). */
   rules?: NodeRules;
+  /** The device registry's part of the access rule (hub/devices/service-access.ts readers()). */
+  registry?: DeviceReaders;
+  /** Notifications sent between two turns of the event loop (notify.ts); default 500. */
+  sliceSize?: number;
 }
 
 export interface Pubsub {
@@ -46,6 +57,8 @@ export interface Pubsub {
   onMessageError(stanza: Element): Promise<void>;
   /** Incoming <message/> other than errors; true when it was a pubsub authorization answer. */
   onMessage(stanza: Element): Promise<boolean>;
+  /** Resolves once every notification queued so far is sent. */
+  idle(): Promise<void>;
   start(): void;
   stop(): void;
 }
@@ -53,7 +66,19 @@ export interface Pubsub {
 export function createPubsub(deps: PubsubDeps): Pubsub {
   const jid = deps.jid ?? hubJid(deps.config.domain);
   const log = deps.log;
-  const broadcaster = createNotifier({ jid, send: deps.send, log, ...(deps.newId && { newId: deps.newId }) });
+  const access = createAccessRule({
+    store: deps.store,
+    admins: deps.config.admins,
+    ...(deps.registry && { registry: deps.registry }),
+  });
+  const broadcaster = createNotifier({
+    jid,
+    send: deps.send,
+    log,
+    access,
+    ...(deps.newId && { newId: deps.newId }),
+    ...(deps.sliceSize !== undefined && { sliceSize: deps.sliceSize }),
+  });
   const service = createPubsubService({
     store: deps.store,
     broadcaster,
@@ -64,7 +89,17 @@ export function createPubsub(deps: PubsubDeps): Pubsub {
     onEventError: (error, event) =>
       log.error({ err: error, event: event.type, node: event.node }, "pubsub event listener failed"),
   });
-  const disco = createPubsubDisco(service);
+  const disco = createPubsubDisco(service, access);
+  const routes = createPubsubRoutes(service).map(
+    (route): IqRoute => ({
+      ...route,
+      handler: async (iq) => {
+        const reply = await route.handler(iq);
+        await broadcaster.started();
+        return reply;
+      },
+    }),
+  );
   let timer: NodeJS.Timeout | undefined;
 
   async function onMessageError(stanza: Element): Promise<void> {
@@ -93,6 +128,7 @@ export function createPubsub(deps: PubsubDeps): Pubsub {
       subscriber === undefined || allow === undefined
         ? ({ ok: false, error: "bad-request" } as const)
         : await service.authorize(from, node, subscriber, allow);
+    await broadcaster.started(); // as for IQs: the subscriber hears first
     if (!result.ok) {
       const id = stanza.attrs.id as string | undefined;
       await deps.send(
@@ -114,13 +150,14 @@ export function createPubsub(deps: PubsubDeps): Pubsub {
 
   return {
     service,
-    routes: createPubsubRoutes(service),
+    routes: guardItems(routes, access),
     disco: PUBSUB_DISCO,
     nodeInfo: (from, node) => disco.nodeInfo(from, node),
     nodeItems: (from, node) => disco.nodeItems(from, jid, node),
     rootItems: (from) => disco.rootItems(from, jid),
     onMessageError,
     onMessage,
+    idle: () => broadcaster.idle(),
     start() {
       if (timer) return;
       timer = setInterval(() => void sweep(), deps.sweepIntervalMs ?? 60_000);
@@ -131,4 +168,21 @@ export function createPubsub(deps: PubsubDeps): Pubsub {
       timer = undefined;
     },
   };
+}
+
+/** Items requests ask the one access rule first (its registry part is not in the pure service);
+ * a refusal is the error the service itself would give (§6.5.9). */
+function guardItems(routes: IqRoute[], access: AccessRule): IqRoute[] {
+  return routes.map((route) => {
+    if (route.type !== "get" || route.ns !== NS_PUBSUB) return route;
+    return {
+      ...route,
+      async handler(iq) {
+        const node = iq.child.getChild("items")?.attrs.node as string | undefined;
+        const refused = node === undefined ? undefined : await access.refusal(node, iq.from);
+        if (refused) return errorOf(refused);
+        return route.handler(iq);
+      },
+    };
+  });
 }

@@ -50,14 +50,12 @@ export function createNodeOps(ctx: ServiceContext) {
     const config = validateConfig({ ...defaults, ...changes }, limits);
     if (!config.ok) return config;
     const owner = actor.value.bare;
-    if (
-      !ctx.admins.has(owner) &&
-      (await ctx.store.countOwnedNodes(owner)) >= ctx.config.limits.maxNodesPerOwner
-    ) {
-      return fail("max-nodes-exceeded");
-    }
     const record = { id: node, config: config.value, creator: owner, created: ctx.clock.now() };
-    if (!(await ctx.store.createNode(record, owner))) return fail("conflict"); // §8.1.3.3
+    // The quota is checked and taken in the store's write: pipelined creates cannot exceed it.
+    const maxOwned = ctx.admins.has(owner) ? undefined : ctx.config.limits.maxNodesPerOwner;
+    const created = await ctx.store.createNode(record, owner, maxOwned);
+    if (created === "quota") return fail("max-nodes-exceeded");
+    if (!created) return fail("conflict"); // §8.1.3.3
     const others = ctx.rules.initialAffiliations(node, owner).filter((a) => a.jid !== owner);
     for (const { jid, affiliation } of others) await ctx.store.setAffiliation(node, jid, affiliation);
     await ctx.events.emit({ type: "created", node, owner, config: config.value });

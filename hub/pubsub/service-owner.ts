@@ -1,8 +1,17 @@
-/* Owner use cases: managing subscriptions and affiliations, approving pending subscriptions.
- * References: XEP-0060 §8.6 (approve subscription requests), §8.8 (manage subscriptions),
- * §8.9 (manage affiliations). */
+/* Owner use cases: managing subscriptions and affiliations, approving pending subscriptions,
+ * and removing the subscriptions of those who lost access.
+ * References: XEP-0060 §8.6 (approve subscription requests), §8.8 (manage subscriptions, §8.8.4
+ * the subscriber is told), §8.9 (manage affiliations), §4.1 (an outcast has no subscription),
+ * §4.5 and §13.2 (only authorized entities receive notifications); bjc/prosody util/pubsub.lua
+ * (set_affiliation and set_node_config unsubscribe whoever may no longer be subscribed).
+ *
+ * Whenever an affiliation or the access model changes, every subscription whose holder could not
+ * subscribe now (subscribeDecision fails: outcast, publish-only, "none" on a whitelist node, …)
+ * is removed and its holder gets the subscription='none' notification. The service waits for its
+ * `configured` listeners before it answers, so the configure result follows the removal. */
 
-import { type Jid, normalizeJid } from "../../shared/jid";
+import { bareOf, type Jid, normalizeJid } from "../../shared/jid";
+import { subscribeDecision } from "./access";
 import { actorOf, affiliationOf, loadNode, type ServiceContext } from "./context";
 import type { Affiliation, NodeRecord, SubscriptionRecord } from "./storage/types";
 import { fail, ok, type Result } from "./types";
@@ -124,16 +133,32 @@ export function createOwnerOps(
           affiliation: c.affiliation,
         });
       }
-      if (c.affiliation === "outcast") await dropSubscriptionsOf(node.value, jid);
     }
+    await dropLostAccess(node.value, new Set(parsed.value.map((c) => c.parsed.bare)));
     return ok(undefined);
   }
 
-  /** §4.1: an outcast has no subscriptions. */
-  async function dropSubscriptionsOf(node: NodeRecord, bare: string): Promise<void> {
-    const subs = (await ctx.store.getSubscriptions(node.id)).filter((s) => s.jid.split("/")[0] === bare);
-    for (const sub of subs) await setState(node, sub.jid, "none");
+  /** Removes (and tells) every subscription, of `only` these bare JIDs when given, whose holder
+   * may not subscribe to the node as it is now (§4.1 outcasts, §4.5 access models). */
+  async function dropLostAccess(node: NodeRecord, only?: ReadonlySet<string>): Promise<number> {
+    const subs = [...(await ctx.store.getSubscriptions(node.id))];
+    let dropped = 0;
+    for (const sub of subs) {
+      const bare = bareOf(sub.jid);
+      if (only && !only.has(bare)) continue;
+      const decision = subscribeDecision(node, await affiliationOf(ctx, node.id, bare));
+      if (typeof decision === "string") continue;
+      await setState(node, sub.jid, "none"); // §8.8.4: the subscriber is told
+      dropped++;
+    }
+    return dropped;
   }
+
+  // An access-model change (§8.2) may take access from subscribers without an affiliation.
+  ctx.events.on("configured", async (e) => {
+    const node = await ctx.store.getNode(e.node);
+    if (node) await dropLostAccess(node);
+  });
 
   /** §8.6: an owner's answer to an authorization request. */
   async function authorize(
@@ -152,5 +177,5 @@ export function createOwnerOps(
     return ok(undefined);
   }
 
-  return { subscriptions, modifySubscriptions, affiliations, modifyAffiliations, authorize };
+  return { subscriptions, modifySubscriptions, affiliations, modifyAffiliations, authorize, dropLostAccess };
 }

@@ -67,9 +67,6 @@ export function createSubscriptionOps(ctx: ServiceContext) {
     const affiliation = await affiliationOf(ctx, node.value.id, subscriber.value.bare);
     const decision = subscribeDecision(node.value, affiliation);
     if (typeof decision !== "string") return decision;
-    if ((await ctx.store.countSubscriptions(node.value.id)) >= ctx.config.limits.maxSubscriptionsPerNode) {
-      return fail("too-many-subscriptions");
-    }
     const sub: SubscriptionRecord = {
       node: node.value.id,
       jid: subscriber.value.full,
@@ -77,7 +74,13 @@ export function createSubscriptionOps(ctx: ServiceContext) {
       state: decision,
       options: { ...DEFAULT_OPTIONS, ...options },
     };
-    await ctx.store.putSubscription(sub);
+    // The quota is checked and taken in the store's write: pipelined subscribes cannot exceed it.
+    const added = await ctx.store.addSubscription(sub, ctx.config.limits.maxSubscriptionsPerNode);
+    if (added.status === "quota") return fail("too-many-subscriptions");
+    if (added.status === "exists") {
+      // A concurrent subscribe of the same JID won: answer as §6.1.7 / §6.1.6 above.
+      return added.existing.state === "pending" ? fail("pending-subscription") : ok(added.existing);
+    }
     await ctx.events.emit({
       type: "subscription-changed",
       node: sub.node,

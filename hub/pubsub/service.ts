@@ -119,6 +119,8 @@ export function createPubsubService(deps: ServiceDeps) {
     nodeItemIds,
     listNodes,
     sweepExpired,
+    /** The service's limits; the edge bounds every reply by `maxReplyBytes`. */
+    limits: ctx.config.limits,
     /** The configuration a new node would get (XEP-0060 §8.3). */
     defaultConfig: (node = "") =>
       ok(defaultConfigFor(node, ctx.config.nodeDefaults, ctx.config.limits.maxItemsCeiling, ctx.rules)),

@@ -1,4 +1,5 @@
 /* Types shared by the pure PubSub service and its edges: results, events, dependencies. */
+import { DEFAULT_MAX_REPLY_BYTES } from "../../shared/xmpp/budget";
 import type { ErrorCode } from "../../shared/xmpp/errors";
 import type { NodeConfig, StoredItem, SubscriptionState } from "./storage/types";
 
@@ -58,6 +59,8 @@ export interface PubsubLimits {
   maxItemsPerPage: number;
   /** What `max_items = max` means, and the largest max_items accepted. */
   maxItemsCeiling: number;
+  /** Largest reply, in bytes of serialised XML: lists above it are cut and paged with RSM. */
+  maxReplyBytes: number;
 }
 
 export interface PubsubServiceConfig {
@@ -80,4 +83,5 @@ export const DEFAULT_LIMITS: PubsubLimits = {
   publishBurst: 1000,
   maxItemsPerPage: 100,
   maxItemsCeiling: 10_000,
+  maxReplyBytes: DEFAULT_MAX_REPLY_BYTES,
 };

@@ -12,6 +12,7 @@
  * word that is not a channel) before a wrong number of words, and either only for a shape that
  * was recognised, by its command words or by the words that shape it (`?`, `on`); anything else
  * is not understood. */
+import { normalizeJid } from "../jid";
 import { CHANNEL_RE, DEVICE_ID_RE } from "../model";
 import { parseBoolean } from "./words";
 
@@ -218,8 +219,23 @@ export const bool: Reader<boolean> = one<boolean>((w) => {
   return b === undefined ? { ok: false } : { ok: true, value: b };
 });
 
-/** A JID as typed, without the `xmpp:` that clients put in front of links. */
-export const jid: Reader<string> = one((w) => ({ ok: true, value: w.replace(/^xmpp:/i, "") }));
+/** A JID as typed, without the `xmpp:` that clients put in front of links, prepared as every JID
+ * that enters the hub (shared/jid.ts, RFC 7622 §3): its bare form. */
+export const jid: Reader<string> = one((w) => {
+  const prepared = normalizeJid(w.replace(/^xmpp:/i, ""));
+  return prepared
+    ? { ok: true, value: prepared.bare }
+    : { ok: false, problem: `${shown(w)} is not a valid JID (such as alice@example.org)` };
+});
+
+/** A word as a reply may quote it: printable ASCII as is, anything else escaped, at most 64
+ * characters (a refused JID may hold bidi overrides and controls). */
+const shown = (w: string): string => {
+  const escaped = Array.from(w.slice(0, 64)).map((c) =>
+    /^[\x20-\x7E]$/.test(c) ? c : `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`,
+  );
+  return `"${escaped.join("")}"`;
+};
 
 /** One of a few words, any case. */
 export const oneOf = <T extends string>(words: readonly T[], problem: string): Reader<T> =>

@@ -44,6 +44,15 @@ export const noAccess = (device: string): string => `you have no access to ${dev
 export const readOnly = (device: string): string => `you may read ${device} but not control it`;
 export const noChannel = (device: string, channel: string): string => `${device} has no channel ${channel}`;
 export const notAnActuator = (channel: string): string => `${channel} is a sensor, not an actuator`;
+/** docs/design.md §2: a command with a time is never judged before the offset to the hub's clock is known. */
+export const clockUnknown = (): string =>
+  "the device does not know the hub's time yet, so it cannot tell whether the command is still valid; nothing moved, send it again in a moment";
+/** docs/design.md §2: a command whose time lies ahead of the hub's clock (beyond a small tolerance). */
+export const issuedInFuture = (aheadMs: number): string =>
+  `the command is dated ${duration(aheadMs)} in the future by the hub's clock; nothing moved`;
+/** docs/design.md §2: a lower `seq` than the last applied for the channel from the same sender. */
+export const superseded = (channel: string): string =>
+  `a newer command for ${channel} was applied first; this one was not applied`;
 
 const TRY_HELP = `Send ${WORDS.help} for the list of commands.`;
 

@@ -1,5 +1,8 @@
-/* Schema pieces shared by every command's configuration. */
+/* Schema pieces shared by every command's configuration.
+ * References: RFC 7622 §3 (JIDs in hub.admins, server.admins and the agent's allow list are
+ * prepared by shared/jid.ts, as every JID that enters the hub). */
 import { z } from "zod";
+import { normalizeJid } from "../jid";
 import { LOG_LEVELS } from "../log";
 
 export const logSchema = z
@@ -38,10 +41,19 @@ export const reconnectSchema = z
   .refine((r) => r.maxMs >= r.initialMs, { message: "maxMs must be at least initialMs", path: ["maxMs"] })
   .prefault({});
 
-export const bareJidSchema = z
-  .string()
-  .regex(/^[^@/\s]+@[^@/\s]+$/, "expected bare JIDs such as alice@example.org")
-  .transform((jid) => jid.toLowerCase());
+/** A bare JID with a localpart (an account), prepared as every JID that enters the hub
+ * (shared/jid.ts, RFC 7622 §3): `Alice@Example.ORG.` reads as `alice@example.org`. */
+export const bareJidSchema = z.string().transform((value, ctx) => {
+  const jid = normalizeJid(value);
+  if (jid === undefined || jid.local === "" || jid.resource !== "") {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a bare JID such as alice@example.org (RFC 7622), not ${JSON.stringify(value.slice(0, 64))}`,
+    });
+    return z.NEVER;
+  }
+  return jid.bare;
+});
 
 /** A list of bare JIDs given as repeated flags, a JSON array, or one comma-separated string. */
 export const jidListSchema = z.preprocess(

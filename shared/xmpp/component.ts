@@ -2,7 +2,8 @@
  * connected. @xmpp/component itself is not used: it adds the library's one-second reconnect and
  * an IQ callee that answers on its own, while the hub routes every IQ itself so that each gets
  * exactly one answer.
- * References: XEP-0114 §3 (handshake), RFC 6120 §4.9 (stream errors).
+ * References: XEP-0114 §3 (handshake), RFC 6120 §4.9 (stream errors), §11 (restricted XML:
+ * harden.ts turns what the component's ltx parser would swallow into stream errors).
  * Component links have no TLS (XEP-0114): warn when the server is not on loopback or a private
  * network. */
 import core from "@xmpp/component-core";

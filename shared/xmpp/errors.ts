@@ -72,6 +72,10 @@ export const ERRORS = {
   /** A handler threw: a bug, answered once by the IQ router (STYLE.md §1.2 convention 3). */
   "handler-failed": { type: "cancel", condition: "internal-server-error" }, // RFC 6120 §8.3.3.6
   "rate-limited": { type: "wait", condition: "policy-violation" }, // RFC 6120 §8.3.3.12
+  /** A JID that does not prepare (shared/jid.ts, RFC 7622 §3); PubSub answers invalid-jid. */
+  "jid-malformed": { type: "modify", condition: "jid-malformed" }, // RFC 6120 §8.3.3.8
+  /** A store's disk is full: nothing was written; retry later (hub/db/errors.ts). */
+  "storage-full": { type: "wait", condition: "resource-constraint" }, // RFC 6120 §8.3.3.18
   /** Too many failed claims or registrations; the text says when to retry. */
   "locked-out": { type: "wait", condition: "policy-violation" }, // RFC 6120 §8.3.3.12
 

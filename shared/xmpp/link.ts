@@ -3,6 +3,9 @@
  * reason; stop() leaves no timer, socket or stray reconnect behind (docs/design.md §4: the library's own
  * reconnect retries every second forever and keeps going after stop()). Runs in Node (TCP) and
  * in the browser bundle (WebSocket): no node: imports.
+ * `online` is the link's own state, not the entity's last status: it ends at the first stream
+ * error (ours from harden.ts, or the peer's) or when the entity leaves `online`, and a stream
+ * that is closing but not closed within `closeTimeoutMs` is torn down, so it reconnects.
  * References: RFC 6120 §3.3 (reconnection: wait a random delay, back off), RFC 7395 §3.3. */
 import type { Logger } from "../log";
 import { Backoff, type BackoffOptions } from "./backoff";
@@ -34,6 +37,8 @@ export interface LinkOptions {
   stableMs?: number;
   /** An attempt that is not online after this long is abandoned (default 20 s). */
   attemptTimeoutMs?: number;
+  /** A stream that left `online` and is not disconnected after this long is dropped (default 5 s). */
+  closeTimeoutMs?: number;
   /** Explains an error for people (e.g. "wrong component secret: check xmpp.password"). */
   explain?: (error: Error) => string | undefined;
 }
@@ -53,17 +58,21 @@ export class Link extends TypedEmitter<LinkEvents> {
   private timer: Timer | null = null;
   private stableTimer: Timer | null = null;
   private attemptTimer: Timer | null = null;
+  private closeTimer: Timer | null = null;
   private stopped = true;
   private lastError: Error | null = null;
   private wasOnline = false;
+  /** The stream failed since it was last online (the entity's status may not say so yet). */
+  private broken = false;
 
   constructor(private readonly options: LinkOptions) {
     super();
     this.backoff = new Backoff(options.backoff);
   }
 
+  /** True from the entity's `online` until its stream fails or closes: what /healthz reports. */
   get online(): boolean {
-    return this.options.entity.status === "online";
+    return !this.broken && this.options.entity.status === "online";
   }
 
   /** Starts connecting; resolves at the first time online. Retries until then, or until stop(). */
@@ -73,6 +82,7 @@ export class Link extends TypedEmitter<LinkEvents> {
     entity.on("error", this.onError);
     entity.on("online", this.onOnline);
     entity.on("disconnect", this.onDisconnect);
+    entity.on("status", this.onStatus);
     const firstOnline = new Promise<void>((resolve, reject) => {
       const onOnline = () => {
         this.off("offline", onStopped);
@@ -104,6 +114,7 @@ export class Link extends TypedEmitter<LinkEvents> {
     entity.removeListener("error", this.onError);
     entity.removeListener("online", this.onOnline);
     entity.removeListener("disconnect", this.onDisconnect);
+    entity.removeListener("status", this.onStatus);
     this.emit("offline");
   }
 
@@ -143,12 +154,31 @@ export class Link extends TypedEmitter<LinkEvents> {
 
   private readonly onError = (error: Error) => {
     this.lastError ??= error;
+    // RFC 6120 §4.9.1.1: a stream error ends the stream, whoever sent it.
+    if (error.name === "StreamError") this.lost();
   };
+
+  private readonly onStatus = (status: string) => {
+    if (status !== "online") this.lost();
+  };
+
+  /** The stream is no longer usable: offline now, and disconnected soon, by force if need be. */
+  private lost(): void {
+    if (this.stopped || !this.wasOnline) return;
+    this.wasOnline = false;
+    this.broken = true;
+    this.emit("offline");
+    this.closeTimer ??= setTimeout(() => {
+      this.lastError ??= new Error("the stream did not close");
+      this.drop();
+    }, this.options.closeTimeoutMs ?? 5_000);
+  }
 
   private readonly onOnline = () => {
     if (this.attemptTimer) clearTimeout(this.attemptTimer);
     this.attemptTimer = null;
     this.wasOnline = true;
+    this.broken = false;
     this.options.log.info(`${this.options.label}: online`);
     this.stableTimer = setTimeout(() => this.backoff.reset(), this.options.stableMs ?? 30_000);
     this.emit("online");
@@ -180,7 +210,9 @@ export class Link extends TypedEmitter<LinkEvents> {
   }
 
   private clearTimers(): void {
-    for (const timer of [this.timer, this.stableTimer, this.attemptTimer]) if (timer) clearTimeout(timer);
-    this.timer = this.stableTimer = this.attemptTimer = null;
+    for (const timer of [this.timer, this.stableTimer, this.attemptTimer, this.closeTimer]) {
+      if (timer) clearTimeout(timer);
+    }
+    this.timer = this.stableTimer = this.attemptTimer = this.closeTimer = null;
   }
 }

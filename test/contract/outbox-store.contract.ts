@@ -9,7 +9,23 @@ export interface StoreHarness {
   /** Closes and opens the same store again; absent for stores that do not persist. */
   reopen?: (store: OutboxStore, limits?: Partial<OutboxLimits>) => Promise<OutboxStore>;
   cleanup?: () => Promise<void>;
+  /** Fills and frees the disk the store writes to; absent for stores without one. */
+  disk?: { fill(): Promise<void>; free(): Promise<void> };
 }
+
+/** A small deterministic PRNG, so that a failing seed can be run again. */
+export function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+const gapSum = (gaps: PendingGap[]) => gaps.reduce((n, g) => n + g.n, 0);
 
 export const doc = (boot: string, seq: number, count = 1, text = `doc ${boot}-${seq}`): NewRecord => ({
   itemId: `${boot}-${seq}`,
@@ -143,6 +159,113 @@ export function outboxStoreContract(name: string, harness: StoreHarness): void {
       expect(store.list()).toEqual([]);
       expect((await put(store, doc("1.aa", 0))).ok).toBe(true);
     });
+
+    it("counts a document refused by a limit in a gap that the next stored document carries", async () => {
+      const store = await open({ maxRecords: 2, maxBytes: 40, policy: "pause" });
+      const a = await put(store, doc("1.aa", 0, 3));
+      await put(store, doc("1.aa", 1, 3));
+      expect(await put(store, doc("1.aa", 2, 4))).toEqual({ ok: false, error: "full" });
+      if (a.ok) await store.ack(a.key);
+      const big = await store.append(() => ({ ...doc("1.aa", 3, 5), payload: new Uint8Array(41) }));
+      expect(big).toEqual({ ok: false, error: "too-large" });
+      expect(store.pendingGaps()).toEqual([{ boot: "1.aa", n: 9, from: 2, to: 3 }]);
+      expect((await put(store, doc("1.aa", 4, 1))).ok).toBe(true);
+      expect(store.list().at(-1)?.gap).toEqual({ boot: "1.aa", n: 9, from: 2, to: 3 });
+      expect(store.pendingGaps()).toEqual([]);
+    });
+
+    if (harness.disk !== undefined && harness.reopen !== undefined) {
+      const disk = harness.disk;
+      const reopen = harness.reopen;
+      it("counts every document the full disk refused in a gap, across a reopen, until space returns", async () => {
+        // Documents larger than a page, so that no slack in a page of the log can take them.
+        const big = (boot: string, seq: number, count: number) => doc(boot, seq, count, "x".repeat(5000));
+        let store = await open();
+        for (let i = 0; i < 3; i++) expect((await put(store, big("1.aa", i, 3))).ok).toBe(true);
+        await disk.fill();
+        try {
+          for (let i = 3; i < 7; i++)
+            expect(await put(store, big("1.aa", i, 3))).toEqual({ ok: false, error: "no-space" });
+          expect(store.pendingGaps()).toEqual([{ boot: "1.aa", n: 12, from: 3, to: 6 }]);
+          store = await reopen(store);
+          opened.push(store);
+          expect(store.pendingGaps()).toEqual([{ boot: "1.aa", n: 12, from: 3, to: 6 }]);
+          expect(await put(store, big("2.bb", 0, 2))).toEqual({ ok: false, error: "no-space" });
+        } finally {
+          await disk.free();
+        }
+        const carried = await put(store, big("2.bb", 1, 3));
+        expect(carried.ok).toBe(true);
+        expect(store.list().at(-1)?.gap).toEqual({ boot: "1.aa", n: 12, from: 3, to: 6 });
+        expect(store.pendingGaps()).toEqual([{ boot: "2.bb", n: 2, from: 0, to: 0 }]);
+        store = await reopen(store);
+        opened.push(store);
+        expect(store.pendingGaps()).toEqual([{ boot: "2.bb", n: 2, from: 0, to: 0 }]);
+        expect(ids(store)).toEqual(["1.aa-0", "1.aa-1", "1.aa-2", "2.bb-1"]);
+      });
+
+      for (const seed of [1, 2, 3, 4]) {
+        it(`keeps stored + gaps = generated through random disk-full spells (seed ${seed})`, async () => {
+          const rand = prng(seed);
+          const limits = { maxRecords: 6, policy: "drop-oldest" as const };
+          let store = await open(limits);
+          let generated = 0;
+          let seq = 0;
+          let boot = 1;
+          let full = false;
+          const delivered: { count: number; gap: number }[] = [];
+          const take = () => {
+            for (const r of store.list()) delivered.push({ count: r.count, gap: r.gap?.n ?? 0 });
+          };
+          try {
+            for (let step = 0; step < 120; step++) {
+              const roll = rand();
+              if (roll < 0.55) {
+                const count = 1 + Math.floor(rand() * 5);
+                generated += count;
+                await put(store, doc(`${boot}.aa`, seq++, count, "y".repeat(Math.floor(rand() * 9000))));
+              } else if (roll < 0.65) {
+                if (!full) await disk.fill();
+                else await disk.free();
+                full = !full;
+              } else if (roll < 0.9) {
+                const oldest = store.list(1)[0];
+                if (oldest === undefined) continue;
+                const before = store.list().length;
+                await store.ack(oldest.key).catch(() => undefined); // the ack log may be full too
+                if (store.list().length < before)
+                  delivered.push({ count: oldest.count, gap: oldest.gap?.n ?? 0 });
+              } else {
+                store = await reopen(store, limits);
+                opened.push(store);
+                boot++;
+                seq = 0;
+              }
+            }
+          } finally {
+            if (full) await disk.free();
+          }
+          // Space is back and the hub acknowledges everything: documents carry the pending gaps, one
+          // each, until none is left.
+          const drain = async () => {
+            take();
+            for (const r of store.list()) await store.ack(r.key);
+          };
+          await drain();
+          while (store.pendingGaps().length > 0) {
+            generated += 1;
+            expect((await put(store, doc(`${boot}.aa`, seq++, 1))).ok).toBe(true);
+            await drain();
+          }
+          const stored = delivered.reduce((n, d) => n + d.count, 0);
+          const gaps = delivered.reduce((n, d) => n + d.gap, 0);
+          console.log(
+            `outbox disk-full seed ${seed}: generated ${generated}, stored ${stored}, gaps ${gaps}`,
+          );
+          expect(stored + gaps + gapSum(store.pendingGaps())).toBe(generated);
+        });
+      }
+    }
 
     it("rejects writes after close", async () => {
       const store = await open();

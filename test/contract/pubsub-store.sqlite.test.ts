@@ -2,11 +2,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteStore } from "../../hub/pubsub/storage/sqlite";
-import { pubsubStoreContract } from "./pubsub-store.contract";
+import { pubsubQuotaContract } from "./pubsub-quota.contract";
+import { pubsubStoreContract, type StoreFactory } from "./pubsub-store.contract";
 
 let dir: string | undefined;
 
-pubsubStoreContract("sqlite", {
+const sqlite: StoreFactory = {
   async open() {
     dir = await mkdtemp(join(tmpdir(), "xiot-pubsub-"));
     return openSqliteStore({ path: join(dir, "pubsub.db") });
@@ -19,4 +20,6 @@ pubsubStoreContract("sqlite", {
     if (dir) await rm(dir, { recursive: true, force: true });
     dir = undefined;
   },
-});
+};
+pubsubStoreContract("sqlite", sqlite);
+pubsubQuotaContract("sqlite", sqlite);

@@ -123,7 +123,7 @@ describe("xiot agent: readout, control and chat round trips", () => {
     expect(await chat(operator, "relay?")).toBe("relay: on");
   });
 
-  it("applies a command id once, refuses it past its TTL, ignores a lower seq", async () => {
+  it("applies a command id once, refuses it past its TTL, refuses a lower seq", async () => {
     const now = Date.now();
     const before = actuatorLog().length;
     await control(operator, [{ name: "relay", type: "boolean", value: false }], {
@@ -132,19 +132,28 @@ describe("xiot agent: readout, control and chat round trips", () => {
       ttl: 60_000,
       seq: 5,
     });
-    await control(operator, [{ name: "relay", type: "boolean", value: true }], {
-      id: "c1",
-      issued: now,
-      ttl: 60_000,
-      seq: 5,
-    });
+    // The same id again is not applied again; it asks for on while c1 left the relay off, so it
+    // is not reported done either (docs/design.md §2).
+    const repeated = await refusal(
+      control(operator, [{ name: "relay", type: "boolean", value: true }], {
+        id: "c1",
+        issued: now,
+        ttl: 60_000,
+        seq: 5,
+      }),
+    );
+    expect(repeated.condition).toBe("conflict");
     expect(actuatorLog().length).toBe(before + 1);
-    await control(operator, [{ name: "relay", type: "boolean", value: true }], {
-      id: "c2",
-      issued: now,
-      ttl: 60_000,
-      seq: 3,
-    });
+    // A lower seq from the same issuer is refused, never acknowledged as done.
+    const lower = await refusal(
+      control(operator, [{ name: "relay", type: "boolean", value: true }], {
+        id: "c2",
+        issued: now,
+        ttl: 60_000,
+        seq: 3,
+      }),
+    );
+    expect(lower.condition).toBe("conflict");
     expect(actuatorLog().length).toBe(before + 1);
     const expired = await refusal(
       control(operator, [{ name: "relay", type: "boolean", value: true }], {
@@ -186,11 +195,15 @@ describe("xiot agent: readout, control and chat round trips", () => {
     run = runAgent({ server, account: device, allow: [operatorJid], stateDir: run.stateDir });
     await run.proc.ready(30_000);
     const before = actuatorLog().length;
-    await control(operator, [{ name: "relay", type: "boolean", value: true }], {
-      id: "c9",
-      issued: Date.now(),
-      ttl: 600_000,
-    });
+    // c9 is remembered: not applied again, and not "done" since the safe state moved the relay.
+    const repeated = await refusal(
+      control(operator, [{ name: "relay", type: "boolean", value: true }], {
+        id: "c9",
+        issued: Date.now(),
+        ttl: 600_000,
+      }),
+    );
+    expect(repeated.condition).toBe("conflict");
     expect(actuatorLog().length).toBe(before);
     expect(await chat(operator, "relay?")).toBe("relay: off");
   });

@@ -172,10 +172,13 @@ describe("PubSub subscriptions, affiliations and access models end to end", () =
       subs.getChild("pubsub", NS_PUBSUB_OWNER)?.getChild("subscriptions")?.getChildren("subscription"),
     ).toEqual([]);
 
-    // publisher: publishes, retrieves, retracts anyone's item.
+    // publisher: publishes and retrieves; changes only its own items (neither retracts nor
+    // replaces the owner's); the owner retracts anyone's.
     await publish(own, node, entry("by owner"), "o1");
     await publish(u("pub").conn, node, entry("by publisher"), "p1");
-    await u("pub").conn.request(makeRetract(HUB, node, ["o1"]));
+    await expectError(u("pub").conn.request(makeRetract(HUB, node, ["o1"])), FORBIDDEN);
+    await expectError(publish(u("pub").conn, node, entry("overwrite"), "o1"), FORBIDDEN);
+    await own.request(makeRetract(HUB, node, ["o1"]));
     // publish-only: publishes, retracts its own, cannot retrieve or subscribe.
     await publish(u("ponly").conn, node, entry("by publish-only"), "po1");
     await expectError(u("ponly").conn.request(makeRetract(HUB, node, ["p1"])), FORBIDDEN);
@@ -212,6 +215,8 @@ describe("PubSub subscriptions, affiliations and access models end to end", () =
 
     // §8.8.2: the owner subscribes someone; the subscriber is told.
     const { jid, inbox: box, conn: member } = u("member");
+    // §13.2 / hub/access/rule.ts: only whitelisted entities receive a whitelist node's payloads.
+    await affiliate(own, node, jid, "member");
     await own.request(makeNodeSubscriptions(HUB, node, { [jid]: "subscribed" }));
     const told = await box.next((m) => eventOf(m, node)?.name === "subscription");
     expect([eventOf(told)?.attrs.jid, eventOf(told)?.attrs.subscription]).toEqual([jid, "subscribed"]);

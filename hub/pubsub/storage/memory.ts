@@ -1,6 +1,7 @@
 /* In-memory PubsubStore: for unit tests and throwaway hubs. Same contract as the SQLite store
  * (test/contract/pubsub-store.contract.ts). */
 import type {
+  AddSubscriptionResult,
   Affiliation,
   ItemPage,
   ItemQuery,
@@ -60,6 +61,11 @@ export function createMemoryStore(): PubsubStore {
     if (removed.length > 0) state.items = state.items.filter(keep);
     return removed;
   };
+  const countOwned = (jid: string): number => {
+    let n = 0;
+    for (const s of nodes.values()) if (s.affiliations.get(jid) === "owner") n++;
+    return n;
+  };
   const trim = (state: NodeState, maxItems: number): string[] => {
     const excess = state.items.length - maxItems;
     if (excess <= 0) return [];
@@ -67,7 +73,9 @@ export function createMemoryStore(): PubsubStore {
   };
 
   return {
-    async createNode(node: NodeRecord, owner: string) {
+    // Each write runs to completion without an await: its quota check and insert are one step.
+    async createNode(node: NodeRecord, owner: string, maxOwned?: number) {
+      if (maxOwned !== undefined && countOwned(owner) >= maxOwned) return "quota";
       if (nodes.has(node.id)) return false;
       nodes.set(node.id, {
         record: clone(node),
@@ -92,11 +100,7 @@ export function createMemoryStore(): PubsubStore {
     async deleteNode(id) {
       return nodes.delete(id);
     },
-    async countOwnedNodes(jid) {
-      let n = 0;
-      for (const s of nodes.values()) if (s.affiliations.get(jid) === "owner") n++;
-      return n;
-    },
+    countOwnedNodes: async (jid) => countOwned(jid),
     async getAffiliation(node, jid) {
       return get(node)?.affiliations.get(jid) ?? "none";
     },
@@ -141,6 +145,17 @@ export function createMemoryStore(): PubsubStore {
       if (!state) return;
       state.subscriptions.set(sub.jid, clone(sub));
       state.subList = undefined;
+    },
+    async addSubscription(sub, maxPerNode): Promise<AddSubscriptionResult> {
+      const state = get(sub.node);
+      const existing = state?.subscriptions.get(sub.jid);
+      if (existing) return { status: "exists", existing: clone(existing) };
+      if (state && state.subscriptions.size >= maxPerNode) return { status: "quota" };
+      if (state) {
+        state.subscriptions.set(sub.jid, clone(sub));
+        state.subList = undefined;
+      }
+      return { status: "added" };
     },
     async removeSubscription(node, jid) {
       const state = get(node);

@@ -45,8 +45,11 @@ const MIGRATIONS: readonly string[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 export class SchemaVersionError extends Error {
-  constructor(found: number) {
-    super(`pubsub database schema version ${found} is newer than this hub understands (${SCHEMA_VERSION})`);
+  constructor(found: number, file = "") {
+    super(
+      `pubsub database ${file}${file && " "}schema version ${found} is newer than this hub understands ` +
+        `(${SCHEMA_VERSION}): run the newer hub, or restore a backup made for this version. The file was not changed.`,
+    );
     this.name = "SchemaVersionError";
   }
 }

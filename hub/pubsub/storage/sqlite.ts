@@ -5,17 +5,26 @@
  * on every COMMIT, and group commit (./group-commit.ts) makes one COMMIT cover every write of a
  * short window, so durability does not cost one flush per publish. Node records and
  * subscription lists are cached in memory (the publish hot path reads them on every publish). */
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import { createGroupCommitter, type GroupCommitter } from "../../db/group-commit";
+import { openStoreDatabase, type StorageCheck } from "../../db/open";
 import { prepareItems } from "./sqlite-items";
-import { migrate } from "./sqlite-schema";
-import type { Affiliation, NodeRecord, PubsubStore, SubscriptionRecord } from "./types";
+import { migrate, SCHEMA_VERSION, SchemaVersionError } from "./sqlite-schema";
+import type {
+  AddSubscriptionResult,
+  Affiliation,
+  NodeRecord,
+  PubsubStore,
+  SubscriptionRecord,
+} from "./types";
 
 export interface SqliteStoreOptions {
   /** Database file path (":memory:" for a throwaway database). */
   path: string;
   /** Group-commit window; 0 = next event-loop turn. */
   commitWindowMs?: number;
+  /** Integrity check before opening (hub/db/open.ts); default "quick". */
+  check?: StorageCheck;
 }
 
 interface NodeRow {
@@ -47,14 +56,13 @@ const toSub = (r: SubRow): SubscriptionRecord => ({
 });
 const bareOf = (jid: string): string => jid.split("/")[0] as string;
 
-function openDatabase(path: string): Database.Database {
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
-  db.pragma("busy_timeout = 5000");
-  migrate(db);
-  return db;
-}
+/** The pubsub file as hub/db/open.ts checks it (schema version before the WAL switch). */
+export const pubsubFile = (path: string) => ({
+  path,
+  label: "pubsub",
+  schemaVersion: SCHEMA_VERSION,
+  newer: (found: number) => new SchemaVersionError(found, path),
+});
 
 function prepareMeta(db: Database.Database) {
   return {
@@ -91,7 +99,7 @@ function prepareMeta(db: Database.Database) {
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): PubsubStore & { readonly commits: number } {
-  const db = openDatabase(options.path);
+  const db = openStoreDatabase({ ...pubsubFile(options.path), check: options.check, migrate });
   const q = prepareMeta(db);
   const items = prepareItems(db);
   const nodeCache = new Map<string, NodeRecord | null>();
@@ -127,8 +135,10 @@ export function openSqliteStore(options: SqliteStoreOptions): PubsubStore & { re
     get commits() {
       return gc.commits;
     },
-    createNode: (node, owner) =>
+    // The quota is counted inside the write's savepoint: no other write interleaves.
+    createNode: (node, owner, maxOwned) =>
       gc.run(() => {
+        if (maxOwned !== undefined && (q.owned.get(owner)?.n ?? 0) >= maxOwned) return "quota" as const;
         const inserted =
           q.insertNode.run(node.id, JSON.stringify(node.config), node.creator, node.created).changes > 0;
         if (inserted) q.setAff.run(node.id, owner, "owner");
@@ -172,6 +182,16 @@ export function openSqliteStore(options: SqliteStoreOptions): PubsubStore & { re
       gc.run(() => {
         q.putSub.run(sub.node, sub.jid, bareOf(sub.jid), sub.subid, sub.state, JSON.stringify(sub.options));
         subCache.delete(sub.node);
+      }),
+    addSubscription: (sub, maxPerNode) =>
+      gc.run((): AddSubscriptionResult => {
+        const subs = subsOf(sub.node);
+        const existing = subs.find((s) => s.jid === sub.jid);
+        if (existing) return { status: "exists", existing: structuredClone(existing) };
+        if (subs.length >= maxPerNode) return { status: "quota" };
+        q.putSub.run(sub.node, sub.jid, bareOf(sub.jid), sub.subid, sub.state, JSON.stringify(sub.options));
+        subCache.delete(sub.node);
+        return { status: "added" };
       }),
     removeSubscription: (node, jid) =>
       gc.run(() => {

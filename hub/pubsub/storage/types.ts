@@ -94,9 +94,19 @@ export interface ItemPage {
   cursorFound: boolean;
 }
 
+/** What addSubscription() did: added, found one for that JID (kept as it is), or hit the quota. */
+export type AddSubscriptionResult =
+  | { status: "added" }
+  | { status: "exists"; existing: SubscriptionRecord }
+  | { status: "quota" };
+
 export interface NodeStore {
-  /** Creates the node and makes `owner` its owner; false when the id is taken. */
-  createNode(node: NodeRecord, owner: string): Promise<boolean>;
+  /**
+   * Creates the node and makes `owner` its owner; false when the id is taken. With `maxOwned`,
+   * "quota" (and nothing changes) when `owner` already owns that many nodes: the count is checked
+   * and taken in the same write, so concurrent creates never exceed it.
+   */
+  createNode(node: NodeRecord, owner: string, maxOwned?: number): Promise<boolean | "quota">;
   getNode(id: string): Promise<NodeRecord | undefined>;
   listNodes(): Promise<NodeRecord[]>;
   setNodeConfig(id: string, config: NodeConfig): Promise<void>;
@@ -119,6 +129,11 @@ export interface NodeStore {
   subscriptionsOf(jid: string): Promise<SubscriptionRecord[]>;
   /** Inserts or replaces the subscription of (node, jid). */
   putSubscription(sub: SubscriptionRecord): Promise<void>;
+  /**
+   * Inserts the subscription of (node, jid) unless that JID has one ("exists", unchanged) or the
+   * node has `maxPerNode` subscriptions ("quota"), checked and taken in the same write.
+   */
+  addSubscription(sub: SubscriptionRecord, maxPerNode: number): Promise<AddSubscriptionResult>;
   removeSubscription(node: string, jid: string): Promise<boolean>;
   countSubscriptions(node: string): Promise<number>;
 }

@@ -107,13 +107,13 @@ describe("actuators", () => {
     expect(changes).toEqual([]);
   });
 
-  it("deduplicates ids, refuses expired commands, ignores a lower seq; ids survive a reopen", async () => {
+  it("deduplicates ids, refuses expired commands and a lower seq; ids survive a reopen", async () => {
     const s = await setup();
     const cmd = { id: "c1", issued: 999_000, ttl: 5000, seq: 7 };
     expect(await s.actuators.apply([{ channel: "relay", value: true }], { ...origin, cmd })).toMatchObject({
       ok: true,
     });
-    expect(await s.actuators.apply([{ channel: "relay", value: false }], { ...origin, cmd })).toEqual({
+    expect(await s.actuators.apply([{ channel: "relay", value: true }], { ...origin, cmd })).toEqual({
       ok: true,
       applied: [],
       ignored: "duplicate",
@@ -121,7 +121,7 @@ describe("actuators", () => {
     const lower = { id: "c2", issued: 999_000, ttl: 5000, seq: 6 };
     expect(
       await s.actuators.apply([{ channel: "relay", value: false }], { ...origin, cmd: lower }),
-    ).toMatchObject({ ignored: "stale-seq" });
+    ).toMatchObject({ ok: false, error: "conflict" });
     const old = { id: "c3", issued: 990_000, ttl: 9_999 };
     expect(
       await s.actuators.apply([{ channel: "relay", value: false }], { ...origin, cmd: old }),
@@ -129,15 +129,17 @@ describe("actuators", () => {
     expect(s.changes).toEqual(["relay=true"]);
     s.seen.close();
     const again = await setup(s.dir);
+    // Known, not applied again; the relay is off now, not as c1 asked: so not "done" either.
     expect(
-      await again.actuators.apply([{ channel: "relay", value: false }], { ...origin, cmd }),
-    ).toMatchObject({ ignored: "duplicate" });
+      await again.actuators.apply([{ channel: "relay", value: true }], { ...origin, cmd }),
+    ).toMatchObject({ ok: false, error: "conflict" });
+    expect(again.changes).toEqual([]);
     expect(
       await again.actuators.apply([{ channel: "relay", value: false }], {
         ...origin,
         cmd: { ...lower, id: "c4" },
       }),
-    ).toMatchObject({ ignored: "stale-seq" });
+    ).toMatchObject({ ok: false, error: "conflict" });
   });
 
   it("forgets ids long expired when it reopens", async () => {
@@ -148,7 +150,7 @@ describe("actuators", () => {
     });
     s.seen.close();
     const later = await SeenCommands.open(s.dir, 1_000_000 + 3_600_000);
-    expect(later.has("old")).toBe(false);
+    expect(later.has("op@x", "old")).toBe(false);
     later.close();
   });
 

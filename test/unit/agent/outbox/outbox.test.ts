@@ -119,7 +119,7 @@ describe("Outbox", () => {
 
   it("quarantines a record refused for good and goes on with the rest", async () => {
     const p = scriptedPublish((rec) =>
-      rec.itemId === "1.aa-1" ? { kind: "cancel", reason: "conflict" } : { kind: "ok" },
+      rec.itemId === "1.aa-1" ? { kind: "refused", reason: "cancel/conflict" } : { kind: "ok" },
     );
     const box = make(p.publish, { maxInFlight: 1 });
     await fill(box, 3);
@@ -129,8 +129,33 @@ describe("Outbox", () => {
     expect(p.seen).toEqual(["1.aa-0", "1.aa-1", "1.aa-2"]);
     expect(store.list()).toEqual([]);
     expect((await store.quarantined()).map((q) => [q.itemId, q.reason])).toEqual([
-      ["1.aa-1", "cancel: conflict"],
+      ["1.aa-1", "cancel/conflict"],
     ]);
+  });
+
+  it("backs off when the store cannot record an acknowledgement (a full disk) instead of spinning", async () => {
+    vi.useFakeTimers();
+    const times: number[] = [];
+    const p = scriptedPublish(() => {
+      times.push(Date.now());
+      return { kind: "ok" };
+    });
+    const box = make(p.publish, { maxInFlight: 1, backoff: { initialMs: 1000, maxMs: 4000, factor: 2 } });
+    await fill(box, 1);
+    let failures = 3;
+    const ack = store.ack.bind(store);
+    store.ack = async (key) => {
+      if (failures-- > 0)
+        throw Object.assign(new Error("ENOSPC: no space left on device"), { code: "ENOSPC" });
+      return ack(key);
+    };
+    const t0 = Date.now();
+    box.start();
+    box.setOnline(true);
+    await vi.runAllTimersAsync();
+    // Three failed acks: retried after 500, 1000 and 2000 ms (random() = 0), then acknowledged.
+    expect(times.map((t) => t - t0)).toEqual([0, 500, 1500, 3500]);
+    expect(store.list()).toEqual([]);
   });
 
   it("stops issuing when offline, lets outstanding publishes settle, resumes when online", async () => {

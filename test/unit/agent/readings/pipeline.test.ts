@@ -36,7 +36,7 @@ function flakyHub(seed: number) {
     if (roll < 0.25) throw new Error("iq timeout");
     const payload = Buffer.from(rec.payload).toString("hex");
     const existing = items.get(rec.itemId);
-    if (existing !== undefined && existing !== payload) return { kind: "cancel", reason: "conflict" };
+    if (existing !== undefined && existing !== payload) return { kind: "refused", reason: "cancel/conflict" };
     items.set(rec.itemId, payload);
     if (roll < 0.35) throw new Error("connection lost before the result arrived");
     return { kind: "ok" };

@@ -7,26 +7,61 @@ import { silentLogger } from "../../../../shared/log";
 import { StanzaError } from "../../../../shared/xmpp/stanza-error";
 import { parseXml } from "../../../helpers/stanza";
 
-const errorReply = (type: string, condition: string) =>
+const errorReply = (type: string, condition: string, app?: string) =>
   StanzaError.fromStanza(
     parseXml(
-      `<iq type='error'><error type='${type}'><${condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>`,
+      `<iq type='error'><error type='${type}'><${condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>${
+        app ? `<${app} xmlns='http://jabber.org/protocol/pubsub#errors'/>` : ""
+      }</error></iq>`,
     ),
   );
 
 describe("publish outcomes", () => {
-  it("maps error types onto the outbox's outcomes; anything else waits", () => {
-    expect(publishOutcome(errorReply("wait", "resource-constraint")).kind).toBe("wait");
-    expect(publishOutcome(errorReply("modify", "bad-request")).kind).toBe("modify");
-    expect(publishOutcome(errorReply("cancel", "conflict"))).toEqual({ kind: "cancel", reason: "conflict" });
-    expect(publishOutcome(errorReply("auth", "forbidden")).kind).toBe("auth");
+  // Only a refusal of the document itself quarantines it; every condition that may clear is retried,
+  // whatever its error type (docs/protocol.md, "Publish errors").
+  const cases: [type: string, condition: string, app: string | undefined, kind: "wait" | "refused"][] = [
+    ["modify", "bad-request", "invalid-payload", "refused"],
+    ["modify", "not-acceptable", "payload-too-big", "refused"],
+    ["cancel", "conflict", undefined, "refused"],
+    ["modify", "bad-request", undefined, "refused"],
+    ["wait", "resource-constraint", undefined, "wait"],
+    ["cancel", "internal-server-error", undefined, "wait"],
+    ["wait", "internal-server-error", undefined, "wait"],
+    ["cancel", "resource-constraint", undefined, "wait"],
+    ["cancel", "remote-server-timeout", undefined, "wait"],
+    ["cancel", "service-unavailable", undefined, "wait"],
+    ["cancel", "item-not-found", undefined, "wait"],
+    ["cancel", "undefined-condition", undefined, "wait"],
+    ["cancel", "conflict", "precondition-not-met", "wait"],
+    ["modify", "not-acceptable", "max-items-exceeded", "wait"],
+    ["modify", "not-acceptable", undefined, "wait"],
+    ["auth", "forbidden", undefined, "wait"],
+    ["auth", "not-authorized", undefined, "wait"],
+    ["wait", "policy-violation", undefined, "wait"],
+  ];
+  it.each(cases)("%s/%s %s → %s", (type, condition, app, kind) => {
+    const outcome = publishOutcome(errorReply(type, condition, app));
+    expect(outcome.kind).toBe(kind);
+    expect(outcome).toHaveProperty("reason", `${type}/${condition}${app ? `+${app}` : ""}`);
+  });
+
+  it("retries a timeout or a lost link, and reads @xmpp's errors with their application condition", () => {
     expect(publishOutcome(new Error("no answer to IQ x within 3000 ms")).kind).toBe("wait");
-    const libraryError = Object.assign(new Error("forbidden"), {
-      name: "StanzaError",
-      type: "auth",
-      condition: "forbidden",
-    });
-    expect(publishOutcome(libraryError).kind).toBe("auth");
+    const libraryError = (type: string, condition: string, app?: string) =>
+      Object.assign(new Error(condition), {
+        name: "StanzaError",
+        type,
+        condition,
+        element: parseXml(
+          `<error type='${type}'><${condition} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>${
+            app ? `<${app} xmlns='http://jabber.org/protocol/pubsub#errors'/>` : ""
+          }<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>why</text></error>`,
+        ),
+      });
+    expect(publishOutcome(libraryError("auth", "forbidden")).kind).toBe("wait");
+    expect(publishOutcome(libraryError("cancel", "internal-server-error")).kind).toBe("wait");
+    expect(publishOutcome(libraryError("modify", "not-acceptable", "payload-too-big")).kind).toBe("refused");
+    expect(publishOutcome(libraryError("cancel", "conflict", "precondition-not-met")).kind).toBe("wait");
   });
 
   it("publishes the stored bytes as what they are: EXI as base64, JSON as text", async () => {

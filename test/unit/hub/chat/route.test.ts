@@ -1,6 +1,7 @@
 import xml, { type Element } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
-import { createChatRoute } from "../../../../hub/chat/route";
+import { createChatRoute, NOT_RUN, STORAGE_FULL } from "../../../../hub/chat/route";
+import { StoreError } from "../../../../hub/db/errors";
 import { NS_DELAY, NS_XIOT_CHAT_REPLY } from "../../../../shared/xmpp/ns";
 import { chatMessage } from "../../../helpers/chat";
 
@@ -80,5 +81,35 @@ describe("chat route", () => {
     expect(r.sent[0]?.getChildText("body")).toBe(
       "That command was sent 1 h ago and was not run. Send it again if you still want it.",
     );
+  });
+});
+
+describe("chat route when a command cannot run", () => {
+  function failing(error: Error) {
+    const sent: Element[] = [];
+    const onChat = createChatRoute({
+      chat: {
+        handle: async () => {
+          throw error;
+        },
+      },
+      send: async (s) => void sent.push(s),
+      jid: "hub.example.org",
+      clock: { now: () => NOW },
+    });
+    return { sent, onChat };
+  }
+
+  it("answers a full disk with one reply that says so", async () => {
+    const r = failing(new StoreError("storage-full", "disk full"));
+    expect(await r.onChat(message({ type: "chat" }))).toBe(true);
+    expect(r.sent.map((s) => s.getChildText("body"))).toEqual([STORAGE_FULL]);
+  });
+
+  it("answers a bug with one reply, then passes the error on to be logged", async () => {
+    const bug = new Error("boom");
+    const r = failing(bug);
+    await expect(r.onChat(message({ type: "chat" }))).rejects.toBe(bug);
+    expect(r.sent.map((s) => s.getChildText("body"))).toEqual([NOT_RUN]);
   });
 });

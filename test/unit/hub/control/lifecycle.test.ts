@@ -4,6 +4,7 @@ import { join } from "node:path";
 import xml from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { outcomeOfError } from "../../../../hub/control/lifecycle";
+import { outcomeText } from "../../../../hub/control/text";
 import { IqTimeoutError } from "../../../../shared/xmpp/iq-caller";
 import { NS_IOT_CONTROL, NS_STANZAS } from "../../../../shared/xmpp/ns";
 import { StanzaError } from "../../../../shared/xmpp/stanza-error";
@@ -134,6 +135,32 @@ describe("control router", () => {
       expect((await c.router.control(relay("on"))).kind).toBe(kind);
     }
     expect(outcomeOfError("i", errorIq("auth", "forbidden"))).toMatchObject({ kind: "refused" });
+  });
+
+  it("never reports done for a command the device did not apply, and says why in the device's words", async () => {
+    const c = await owned();
+    const newer = "a newer command for relay was applied first; this one was not applied (seq 4 < 5)";
+    c.h.answer = async () => {
+      throw errorIq("cancel", "conflict", newer);
+    };
+    const stale = await c.router.control(relay("on"));
+    expect(stale).toMatchObject({ kind: "refused", reason: `kitchen: ${newer}` });
+    expect(outcomeText("kitchen", "relay", stale)).toBe(`Refused: kitchen: ${newer}.`);
+    const ahead = "the command is dated 1 min in the future by the hub's clock; nothing moved";
+    c.h.answer = async () => {
+      throw errorIq("modify", "not-acceptable", ahead);
+    };
+    expect(await c.router.control(relay("on"))).toMatchObject({
+      kind: "refused",
+      reason: `kitchen: ${ahead}`,
+    });
+    const unknown = "the device does not know the hub's time yet";
+    c.h.answer = async () => {
+      throw errorIq("wait", "internal-server-error", unknown);
+    };
+    const held = await c.router.control(relay("on"));
+    expect(outcomeText("kitchen", "relay", held)).toBe(`Failed: kitchen could not set relay (${unknown}).`);
+    expect(c.store.history("kitchen", 20).filter((e) => e.outcome === "done")).toEqual([]);
   });
 
   it("sends the same command again after the hub's link came back, and gives up when it does not", async () => {

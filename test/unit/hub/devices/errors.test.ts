@@ -34,8 +34,10 @@ describe("device errors on the wire", () => {
   });
 
   it("sends every device code as it did before the tables were merged", () => {
-    // The former hub/devices/errors.ts table, kept here so the wire cannot drift.
+    // The former hub/devices/errors.ts table, kept here so the wire cannot drift; jid-malformed
+    // came later (RFC 6120 §8.3.3.8), when every JID began to be prepared.
     const before: Record<DeviceErrorCode, { type: string; condition: string }> = {
+      "jid-malformed": { type: "modify", condition: "jid-malformed" },
       "bad-request": { type: "modify", condition: "bad-request" },
       forbidden: { type: "auth", condition: "forbidden" },
       "item-not-found": { type: "cancel", condition: "item-not-found" },

@@ -66,7 +66,7 @@ describe("share and unshare", () => {
       error: "bad-request",
     });
     expect(await s.service.share(ALICE, "kitchen", "not a jid@", "read")).toMatchObject({
-      error: "bad-request",
+      error: "jid-malformed",
     });
     expect(await s.service.share(ALICE, "kitchen", CAROL, "admin" as "read")).toMatchObject({
       error: "bad-request",
