@@ -1,7 +1,9 @@
 /* Shared contract: quotas are checked and taken in the same write as the insert, so pipelined
  * requests never exceed them (nodes per owner, subscriptions per node), for every PubsubStore.
  * References: XEP-0060 §14.2 (max-nodes-exceeded, too-many-subscriptions), hub/pubsub/storage/types.ts. */
+
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BASE_NODE_CONFIG } from "../../hub/pubsub/node-config";
 import type { NodeRecord, PubsubStore, SubscriptionRecord } from "../../hub/pubsub/storage/types";
 import type { StoreFactory } from "./pubsub-store.contract";
 
@@ -10,22 +12,7 @@ const N = 50;
 
 const node = (id: string): NodeRecord => ({
   id,
-  config: {
-    title: "",
-    accessModel: "open",
-    publishModel: "publishers",
-    maxItems: 10,
-    itemExpire: 0,
-    notifyRetract: true,
-    notifyDelete: true,
-    notifyConfig: false,
-    deliverPayloads: true,
-    deliverNotifications: true,
-    persistItems: true,
-    sendLastPublishedItem: "never",
-    notificationType: "headline",
-    payloadType: "",
-  },
+  config: { ...BASE_NODE_CONFIG, maxItems: 10 },
   creator: "alice@example.org",
   created: 1000,
 });

@@ -2,6 +2,7 @@
  * `storage-full` StoreError (wait/resource-constraint on the wire), a group is all or nothing,
  * and writes are accepted again once space returns, on the same open store.
  * References: hub/db/errors.ts, hub/db/group-commit.ts, RFC 6120 §8.3.3.18. Needs root (mount). */
+
 import { execFileSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openControlStore } from "../../hub/control/store";
 import { openSqliteDeviceStore } from "../../hub/devices/sqlite";
+import { BASE_NODE_CONFIG } from "../../hub/pubsub/node-config";
 import { openSqliteStore } from "../../hub/pubsub/storage/sqlite";
 import { device } from "./device-store.contract";
 
@@ -31,22 +33,7 @@ function fillDisk(dir: string): () => void {
 
 const node = (id: string) => ({
   id,
-  config: {
-    title: "",
-    accessModel: "open" as const,
-    publishModel: "publishers" as const,
-    maxItems: 1000,
-    itemExpire: 0,
-    notifyRetract: true,
-    notifyDelete: true,
-    notifyConfig: false,
-    deliverPayloads: true,
-    deliverNotifications: true,
-    persistItems: true,
-    sendLastPublishedItem: "never" as const,
-    notificationType: "headline" as const,
-    payloadType: "",
-  },
+  config: { ...BASE_NODE_CONFIG, maxItems: 1000 },
   creator: "alice@example.org",
   created: 1000,
 });

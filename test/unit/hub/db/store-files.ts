@@ -1,8 +1,10 @@
 /* The hub's three SQLite store files, for tests that treat them as a class: how to open each,
  * write a few pages of data into it, and make a write. */
+
 import { openControlStore } from "../../../../hub/control/store";
 import type { StorageCheck } from "../../../../hub/db/open";
 import { openSqliteDeviceStore } from "../../../../hub/devices/sqlite";
+import { BASE_NODE_CONFIG } from "../../../../hub/pubsub/node-config";
 import { openSqliteStore } from "../../../../hub/pubsub/storage/sqlite";
 import { device } from "../../../contract/device-store.contract";
 
@@ -18,22 +20,7 @@ export interface StoreKind {
 
 const pubsubNode = (id: string) => ({
   id,
-  config: {
-    title: "",
-    accessModel: "open" as const,
-    publishModel: "publishers" as const,
-    maxItems: 1000,
-    itemExpire: 0,
-    notifyRetract: true,
-    notifyDelete: true,
-    notifyConfig: false,
-    deliverPayloads: true,
-    deliverNotifications: true,
-    persistItems: true,
-    sendLastPublishedItem: "never" as const,
-    notificationType: "headline" as const,
-    payloadType: "",
-  },
+  config: { ...BASE_NODE_CONFIG, maxItems: 1000 },
   creator: "alice@example.org",
   created: 1000,
 });
