@@ -1,11 +1,14 @@
 /* The hub's composition root: the component link, the stanza router and the services on it.
  * References: XEP-0114 (the component link), XEP-0060 (the PubSub service, with the device-node
  * rules injected and availability and metrics listening to its events), XEP-0030 (disco). */
+
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import xml from "@xmpp/xml";
 import type { Logger } from "../shared/log";
 import type { BackoffOptions } from "../shared/xmpp/backoff";
 import { createComponent } from "../shared/xmpp/component";
+import { NS_PING } from "../shared/xmpp/ns";
 import { deviceReaders } from "./access/registry";
 import { createHubAvailability } from "./availability/wiring";
 import { createChatCommands } from "./chat/dispatch";
@@ -102,6 +105,15 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     rules: createDeviceNodeRules({ domain: userDomain }),
     // The registry's part of the one access rule (hub/access/rule.ts); asked only once running.
     registry: deviceReaders({ readers: (id) => devices.readers(id) }),
+    // XEP-0199 §4.3 (ping the server): its answer comes after everything sent before it.
+    settle: () =>
+      component.iq
+        .request(xml("iq", { type: "get", to: userDomain }, xml("ping", { xmlns: NS_PING })), 5_000)
+        .then(
+          () => undefined,
+          // Why ignored: an error answer or none is still the end of the wait; pacing goes on.
+          () => undefined,
+        ),
   });
   const publishMeter = countPublishes({ events: pubsub.service.events, metrics, ignore: hubJid });
 

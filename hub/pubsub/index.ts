@@ -41,6 +41,8 @@ export interface PubsubDeps {
   registry?: DeviceReaders;
   /** Notifications sent between two turns of the event loop (notify.ts); default 500. */
   sliceSize?: number;
+  /** A round trip with the server, awaited between notification slices (notify.ts). */
+  settle?: () => Promise<void>;
 }
 
 export interface Pubsub {
@@ -78,6 +80,7 @@ export function createPubsub(deps: PubsubDeps): Pubsub {
     access,
     ...(deps.newId && { newId: deps.newId }),
     ...(deps.sliceSize !== undefined && { sliceSize: deps.sliceSize }),
+    ...(deps.settle && { settle: deps.settle }),
   });
   const service = createPubsubService({
     store: deps.store,

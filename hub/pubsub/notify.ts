@@ -41,6 +41,12 @@ export interface NotifierDeps {
   sliceSize?: number;
   /** Gives the event loop a turn; default setImmediate. */
   yieldTurn?: () => Promise<void>;
+  /**
+   * Resolves once the server has processed what the hub sent before it (a round trip on the same
+   * stream: XEP-0199 ping to the server). Awaited between slices, so that no more than one slice
+   * ever waits at the server ahead of a reply the hub sends meanwhile. Default: none.
+   */
+  settle?: () => Promise<void>;
 }
 
 export interface Notifier extends Broadcaster {
@@ -145,6 +151,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const nextId = deps.newId ?? ((): string => `n${prefix}-${(counter++).toString(36)}`);
   const sliceSize = Math.max(1, deps.sliceSize ?? 500);
   const yieldTurn = deps.yieldTurn ?? nextTurn;
+  const settle = deps.settle ?? (() => Promise.resolve());
   const queue: Job[] = [];
   let running = false;
   let sinceYield = 0;
@@ -200,6 +207,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (sinceYield >= sliceSize) {
         sinceYield = 0;
         await yieldTurn(); // pings and IQs get their turn during a large fan-out
+        // The socket taking a slice is not the server having routed it: wait for that too, or
+        // thousands of notifications queue at the server ahead of every reply.
+        await settle();
       }
       const part = targets.slice(i, i + sliceSize);
       sinceYield += part.length;

@@ -196,3 +196,37 @@ describe("configuration notifications (XEP-0060 §8.2.5.3)", () => {
     );
   });
 });
+
+describe("createNotifier settling with the server between slices", () => {
+  it("sends no further slice until the server has answered the round trip after the last one", async () => {
+    const store = createMemoryStore();
+    const config = { ...defaultConfigFor("n"), accessModel: "open" as const };
+    await store.createNode({ id: "n", config, creator: "alice@x", created: 0 }, "alice@x");
+    const sent: Element[] = [];
+    const settles: Array<() => void> = [];
+    const notifier = createNotifier({
+      jid: "hub.x",
+      log: silentLogger(),
+      access: createAccessRule({ store, admins: [] }),
+      newId: () => `m${sent.length}`,
+      sliceSize: 2,
+      send: async (stanza) => void sent.push(stanza),
+      yieldTurn: () => new Promise<void>((r) => setImmediate(r)),
+      settle: () => new Promise<void>((resolve) => settles.push(resolve)),
+    });
+    const flush = () => new Promise<void>((r) => setImmediate(r));
+    notifier.broadcast(items(5));
+    await notifier.started();
+    for (let i = 0; i < 5; i++) await flush();
+    expect(sent).toHaveLength(2); // the first slice, then waiting for the server
+    expect(settles).toHaveLength(1);
+    settles.shift()?.();
+    for (let i = 0; i < 5; i++) await flush();
+    expect(sent).toHaveLength(4);
+    expect(settles).toHaveLength(1);
+    settles.shift()?.();
+    await notifier.idle();
+    expect(sent.map((m) => m.attrs.to)).toEqual(["u0@x", "u1@x", "u2@x", "u3@x", "u4@x"]);
+    expect(settles).toHaveLength(0); // no round trip after the last slice
+  });
+});
