@@ -17,7 +17,6 @@ import type { HubConfig } from "./config";
 import { mergeCommands } from "./control/adhoc";
 import { controlFile } from "./control/store";
 import { createHubControl } from "./control/wiring";
-import { withStoreErrors } from "./db/edge";
 import { checkStoreFile } from "./db/open";
 import { createDeviceCommands } from "./devices/commands";
 import { createDeviceNodeRules } from "./devices/node-rules";
@@ -173,7 +172,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     decisionTtlMs: config.devices.decisionTtlMs,
   });
   for (const route of [...disco.routes(), pingRoute, ...pubsub.routes, ...commands.routes, ...provisioning]) {
-    router.add(withStoreErrors(route)); // a full disk is `wait`, not a bug
+    router.add(route);
   }
   router.onPresence((stanza) => availability.tracker.onPresence(stanza));
   router.onMessage(async (stanza) => {

@@ -2,11 +2,13 @@
  * each get/set gets exactly one answer: the handler's result or error, `service-unavailable` when
  * nothing handles it, `internal-server-error` when a handler throws (a bug, logged).
  * References: RFC 6120 §8.2.3 (IQ semantics), §8.3.1 (never answer an error with an error),
- * §8.3.3.19 (service-unavailable), §8.3.3.6 (internal-server-error); the codes are in
+ * §8.3.3.19 (service-unavailable), §8.3.3.6 (internal-server-error), §8.3.3.18
+ * (resource-constraint: a store out of space, hub/db/errors.ts); the codes are in
  * shared/xmpp/errors.ts. */
 import xml, { type Element } from "@xmpp/xml";
 import type { Logger } from "../shared/log";
 import { makeError } from "../shared/xmpp/errors";
+import { isStoreError } from "./db/errors";
 import type { IqContext, IqRoute, SendStanza } from "./iq-types";
 
 export type StanzaListener = (stanza: Element) => void | Promise<void>;
@@ -50,6 +52,15 @@ export function createRouter({ send, log }: { send: SendStanza; log: Logger }): 
     try {
       answer = await handler(context);
     } catch (error) {
+      // A store that ran out of space is not a bug: `wait`/resource-constraint (RFC 6120
+      // §8.3.3.18), from the one error table, for whichever service's write reached it.
+      if (isStoreError(error)) {
+        log.warn(
+          { err: error, payload: `${child.attrs.xmlns} ${child.name}` },
+          "IQ refused: storage is full",
+        );
+        return reply(makeError(error.code, { text: "storage is full; retry later" }), true);
+      }
       log.error({ err: error, payload: `${child.attrs.xmlns} ${child.name}` }, "IQ handler failed");
       return reply(makeError("handler-failed"), true);
     }

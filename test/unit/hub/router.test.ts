@@ -1,5 +1,6 @@
 import xml, { type Element } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
+import { StoreError } from "../../../hub/db/errors";
 import { createDisco } from "../../../hub/disco";
 import { pingDisco, pingRoute } from "../../../hub/ping";
 import { createRouter } from "../../../hub/router";
@@ -94,5 +95,22 @@ describe("the hub's IQ router", () => {
     await router.dispatch(iq("error", xml("error", { type: "cancel" })));
     expect(sent).toHaveLength(1);
     expect(sent[0]?.getChild("error")?.getChild("internal-server-error")).toBeDefined();
+  });
+
+  it("answers a handler whose store is full with wait/resource-constraint, for any route", async () => {
+    const { router, sent } = setup();
+    router.add({
+      type: "set",
+      ns: "urn:example:store",
+      name: "q",
+      handler: () => {
+        throw new StoreError("storage-full", "disk full");
+      },
+    });
+    await router.dispatch(iq("set", xml("q", { xmlns: "urn:example:store" })));
+    expect(sent).toHaveLength(1);
+    const error = sent[0]?.getChild("error");
+    expect(error?.attrs.type).toBe("wait");
+    expect(error?.getChild("resource-constraint")).toBeDefined();
   });
 });
