@@ -52,6 +52,10 @@ describe("the dashboard's login", () => {
     expect(auths).toHaveLength(2);
     for (const auth of auths)
       expect(atob(auth)).toMatch(new RegExp(`^n,,n=${person.username},r=[A-Za-z0-9+/]{24}$`));
+    // The page shows "online" from inside the login, and names who is logged in once it returns.
+    await page.waitForFunction((jid) => document.querySelector("#who")?.textContent === jid, person.jid, {
+      timeout: 5_000,
+    });
     expect(await page.textContent("#who")).toBe(person.jid);
     expect(dash.errors).toEqual([]);
   });
