@@ -95,7 +95,9 @@ async function assembleAgent(config: AgentConfig, log: Logger): Promise<Agent> {
     onPressure: (paused) => sampler?.pause(paused),
   });
   sampler = new Sampler({ channels, log, onReading: pipeline.add, onProduced: pipeline.produced });
-  const seen = await SeenCommands.open(config.state.dir, Date.now());
+  const seen = await SeenCommands.open(config.state.dir, Date.now(), undefined, (err) =>
+    log.warn({ err }, "commands.jsonl not compacted; kept as it is"),
+  );
   const startedAt = Date.now();
   const keep = new Set(
     plans.filter((p) => p.config.safeState === "keep").flatMap((p) => p.channels.map((c) => c.name)),

@@ -88,7 +88,11 @@ export async function acquireStateLock(o: LockOptions): Promise<LockResult> {
     const stale = await readHolder(path);
     if (stale !== undefined && stale.pid !== me.pid)
       o.log?.info({ stale }, "state folder: taking over the lock of an agent that is gone");
-    await writeFileAtomic(path, `${JSON.stringify(me)}\n`);
+    // The name is the lock; the file only tells a second agent who holds it. On a full disk the
+    // agent still starts, and a second one is refused without the holder's details.
+    await writeFileAtomic(path, `${JSON.stringify(me)}\n`).catch((err: unknown) => {
+      o.log?.warn({ err }, "state folder: agent.lock not written (the lock holds without it)");
+    });
     return { ok: true, value: kernelLock(me, server, path) };
   }
   return fileLock(o, me, path);

@@ -32,7 +32,13 @@ export interface Origin {
 
 /** Error codes of shared/xmpp/errors.ts. `conflict`: not applied, because a newer command of the
  * same issuer was, or because the id was seen before and the channel is no longer as it asked. */
-export type ApplyError = "unknown-field" | "bad-value" | "device-error" | "conflict" | TimingError;
+export type ApplyError =
+  | "unknown-field"
+  | "bad-value"
+  | "device-error"
+  | "conflict"
+  | "storage-full"
+  | TimingError;
 
 export type ApplyResult =
   | { ok: true; applied: { channel: string; value: Value }[]; ignored?: "duplicate" }
@@ -118,7 +124,15 @@ export class Actuators {
       if (refusal) return refusal;
       const seq =
         cmd.seq === undefined ? {} : Object.fromEntries(sets.map((s) => [s.channel, cmd.seq as number]));
-      this.#o.seen.add(origin.from, cmd.id, cmd.issued + cmd.ttl, seq);
+      // The id is recorded durably before anything moves (replay protection): when it cannot be,
+      // nothing moves and the controller may retry (RFC 6120 §8.3.3.18, wait/resource-constraint).
+      try {
+        this.#o.seen.add(origin.from, cmd.id, cmd.issued + cmd.ttl, seq);
+      } catch (error) {
+        this.#o.log.error({ err: error, cmd: cmd.id }, "command not recorded; not applied");
+        const message = `the device could not record command ${cmd.id} (${errorCode(error)}); nothing was changed`;
+        return { ok: false, error: "storage-full", message };
+      }
     }
     const applied: { channel: string; value: Value }[] = [];
     for (const s of sets) {
@@ -193,7 +207,13 @@ export class Actuators {
       via: origin.via,
       ...(origin.cmd ? { cmd: origin.cmd.id } : {}),
     };
-    appendFileSync(join(this.#o.stateDir, ACTUATOR_LOG), `${JSON.stringify(line)}\n`);
+    // The log is a record, not a condition: an actuator that moved has moved, and a full disk must
+    // not turn a done command (or a safe state) into a reported failure.
+    try {
+      appendFileSync(join(this.#o.stateDir, ACTUATOR_LOG), `${JSON.stringify(line)}\n`);
+    } catch (error) {
+      this.#o.log.warn({ err: error, channel }, "actuation not written to the actuator log");
+    }
   }
 }
 
@@ -204,4 +224,9 @@ function badValue(channel: ActuatorChannel, value: Value): string | undefined {
   const r = channel.range;
   if (r && (value < r.min || value > r.max)) return `must be within ${r.min}..${r.max}`;
   return undefined;
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
 }

@@ -10,7 +10,8 @@
  * the actuator moves (a crash after the line and before the move loses the command rather than
  * applying it twice). At open, ids whose expiry has passed (by more than `marginMs`, the clock
  * offset may not be known yet) are dropped and the file is rewritten atomically, starting with
- * one line of the last seq per issuer and channel. A torn last line (crash mid-write) is ignored,
+ * one line of the last seq per issuer and channel (when the rewrite fails, on a full disk, the file
+ * is kept as it is). A torn last line (crash mid-write) is ignored,
  * and so are lines of the earlier format without an issuer (`by`): whose sequence they were is
  * unknown, and keeping them for everyone is how one controller locked out the others. */
 import { closeSync, fdatasyncSync, openSync, writeSync } from "node:fs";
@@ -44,7 +45,13 @@ export class SeenCommands {
 
   private constructor(readonly path: string) {}
 
-  static async open(stateDir: string, now: number, marginMs = 600_000): Promise<SeenCommands> {
+  /** `onKeep` hears why the file could not be compacted (it is then kept as it is). */
+  static async open(
+    stateDir: string,
+    now: number,
+    marginMs = 600_000,
+    onKeep?: (err: unknown) => void,
+  ): Promise<SeenCommands> {
     const seen = new SeenCommands(join(stateDir, SEEN_FILE));
     let text = "";
     try {
@@ -54,7 +61,22 @@ export class SeenCommands {
     }
     for (const line of text.split("\n")) seen.#load(line);
     for (const [k, exp] of seen.#ids) if (exp + marginMs < now) seen.#ids.delete(k);
-    await writeFileAtomic(seen.path, seen.#snapshot());
+    try {
+      await writeFileAtomic(seen.path, seen.#snapshot());
+    } catch (err) {
+      // Compaction is an economy, the file as it is stays valid: on a full disk (the rewrite needs
+      // new blocks) the device still starts, and appends go on after the lines it has.
+      onKeep?.(err);
+      if (text !== "" && !text.endsWith("\n")) {
+        const fd = openSync(seen.path, "a");
+        try {
+          writeSync(fd, "\n"); // ends a torn last line, so the next line is not glued to it
+          fdatasyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      }
+    }
     seen.#fd = openSync(seen.path, "a");
     return seen;
   }

@@ -11,7 +11,7 @@
  * Sequence numbers start at 0 for every boot and count documents; they are never derived from
  * the clock. */
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../../shared/log";
 import { removeStaleTemps, writeFileAtomic } from "../outbox/atomic";
@@ -98,6 +98,28 @@ function choose(slots: Slot[], options: BootIdOptions): { previous: number; targ
   return { previous, target: holder === 0 ? 1 : 0 };
 }
 
+/** Writes a slot: an existing slot file is overwritten in place (it needs no new block, so a full
+ * disk does not stop a boot; a torn write leaves it corrupt and the other slot, one boot older,
+ * decides, and this boot's id was never used); a missing one is created atomically. */
+async function writeSlot(path: string, record: string): Promise<void> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, "r+");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    await writeFileAtomic(path, record);
+    return;
+  }
+  try {
+    const bytes = Buffer.from(record);
+    await handle.write(bytes, 0, bytes.length, 0);
+    await handle.truncate(bytes.length);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Reads, increments and durably stores the boot counter, and returns this boot's id. */
 export async function nextBootId(options: BootIdOptions): Promise<BootId> {
   await mkdir(options.stateDir, { recursive: true });
@@ -105,10 +127,23 @@ export async function nextBootId(options: BootIdOptions): Promise<BootId> {
   const slots = await Promise.all(BOOT_SLOTS.map((name) => readSlot(join(options.stateDir, name))));
   const { previous, target } = choose(slots, options);
   const counter = previous + 1;
-  await writeFileAtomic(
-    join(options.stateDir, BOOT_SLOTS[target === 0 ? 0 : 1]),
-    formatCounterRecord(counter),
-  );
+  const record = formatCounterRecord(counter);
+  const path = (i: number) => join(options.stateDir, BOOT_SLOTS[i === 0 ? 0 : 1]);
+  try {
+    await writeSlot(path(target), record);
+  } catch (err) {
+    // Only a missing slot needs a new block: on a full disk, the one valid slot is rewritten in
+    // place instead (a torn write then leaves no valid slot, and the next boot refuses, never reuses).
+    const code = (err as NodeJS.ErrnoException).code;
+    if (slots[target]?.state !== "missing" || (code !== "ENOSPC" && code !== "EDQUOT")) throw err;
+    await writeSlot(path(1 - target), record);
+  }
+  // Both slots exist from the first boot on, so that later boots only ever overwrite in place.
+  const other = 1 - target;
+  if (slots[other]?.state === "missing")
+    await writeSlot(path(other), record).catch((err: unknown) =>
+      options.log?.warn({ err }, "second boot counter slot not created"),
+    );
   const random = options.random ?? ((n: number) => randomBytes(n));
   return { id: `${counter}.${randomSuffix(random)}`, counter };
 }

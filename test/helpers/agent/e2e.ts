@@ -29,6 +29,8 @@ export interface AgentArgs {
   service?: string;
   allow?: string[];
   extra?: string[];
+  /** Records produced and appended readings into the state folder (the oracles); default true. */
+  record?: boolean;
 }
 
 /** Starts `xiot agent` with the simulated example, recording produced and appended readings. */
@@ -48,7 +50,7 @@ export function runAgent(a: AgentArgs): AgentRun {
     a.account.password,
     "--state.dir",
     stateDir,
-    "--debug.recordReadings",
+    ...(a.record === false ? [] : ["--debug.recordReadings"]),
     "--log.format",
     "json",
     ...(a.allow?.length ? ["--allow", a.allow.join(",")] : []),

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -37,6 +37,18 @@ describe("nextBootId", () => {
     expect(counters).toEqual([0, 1, 2, 3, 4]);
     expect(parseCounterRecord(await readFile(join(dir, BOOT_SLOTS[0]), "utf8"))).toBe(4);
     expect(parseCounterRecord(await readFile(join(dir, BOOT_SLOTS[1]), "utf8"))).toBe(3);
+  });
+
+  it("creates both slots at the first boot and afterwards only overwrites them in place", async () => {
+    await nextBootId({ stateDir: dir });
+    const inodes = async () => Promise.all(BOOT_SLOTS.map(async (s) => (await stat(join(dir, s))).ino));
+    const first = await inodes();
+    for (let i = 0; i < 12; i++) await nextBootId({ stateDir: dir }); // 10 → two digits, a longer record
+    expect(await inodes()).toEqual(first); // no new file: a full disk does not stop a boot
+    const values = await Promise.all(
+      BOOT_SLOTS.map(async (s) => parseCounterRecord(await readFile(join(dir, s), "utf8"))),
+    );
+    expect(values.sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([11, 12]);
   });
 
   it("builds `<counter>.<6 random chars>` ids that are valid boot ids", async () => {
