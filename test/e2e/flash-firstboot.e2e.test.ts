@@ -34,10 +34,10 @@ describe("first boot takes the configuration from the boot partition", () => {
       writeFileSync(join(dir, "agent.json"), JSON.stringify(config(id)));
     }
     const { dir: release } = await x64Release();
-    const flashed = runXiot(["flash", first, "--to", rootfs, "--release", release]);
+    const flashed = runXiot(["flash", first, "--force", "--to", rootfs, "--release", release]);
     expect((await flashed.exited).code).toBe(0);
 
-    const bootOnly = runXiot(["flash", second, "--boot-only", "--boot", boot]);
+    const bootOnly = runXiot(["flash", second, "--force", "--boot-only", "--boot", boot]);
     expect((await bootOnly.exited).code).toBe(0);
     expect(JSON.parse(readFileSync(join(boot, "xiot-agent.json"), "utf8")).device.id).toBe("second");
 
@@ -77,7 +77,7 @@ describe("first boot takes the configuration from the boot partition", () => {
     );
     const empty = join(work, "empty");
     mkdirSync(empty);
-    const run = runXiot(["flash", bundle, "--boot-only", "--boot", empty]);
+    const run = runXiot(["flash", bundle, "--force", "--boot-only", "--boot", empty]);
     expect((await run.exited).code).toBe(2);
     expect(run.stderr.map((l) => l.text).join("\n")).toContain("no config.txt or cmdline.txt");
     expect(existsSync(join(empty, "xiot-agent.json"))).toBe(false);

@@ -63,10 +63,20 @@ describe("provisioning bundle", () => {
     expect(config.xmpp.registration).toBeUndefined();
   });
 
-  it("picks channels per model, the simulated set for unknown models", () => {
+  it("picks channels per model; unknown models are refused with the list of known ones", () => {
     expect(Object.keys(channelsFor("sim-thermometer").channels)).toEqual(["temperature"]);
-    expect(channelsFor("bme280-board").standIn).toBe(true);
-    expect(Object.keys(channelsFor("bme280-board").channels)).toEqual(["temperature", "humidity", "relay"]);
+    expect(() => channelsFor("bme280-board")).toThrow(
+      /unknown model "bme280-board"; known models: .*ds18b20/,
+    );
+    expect(() => channelsFor("sim-temperature")).toThrow(/unknown model/);
+  });
+
+  it("builds a catalogue model's channel from --options, checked by the model's schema", () => {
+    expect(channelsFor("ds18b20", { id: "28-0316a27959ff" }).channels).toEqual({
+      temperature: { model: "ds18b20", options: { id: "28-0316a27959ff" } },
+    });
+    expect(() => channelsFor("ds18b20", { id: "nope" })).toThrow(/^--options\.id: ds18b20: 1-Wire id/);
+    expect(() => channelsFor("xiot-simulated", { id: "x" })).toThrow(/simulated set/);
   });
 
   it("reads the preauth token of an invite URI", () => {
