@@ -32,6 +32,9 @@ export function valueText(value: boolean | number | string): string {
   return value === true ? "on" : value === false ? "off" : String(value);
 }
 
+/** Conditions of a command the device or hub would not run (RFC 6120 §8.3.3). */
+const REFUSALS = new Set(["forbidden", "not-authorized", "bad-request", "conflict"]);
+
 const KINDS = new Set<OutcomeKind>(["done", "refused", "offline", "expired", "timeout", "failed"]);
 
 /** Runs the hub's control command and returns its outcome for the person. */
@@ -74,9 +77,9 @@ export function outcomeOf(
     return { kind: "expired", text: "expired before the device got it" };
   if (NOBODY_THERE.has(answer.condition))
     return { kind: "offline", text: "the device is offline: nothing ran" };
-  if (answer.condition === "forbidden" || answer.condition === "not-authorized")
-    return { kind: "refused", text: `refused: ${detail}` };
-  if (answer.condition === "bad-request") return { kind: "refused", text: `refused: ${detail}` };
+  // docs/design.md §2 (command metadata): `conflict` is the device refusing a command, e.g. a
+  // lower seq than one it already applied; nothing moved, and nothing broke.
+  if (REFUSALS.has(answer.condition)) return { kind: "refused", text: `refused: ${detail}` };
   return { kind: "failed", text: `failed: ${detail}` };
 }
 

@@ -39,12 +39,14 @@ export interface DeviceDeps {
 export class DeviceFeed {
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private hubTracksAvailability = false;
+  /** State notifications seen so far: a fetched state item older than one of them is not shown. */
+  private stateNotices = 0;
 
   constructor(private readonly deps: DeviceDeps) {
     if (deps.availability) deps.card.setAvailability(deps.availability, "from the hub's device list");
   }
 
-  /** Loads what is stored, then subscribes; run again after every reconnect. */
+  /** Subscribes, then loads what is stored; run again after every reconnect. */
   async open(): Promise<void> {
     const { id, card } = this.deps;
     const problems: string[] = [];
@@ -60,15 +62,15 @@ export class DeviceFeed {
       const parsed = meta && parseMeta(meta);
       if (parsed) card.setMeta(parsed);
     });
+    // Subscribed before the fetches, so no change falls between the two (XEP-0060 §6.1, §6.5);
+    // the chart drops readings it already has.
+    for (const node of [stateNode(id), readingsNode(id)])
+      await attempt(`subscribe ${node}`, () => this.subscribe(node));
     await attempt("state", () => this.loadState());
     await attempt("history", () => this.loadHistory());
     await this.openAvailability();
-    for (const node of [readingsNode(id), stateNode(id)]) {
-      await attempt(`subscribe ${node}`, async () => {
-        await this.deps.session.request(makeSubscribe(this.deps.hub, node, this.deps.session.jid()));
-      });
-    }
     card.showProblem(problems.length ? problems.join("; ") : undefined);
+    card.setLoaded();
   }
 
   close(): void {
@@ -84,7 +86,9 @@ export class DeviceFeed {
       if (!this.hubTracksAvailability) card.setAvailability("online", "a reading just arrived");
     } else if (node === stateNode(id)) {
       const state = items[0] && parseState(items[0]);
-      if (state) card.setActuators(state.actuators);
+      if (!state) return;
+      this.stateNotices += 1;
+      card.setActuators(state.actuators);
     } else if (node === availabilityNode(id)) {
       const a = items[0] && parseAvailability(items[0]);
       if (a) card.setAvailability(a.state, a.since && `since ${a.since} (${a.reason ?? ""})`);
@@ -102,10 +106,17 @@ export class DeviceFeed {
     return parseItemsResult(answer).items[0];
   }
 
+  private async subscribe(node: string): Promise<void> {
+    await this.deps.session.request(makeSubscribe(this.deps.hub, node, this.deps.session.jid()));
+  }
+
+  /** Actuators show only what the device's state item says (docs/design.md §2, nodes). */
   private async loadState(): Promise<void> {
+    const seen = this.stateNotices;
     const item = await this.last(stateNode(this.deps.id));
     const state = item && parseState(item);
-    if (state) this.deps.card.setActuators(state.actuators);
+    // A notification that arrived meanwhile is newer than the fetched item.
+    if (state && this.stateNotices === seen) this.deps.card.setActuators(state.actuators);
   }
 
   private async loadHistory(): Promise<void> {
@@ -121,7 +132,7 @@ export class DeviceFeed {
     try {
       const item = await this.last(node);
       const a = item && parseAvailability(item);
-      await this.deps.session.request(makeSubscribe(this.deps.hub, node, this.deps.session.jid()));
+      await this.subscribe(node);
       if (a) {
         this.hubTracksAvailability = true;
         this.deps.card.setAvailability(a.state, a.since && `since ${a.since} (${a.reason ?? ""})`);

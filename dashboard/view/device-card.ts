@@ -33,6 +33,17 @@ class ChannelView {
     const head = el("div", { class: "channel-head" });
     head.append(el("h3", {}, meta.name), this.value, el("span", { class: "unit" }, meta.unit ?? ""));
     this.root.append(head, this.chartBox);
+    // The chart follows its box (a phone turned, a window resized) instead of a fixed width.
+    new ResizeObserver(() => this.resize()).observe(this.chartBox);
+  }
+
+  private width(): number {
+    return Math.max(160, Math.floor(this.chartBox.clientWidth) || 240);
+  }
+
+  private resize(): void {
+    const width = this.width();
+    if (this.plot && this.plot.width !== width) this.plot.setSize({ width, height: 160 });
   }
 
   add(readings: Reading[]): void {
@@ -46,7 +57,7 @@ class ChannelView {
 
   private draw(): void {
     if (this.series.times.length === 0) return;
-    const width = Math.max(240, this.chartBox.clientWidth || 360);
+    const width = this.width();
     if (!this.plot) {
       const label = this.meta.unit ? `${this.meta.name} (${this.meta.unit})` : this.meta.name;
       this.plot = new uPlot(
@@ -87,15 +98,17 @@ class ActuatorView {
     private readonly actuate: Actuate,
   ) {
     this.root.dataset.actuator = meta.name;
+    this.root.dataset.state = "unknown";
     this.root.append(el("label", {}, meta.name));
     if (meta.valueType === "boolean") {
+      // Unknown until the state item or a command outcome says: never a guessed "off".
       const button = el("button", {
         class: "switch",
         role: "switch",
         "aria-checked": "false",
         type: "button",
       });
-      button.textContent = "off";
+      button.textContent = "unknown";
       button.addEventListener("click", () => void this.run(!(this.current === true)));
       this.control = button;
     } else {
@@ -177,15 +190,20 @@ export class DeviceCard {
     for (const [name, { v }] of Object.entries(values)) this.actuators.get(name)?.show(v);
   }
 
+  /** Readings only draw charts. An actuator's control never follows them: history pages replay
+   * old readings, so only the state item (setActuators) and command outcomes say what it is. */
   addReadings(readings: Reading[]): void {
     const byChannel = new Map<string, Reading[]>();
     for (const r of readings) byChannel.set(r.c, [...(byChannel.get(r.c) ?? []), r]);
     for (const [name, list] of byChannel) {
-      // Actuator readings move the control too; channels without meta still get a chart.
-      const last = list.reduce((a, b) => (b.t >= a.t ? b : a));
-      this.actuators.get(name)?.show(last.v);
+      // Channels without meta still get a chart; an actuator's readings only where meta charts it.
       if (!this.actuators.has(name) || this.channels.has(name)) this.channel({ name }).add(list);
     }
+  }
+
+  /** Marks the card once the stored items are loaded (tests and styles wait for it). */
+  setLoaded(): void {
+    this.root.dataset.loaded = "true";
   }
 
   showProblem(text: string | undefined): void {

@@ -26,9 +26,13 @@ export interface DashboardBrowser {
   close(): Promise<void>;
 }
 
-export async function openDashboard(url: string): Promise<DashboardBrowser> {
+/** A desktop window unless a viewport is given (a phone: 390 × 844). */
+export async function openDashboard(
+  url: string,
+  viewport = { width: 1200, height: 760 },
+): Promise<DashboardBrowser> {
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
-  const page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+  const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("console", (message) => {

@@ -92,6 +92,28 @@ describe("dashboard control through the hub", () => {
     });
   });
 
+  it("shows a conflict (the device refused, e.g. a lower seq) as refused, not failed", async () => {
+    expect(
+      outcomeOf({ ok: false, condition: "conflict", text: "relay: a newer command was applied" }, true),
+    ).toEqual({
+      kind: "refused",
+      text: "refused: relay: a newer command was applied",
+    });
+    const conflicting = async (): Promise<Element> => {
+      throw Object.assign(new Error("conflict"), {
+        name: "StanzaError",
+        condition: "conflict",
+        text: "seq 3 < 4",
+      });
+    };
+    expect(await controlThroughHub(conflicting, "h", { device: "x", channel: "relay", value: true })).toEqual(
+      {
+        kind: "refused",
+        text: "refused: seq 3 < 4",
+      },
+    );
+  });
+
   it("reads conditions from StanzaError-like and timeout errors", () => {
     const paramError = xml("paramError", { xmlns: NS_IOT_CONTROL, var: "relay" }, "no such channel");
     expect(
