@@ -1,0 +1,59 @@
+/* Tables of the SQLite history engine, kept in the item store's file so that a reading and its
+ * item commit together. Versioned in their own row (`history_schema`), because the file's
+ * user_version belongs to the PubSub schema.
+ * Values: `v` holds the number, 0/1 for a boolean or the string; `k` is NULL for a number, 1 for a
+ * boolean, 2 for a string (a NULL costs one byte of the record header).
+ * References: https://sqlite.org/withoutrowid.html, https://sqlite.org/datatype3.html. */
+import type { Database } from "better-sqlite3";
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE history_series (
+     id INTEGER PRIMARY KEY,
+     device TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     UNIQUE (device, channel)
+   );
+   CREATE TABLE history_raw (
+     series INTEGER NOT NULL,
+     t INTEGER NOT NULL,
+     v NOT NULL,
+     k INTEGER,
+     q TEXT,
+     PRIMARY KEY (series, t)
+   ) WITHOUT ROWID;
+   CREATE TABLE history_1m (
+     series INTEGER NOT NULL, t INTEGER NOT NULL, n INTEGER NOT NULL, sum REAL NOT NULL,
+     min REAL NOT NULL, max REAL NOT NULL, numeric INTEGER NOT NULL,
+     first_t INTEGER NOT NULL, first_v NOT NULL, first_k INTEGER,
+     last_t INTEGER NOT NULL, last_v NOT NULL, last_k INTEGER,
+     PRIMARY KEY (series, t)
+   ) WITHOUT ROWID;
+   CREATE TABLE history_1h (
+     series INTEGER NOT NULL, t INTEGER NOT NULL, n INTEGER NOT NULL, sum REAL NOT NULL,
+     min REAL NOT NULL, max REAL NOT NULL, numeric INTEGER NOT NULL,
+     first_t INTEGER NOT NULL, first_v NOT NULL, first_k INTEGER,
+     last_t INTEGER NOT NULL, last_v NOT NULL, last_k INTEGER,
+     PRIMARY KEY (series, t)
+   ) WITHOUT ROWID;`,
+];
+
+export const HISTORY_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the history tables to HISTORY_SCHEMA_VERSION; refuses tables from a newer hub. */
+export function migrateHistory(db: Database): void {
+  db.exec("CREATE TABLE IF NOT EXISTS history_schema (version INTEGER NOT NULL)");
+  const row = db.prepare("SELECT version FROM history_schema").get() as { version: number } | undefined;
+  const current = row?.version ?? 0;
+  if (current > HISTORY_SCHEMA_VERSION)
+    throw new Error(
+      `history tables in ${db.name} have schema version ${current}, newer than this hub understands ` +
+        `(${HISTORY_SCHEMA_VERSION}): run the newer hub. The file was not changed.`,
+    );
+  for (let version = current; version < HISTORY_SCHEMA_VERSION; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] as string);
+      db.exec("DELETE FROM history_schema");
+      db.prepare("INSERT INTO history_schema (version) VALUES (?)").run(version + 1);
+    })();
+  }
+}
