@@ -36,6 +36,8 @@ export const NS_IOT_CONTROL = "urn:xmpp:iot:control";
 export const NS_XIOT_COMMAND = "urn:xiot:command:0";
 export const NS_XIOT_META = "urn:xiot:meta:0";
 export const NS_XIOT_STATE = "urn:xiot:state:0";
+/** Telemetry history queries (docs/history.md). */
+export const NS_XIOT_HISTORY = "urn:xiot:history:0";
 /** Marks a device's chat reply, so that devices never answer each other's replies. */
 export const NS_XIOT_CHAT_REPLY = "urn:xiot:chat-reply:0";
 

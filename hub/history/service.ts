@@ -1,0 +1,116 @@
+/* The hub's answer to history queries (urn:xiot:history:0, docs/history.md): decided by the one
+ * access rule on the device's readings node at the moment of the answer, read from the history
+ * store, bounded by the reply byte budget and paged with RSM.
+ * References: XEP-0059 §2.2 (paging forwards), docs/design.md §6 (one access rule; replies bounded
+ * by bytes), RFC 6120 §8.3.3.1 (bad-request), §8.3.3.7 (item-not-found). */
+import type { Element } from "@xmpp/xml";
+import { readingsNode } from "../../shared/model";
+import { elementBytes, envelopeBytes } from "../../shared/xmpp/budget";
+import { makeError } from "../../shared/xmpp/errors";
+import {
+  bucketElement,
+  cursorOf,
+  type HistoryRequest,
+  makeHistoryAnswer,
+  parseCursor,
+  parseHistoryQuery,
+  pointElement,
+} from "../../shared/xmpp/history";
+import { NS_XIOT_HISTORY } from "../../shared/xmpp/ns";
+import type { AccessRule } from "../access/rule";
+import type { IqContext, IqRoute } from "../iq-types";
+import { autoTier, type HistoryStore, type Tier } from "./types";
+
+export interface HistoryServiceDeps {
+  history: HistoryStore;
+  access: Pick<AccessRule, "factsOf" | "refusal">;
+  now(): number;
+  /** The reply budget (pubsub.maxReplyBytes). */
+  maxReplyBytes: number;
+  /** Most entries in one page, whatever the client asks. */
+  maxPerPage?: number;
+}
+
+export const DEFAULT_HISTORY_PAGE = 2000;
+
+/** Whether `jid` may read the device's history now: the rule that guards its readings node. */
+export async function mayReadHistory(
+  access: HistoryServiceDeps["access"],
+  device: string,
+  jid: string,
+): Promise<boolean> {
+  const node = readingsNode(device);
+  if (!(await access.factsOf(node))) return false;
+  return (await access.refusal(node, jid)) === undefined;
+}
+
+interface Page {
+  entries: Map<string, Element[]>;
+  next?: string;
+}
+
+/** Reads one page: channels in order, entries in time order, until the count or the bytes run out.
+ * The cursor names the channel and time of the last entry sent; a page that ends exactly at the
+ * end of a channel points at the start of the next one. */
+function readPage(deps: HistoryServiceDeps, r: HistoryRequest, tier: Tier, budget: number): Page {
+  const limit = Math.min(r.max ?? Number.POSITIVE_INFINITY, deps.maxPerPage ?? DEFAULT_HISTORY_PAGE);
+  const channels = r.channels.length > 0 ? r.channels : deps.history.channels(r.device);
+  const cursor = r.after === undefined ? undefined : parseCursor(r.after);
+  const start = cursor ? channels.indexOf(cursor.channel) : 0;
+  const entries = new Map<string, Element[]>();
+  if (start < 0) return { entries }; // a cursor past every channel: nothing more
+  const beforeFrom = r.from - 1;
+  let count = 0;
+  let used = 0;
+  for (let i = start; i < channels.length; i++) {
+    const channel = channels[i] as string;
+    const after = cursor && i === start ? cursor.t : undefined;
+    const page = deps.history.query({
+      ...{ device: r.device, channel, from: r.from, to: r.to, tier },
+      limit: limit - count,
+      after,
+    });
+    const rows =
+      page.tier === "raw"
+        ? page.points.map((p) => ({ t: p.t, el: pointElement(p) }))
+        : page.buckets.map((b) => ({ t: b.t, el: bucketElement(b) }));
+    const list: Element[] = [];
+    entries.set(channel, list);
+    let lastT = after ?? beforeFrom;
+    for (const row of rows) {
+      const size = elementBytes(row.el) + 64; // the series wrapper and the cursor, generously
+      if (count > 0 && used + size > budget) return { entries, next: cursorOf(channel, lastT) };
+      list.push(row.el);
+      used += size;
+      count++;
+      lastT = row.t;
+    }
+    if (page.more) return { entries, next: cursorOf(channel, lastT) };
+    const following = channels[i + 1];
+    if (count >= limit && following !== undefined) return { entries, next: cursorOf(following, beforeFrom) };
+  }
+  return { entries };
+}
+
+export function historyRoute(deps: HistoryServiceDeps): IqRoute {
+  return {
+    type: "get",
+    ns: NS_XIOT_HISTORY,
+    name: "query",
+    async handler(ctx: IqContext) {
+      const parsed = parseHistoryQuery(ctx.child, deps.now());
+      if (!parsed.ok) return makeError("bad-request", { text: parsed.text });
+      const r = parsed.value;
+      // The same answer for a device that does not exist and one the sender may not read.
+      if (!(await mayReadHistory(deps.access, r.device, ctx.from)))
+        return makeError("item-not-found", { text: `no device ${r.device} that you can read` });
+      const tier: Tier = r.resolution === "auto" ? autoTier(r.from, r.to) : r.resolution;
+      const budget = deps.maxReplyBytes - envelopeBytes(ctx, r.device);
+      const page = readPage(deps, r, tier, budget);
+      return makeHistoryAnswer(
+        { device: r.device, resolution: tier, series: [], ...(page.next ? { next: page.next } : {}) },
+        page.entries,
+      );
+    },
+  };
+}
