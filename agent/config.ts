@@ -1,6 +1,8 @@
 /* `xiot agent` configuration (docs/design.md §5: flags → XIOT_ variables → --config JSON file → defaults).
  * References: docs/design.md §2 (device ids, channel names). Device models and their options are checked
  * against the catalogue in channels.ts, which names the key of any problem. */
+import { homedir } from "node:os";
+import { isAbsolute, join } from "node:path";
 import { z } from "zod";
 import {
   domainSchema,
@@ -110,7 +112,8 @@ export const agentSchema = z
       .prefault({}),
     state: z
       .object({
-        dir: z.string().min(1).default(".xiot/agent"),
+        /** Default: a per-user folder named after the device (defaultStateDir). */
+        dir: z.string().min(1).optional(),
         /** How often the state item (uptime) is republished besides every change. */
         intervalMs: positiveInt.default(300_000),
       })
@@ -168,7 +171,17 @@ export const agentSchema = z
   .refine((c) => c.xmpp.password !== undefined || c.xmpp.registration !== undefined, {
     message: "required (or xmpp.registration.token from a provisioning bundle)",
     path: ["xmpp", "password"],
-  });
+  })
+  .transform((c) => ({ ...c, state: { ...c.state, dir: c.state.dir ?? defaultStateDir(c.device.id) } }));
+
+/** Where an agent keeps its state when state.dir is not given: per user, not in whatever folder
+ * it was started from. XDG Base Directory: $XDG_STATE_HOME (absolute paths only), else
+ * ~/.local/state; then xiot/agent-<device id>. */
+export function defaultStateDir(deviceId: string, env = process.env, home = homedir()): string {
+  const xdg = env.XDG_STATE_HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : join(home, ".local", "state");
+  return join(base, "xiot", `agent-${deviceId}`);
+}
 
 export type AgentConfig = z.infer<typeof agentSchema>;
 export type ChannelConfig = AgentConfig["channels"][string];

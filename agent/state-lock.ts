@@ -15,7 +15,10 @@
  * The holder also writes `agent.lock` (pid, user, host, start time) so that the second agent can
  * say who holds the folder; a file left by a dead holder is just overwritten. Where abstract
  * sockets do not exist (not Linux), the file alone is the lock: created exclusively (link(2) of a
- * complete temporary file), judged stale when its pid is dead on this host, then replaced. */
+ * complete temporary file), judged stale when its pid is dead on this host, then replaced.
+ *
+ * The same lock, under another name and file, keeps one `xiot up` or `xiot server` per data folder
+ * (cli/up/folder-lock.ts); its holder adds details (how to reach it) to the file once it is up. */
 import { randomBytes } from "node:crypto";
 import { link, mkdir, readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
@@ -32,12 +35,24 @@ export interface LockHolder {
   host: string;
   /** When the holder took the lock, ISO 8601. */
   startedAt: string;
+  /** Whatever else the holder tells a second starter (e.g. how to reach it). */
+  details?: Record<string, unknown>;
 }
 
 export interface StateLock {
   readonly holder: LockHolder;
+  /** Rewrites the lock file with these details; the lock itself is not touched. */
+  describe(details: Record<string, unknown>): Promise<void>;
   release(): Promise<void>;
 }
+
+/** What is locked: the abstract socket's name prefix and the file naming the holder. */
+export interface LockKind {
+  name: string;
+  file: string;
+}
+
+export const AGENT_STATE_LOCK: LockKind = { name: "xiot-agent-state", file: LOCK_FILE };
 
 export type LockResult =
   | { ok: true; value: StateLock }
@@ -70,24 +85,30 @@ export interface LockOptions {
   pid?: number;
   /** Does `pid` run on this host? Default: signal 0. */
   alive?: (pid: number) => boolean;
+  /** Default: the agent's state folder. */
+  kind?: LockKind;
+  /** Written into the lock file with the holder from the start. */
+  details?: Record<string, unknown>;
 }
 
 export async function acquireStateLock(o: LockOptions): Promise<LockResult> {
   await mkdir(o.dir, { recursive: true });
+  const kind = o.kind ?? AGENT_STATE_LOCK;
   const me: LockHolder = {
     pid: o.pid ?? process.pid,
     user: safeUser(),
     host: hostname(),
     startedAt: new Date().toISOString(),
+    ...(o.details ? { details: o.details } : {}),
   };
-  const path = join(o.dir, LOCK_FILE);
+  const path = join(o.dir, kind.file);
   if (o.kernel ?? process.platform === "linux") {
     const { dev, ino } = await stat(o.dir);
-    const server = await bindAbstract(`\0xiot-agent-state:${dev}:${ino}`);
+    const server = await bindAbstract(`\0${kind.name}:${dev}:${ino}`);
     if (server === undefined) return { ok: false, error: { dir: o.dir, holder: await readHolder(path) } };
     const stale = await readHolder(path);
     if (stale !== undefined && stale.pid !== me.pid)
-      o.log?.info({ stale }, "state folder: taking over the lock of an agent that is gone");
+      o.log?.info({ stale }, `${o.dir}: taking over the lock of pid ${stale.pid}, which is gone`);
     // The name is the lock; the file only tells a second agent who holds it. On a full disk the
     // agent still starts, and a second one is refused without the holder's details.
     await writeFileAtomic(path, `${JSON.stringify(me)}\n`).catch((err: unknown) => {
@@ -102,6 +123,7 @@ function kernelLock(holder: LockHolder, server: Server, path: string): StateLock
   let released = false;
   return {
     holder,
+    describe: (details) => writeHolder(path, holder, details),
     async release() {
       if (released) return;
       released = true;
@@ -131,7 +153,11 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
     const h = JSON.parse(await readFile(path, "utf8")) as Partial<LockHolder>;
     if (!Number.isSafeInteger(h.pid) || typeof h.user !== "string" || typeof h.host !== "string")
       return undefined;
-    return { pid: h.pid as number, user: h.user, host: h.host, startedAt: String(h.startedAt) };
+    const details =
+      h.details !== null && typeof h.details === "object" && !Array.isArray(h.details)
+        ? { details: h.details }
+        : {};
+    return { pid: h.pid as number, user: h.user, host: h.host, startedAt: String(h.startedAt), ...details };
   } catch {
     // Why: a missing or torn file only means the details are unknown.
     return undefined;
@@ -154,7 +180,7 @@ async function fileLock(o: LockOptions, me: LockHolder, path: string): Promise<L
       const holder = await readHolder(path);
       if (holder !== undefined && (holder.host !== me.host || alive(holder.pid)))
         return { ok: false, error: { dir: o.dir, holder } };
-      o.log?.info({ stale: holder }, "state folder: removing the lock of an agent that is gone");
+      o.log?.info({ stale: holder }, `${o.dir}: removing the lock of a holder that is gone`);
       await unlink(path).catch(() => undefined); // Why: another starter may have removed it first
     }
     return { ok: false, error: { dir: o.dir, holder: await readHolder(path) } };
@@ -163,10 +189,22 @@ async function fileLock(o: LockOptions, me: LockHolder, path: string): Promise<L
   }
 }
 
+/** Replaces the lock file's details (atomically: a reader sees the old file or the new one). */
+async function writeHolder(path: string, holder: LockHolder, details: Record<string, unknown>) {
+  holder.details = details;
+  await writeFileAtomic(path, `${JSON.stringify(holder)}\n`);
+}
+
 function fileHeld(holder: LockHolder, path: string): StateLock {
   let released = false;
   return {
     holder,
+    async describe(details) {
+      // Only while the file is still ours: a later holder's file is never overwritten.
+      const now = await readHolder(path);
+      if (now?.pid === holder.pid && now.startedAt === holder.startedAt)
+        await writeHolder(path, holder, details);
+    },
     async release() {
       if (released) return;
       released = true;

@@ -94,8 +94,10 @@ async function stopChild(child: ChildProcess, exited: Promise<unknown>, timeoutM
   clearTimeout(timer);
 }
 
-/** A Prosody left behind by an earlier run in this folder (e.g. after `xiot server` was killed). */
-export function stopStale(dir: string, log: Logger): void {
+/** A Prosody left behind by an earlier run in this folder (e.g. after `xiot server` was killed).
+ * Called only with the folder's lock held (cli/up/folder-lock.ts), so no live xiot runs it. Resolves
+ * once it is gone, so that its ports are free again for this run to keep (server/ports.ts). */
+export async function stopStale(dir: string, log: Logger, timeoutMs = 5000): Promise<void> {
   const pidFile = join(dir, "prosody.pid");
   if (!existsSync(pidFile)) return;
   const pid = Number(readFileSync(pidFile, "utf8").trim());
@@ -105,6 +107,23 @@ export function stopStale(dir: string, log: Logger): void {
     return;
   log.warn({ pid }, "stopping a Prosody left running by an earlier xiot server in this folder");
   process.kill(pid, "SIGKILL");
+  const deadline = Date.now() + timeoutMs;
+  // Polling: the exit of a process that is not our child sends us no event.
+  while (!exitedPid(pid)) {
+    if (Date.now() > deadline) throw new Error(`Prosody pid ${pid} of ${dir} did not exit after SIGKILL`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Gone, or a zombie waiting for a parent to reap it (its sockets are closed already). */
+function exitedPid(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    // No such process any more.
+    return true;
+  }
 }
 
 function readCmdline(pid: number): string | null {
@@ -114,4 +133,10 @@ function readCmdline(pid: number): string | null {
     // No such process (or no /proc): nothing is left running.
     return null;
   }
+}
+
+/** "exited with code 1", "was killed by SIGKILL": how a child ended, for a person. */
+export function exitText(exit: { code: number | null; signal: NodeJS.Signals | null }): string {
+  if (exit.signal !== null) return `was killed by ${exit.signal}`;
+  return `exited with code ${exit.code ?? "unknown"}`;
 }

@@ -9,7 +9,7 @@ import type { Logger } from "../shared/log";
 import { ensureCertificates } from "./certs";
 import type { ServerConfig } from "./config";
 import { ensureProsody } from "./install";
-import { isPortFree, pickFreePort } from "./ports";
+import { isPortFree, type PortName, pickFreePort, previousPorts } from "./ports";
 import { BindError, type RunningProsody, startProsody, stopStale } from "./process";
 import { renderProsodyConfig } from "./prosody-config";
 
@@ -27,7 +27,6 @@ export interface ServerInfo {
 
 export class PortInUseError extends Error {}
 
-type PortName = "c2s" | "component" | "http" | "https" | "s2s";
 const FLAG: Record<PortName, string> = {
   c2s: "--c2s-port",
   component: "--component-port",
@@ -42,10 +41,14 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** Runs Prosody for `config.dir`. The caller holds the folder's lock (cli/up/folder-lock.ts): a
+ * Prosody of this folder still running is then an orphan of a run that is gone, and is stopped. */
 export async function runServer(config: ServerConfig, log: Logger): Promise<RunningServer> {
   const dir = resolve(config.dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  stopStale(dir, log);
+  await stopStale(dir, log);
+  const serverJson = join(dir, "server.json");
+  const kept = previousPorts(existsSync(serverJson) ? readFileSync(serverJson, "utf8") : undefined);
   const binary = ensureProsody(log);
   const hubSecret = ensureSecret(dir);
   const tls =
@@ -59,7 +62,8 @@ export async function runServer(config: ServerConfig, log: Logger): Promise<Runn
     s2s: config.s2sPort,
   };
   for (let attempt = 1; ; attempt++) {
-    const ports = await choosePorts(wanted, host);
+    // After a bind race the earlier ports are not tried again: one of them was just taken.
+    const ports = await choosePorts(wanted, host, attempt === 1 ? kept : {}, log);
     const configFile = join(dir, "prosody.cfg.lua");
     writeFileSync(
       configFile,
@@ -89,7 +93,7 @@ export async function runServer(config: ServerConfig, log: Logger): Promise<Runn
     try {
       const prosody = await startProsody({ binary, dir, config: configFile, services, log });
       const info = describe(config, ports, hubSecret, tls?.ca);
-      writeFileSync(join(dir, "server.json"), `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+      writeFileSync(serverJson, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
       return { info, prosody, stop: () => prosody.stop() };
     } catch (error) {
       if (!(error instanceof BindError)) throw error;
@@ -105,13 +109,24 @@ export async function runServer(config: ServerConfig, log: Logger): Promise<Runn
   }
 }
 
+/** Fixed ports must be free; 0 keeps the port of the last run when it is free, else picks one. */
 async function choosePorts(
   wanted: Partial<Record<PortName, number>>,
   host: string,
+  kept: Partial<Record<PortName, number>>,
+  log: Logger,
 ): Promise<Partial<Record<PortName, number>>> {
   const chosen: Partial<Record<PortName, number>> = {};
   for (const [name, port] of Object.entries(wanted) as [PortName, number | undefined][]) {
     if (port === undefined) continue;
+    const earlier = kept[name];
+    if (port === 0 && earlier !== undefined && !Object.values(chosen).includes(earlier)) {
+      if (await isPortFree(earlier, host)) {
+        chosen[name] = earlier;
+        continue;
+      }
+      log.warn(`port ${earlier} (${name}) of the last run is taken now: picking another (${FLAG[name]})`);
+    }
     if (port === 0) {
       let free = await pickFreePort(host);
       while (Object.values(chosen).includes(free)) free = await pickFreePort(host);

@@ -11,7 +11,8 @@ import type { StackAccounts } from "./accounts";
 
 const EXAMPLE = fileURLToPath(new URL("../../examples/agent-simulated.json", import.meta.url));
 
-export async function startDemoDevice(options: {
+/** The agent, created (its state folder locked) but not started. */
+export async function createDemoDevice(options: {
   dir: string;
   server: { c2s: string; domain: string; hub: string };
   accounts: StackAccounts;
@@ -37,7 +38,6 @@ export async function startDemoDevice(options: {
     state: { dir: join(dir, `agent-${accounts.device.username}`) },
     log: logConfig,
   }) as AgentConfig;
-  const agent = await createAgent(config, log);
-  await agent.start();
-  return agent;
+  // Not started here: the caller can then stop it even while start() still waits to be online.
+  return createAgent(config, log);
 }

@@ -68,6 +68,12 @@ describe("xiot up (npm start)", () => {
     ]);
     expect(first.ready.dashboard).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     await first.proc.waitForLine("stderr", (t) => t.includes(`dashboard at ${first.ready.dashboard}`), 5000);
+    // The summary after the logs: the login, what to do next, and that TLS is off.
+    await first.proc.waitForLine("stderr", (t) => t.includes("Ctrl-C stops everything"), 5000);
+    const summary = first.proc.stderr.map((l) => l.text).join("\n");
+    expect(summary).toContain(`  log in as demo@localhost  password ${first.ready.password}`);
+    expect(summary).toContain('chat "help" to sim-1@localhost/agent');
+    expect(summary).toContain("  TLS is off: clients log in in plain text, on 127.0.0.1 only");
 
     // The dashboard page and its bundle are served; /config.json tells the page where to log in.
     const page = await fetch(first.ready.dashboard);
@@ -143,6 +149,9 @@ describe("xiot up (npm start)", () => {
 
     const second = await up();
     expect(second.ready.password).toBe(first.ready.password);
+    // Ports picked with 0 are kept across restarts: provisioned agents and bookmarks still work.
+    for (const key of ["c2s", "component", "websocket", "dashboard"] as const)
+      expect(second.ready[key], key).toBe(first.ready[key]);
     expect(second.proc.stderr.some((l) => l.text.includes("created the account"))).toBe(false);
     const secondExit = await second.proc.stop("SIGTERM");
     expect(secondExit, second.proc.stderr.map((l) => l.text).join("\n")).toEqual({ code: 0, signal: null });
