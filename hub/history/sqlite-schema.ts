@@ -34,7 +34,8 @@ const MIGRATIONS: readonly string[] = [
      first_t INTEGER NOT NULL, first_v NOT NULL, first_k INTEGER,
      last_t INTEGER NOT NULL, last_v NOT NULL, last_k INTEGER,
      PRIMARY KEY (series, t)
-   ) WITHOUT ROWID;`,
+   ) WITHOUT ROWID;
+   CREATE TABLE history_flags (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;`,
 ];
 
 export const HISTORY_SCHEMA_VERSION = MIGRATIONS.length;
@@ -56,4 +57,16 @@ export function migrateHistory(db: Database): void {
       db.prepare("INSERT INTO history_schema (version) VALUES (?)").run(version + 1);
     })();
   }
+}
+
+/** A one-off step recorded as done in the history tables (e.g. "backfill"). */
+export function historyFlag(db: Database, name: string): boolean {
+  const row = db.prepare("SELECT value FROM history_flags WHERE name = ?").get(name) as
+    | { value: number }
+    | undefined;
+  return row?.value === 1;
+}
+
+export function setHistoryFlag(db: Database, name: string): void {
+  db.prepare("INSERT OR REPLACE INTO history_flags (name, value) VALUES (?, 1)").run(name);
 }
