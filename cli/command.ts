@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import { ConfigError, loadConfig } from "../shared/config/load";
 import { createLogger, type LogFormat, type Logger, type LogLevel } from "../shared/log";
+import { AuthError } from "../shared/xmpp/link";
 
 export interface OptionHelp {
   flag: string;
@@ -16,9 +17,11 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-/** Exit codes: 0 done, 1 runtime failure, 2 bad usage or configuration. */
+/** Exit codes: 0 done, 1 runtime failure, 2 bad usage or configuration, 77 (sysexits
+ * EX_NOPERM) the server refused the login. */
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_NOPERM = 77;
 
 export class UsageError extends Error {}
 
@@ -33,12 +36,28 @@ export function startCommand<S extends z.ZodType>(
   schema: S,
   argv: string[],
   ignore: string[] = [],
+  defaults: Record<string, unknown> = {},
 ): Started<z.infer<S>> {
-  const { config, unknown } = loadConfig({ schema, argv, ignore: ["help", ...ignore] });
+  let loaded: ReturnType<typeof loadConfig<S>>;
+  try {
+    loaded = loadConfig({ schema, argv, ignore: ["help", ...ignore], defaults });
+  } catch (error) {
+    for (const warning of error instanceof ConfigError ? error.warnings : []) {
+      process.stderr.write(`xiot ${name}: warning: ${warning}\n`);
+    }
+    throw error;
+  }
+  const { config, warnings } = loaded;
   const logConfig = (config as { log?: { level?: LogLevel; format?: LogFormat } }).log ?? {};
   const log = createLogger({ name, level: logConfig.level, format: logConfig.format });
-  for (const key of unknown) log.warn(`ignoring unknown configuration key "${key}"`);
+  for (const warning of warnings) log.warn(warning);
   return { config, log };
+}
+
+/** A command run for its result (get, set, devices, watch): it prints that result, and logs only
+ * warnings and errors unless --log.level (or XIOT_LOG__LEVEL, or the file) asks for more. */
+export function startQuietCommand<S extends z.ZodType>(name: string, schema: S, argv: string[]) {
+  return startCommand(name, schema, argv, [], { log: { level: "warn" } });
 }
 
 /** Prints a machine-readable line on stdout: the only thing commands write there. */
@@ -51,6 +70,10 @@ export function reportFailure(command: string, error: unknown): number {
   if (error instanceof ConfigError || error instanceof UsageError) {
     process.stderr.write(`xiot ${command}: ${error.message}\n`);
     return EXIT_USAGE;
+  }
+  if (error instanceof AuthError) {
+    process.stderr.write(`xiot ${command}: ${error.message}\n`);
+    return EXIT_NOPERM;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`xiot ${command}: ${message}\n`);

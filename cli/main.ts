@@ -3,6 +3,7 @@ import { type Command, EXIT_USAGE, helpText } from "./command";
 import { agentCommand } from "./commands/agent";
 import { buildAgentCommand } from "./commands/build-agent";
 import { devicesCommand } from "./commands/devices";
+import { exportCommand } from "./commands/export";
 import { flashCommand } from "./commands/flash";
 import { getCommand } from "./commands/get";
 import { hubCommand } from "./commands/hub";
@@ -24,6 +25,7 @@ const commands: Command[] = [
   buildAgentCommand,
   flashCommand,
   watchCommand,
+  exportCommand,
 ];
 
 function mainHelp(): string {

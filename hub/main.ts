@@ -198,6 +198,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     log: log.child({ module: "http" }),
   });
 
+  let stopping: Promise<void> | undefined;
   return {
     jid: component.jid,
     httpUrl: () => http.url(),
@@ -209,18 +210,28 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
       publishMeter.start();
       availability.start();
       component.link.on("online", probe);
-      await component.start();
+      try {
+        await component.start();
+      } catch (error) {
+        // A refused handshake (link.ts AuthError) ends the link: undo the rest, so the process exits.
+        await this.stop();
+        throw error;
+      }
     },
-    async stop() {
-      pubsub.stop();
-      availability.stop();
-      publishMeter.stop();
-      component.link.off("online", probe);
-      await component.stop();
-      await http.stop();
-      await store.close();
-      await deviceStore.close();
-      control.close();
+    stop() {
+      // Once: a failed start() stops the hub, and its caller may stop it again.
+      stopping ??= (async () => {
+        pubsub.stop();
+        availability.stop();
+        publishMeter.stop();
+        component.link.off("online", probe);
+        await component.stop();
+        await http.stop();
+        await store.close();
+        await deviceStore.close();
+        control.close();
+      })();
+      return stopping;
     },
   };
 }

@@ -1,12 +1,15 @@
 /* The agent's XMPP session: the shared Node client session (shared/xmpp/client.ts: one IqCaller
  * whose pending requests fail at once when the link drops, so the outbox retries without waiting
  * for timeouts) with resource `agent`, plus presence.
- * References: RFC 6121 §4.2 (initial presence) and §4.6 (directed presence), docs/design.md §2
- * (a running agent uses the resource `agent`). */
+ * A refused first login rejects start() with the AuthError (no retry: the same password would be
+ * refused again), naming where the password came from.
+ * References: RFC 6121 §4.2 (initial presence) and §4.6 (directed presence), RFC 6120 §6.5.10,
+ * docs/design.md §2 (a running agent uses the resource `agent`). */
+import { join } from "node:path";
 import xml, { type Element } from "@xmpp/xml";
 import { AGENT_RESOURCE } from "../../shared/jid";
 import type { Logger } from "../../shared/log";
-import { type ClientConnection, createClient } from "../../shared/xmpp/client";
+import { AuthError, type ClientConnection, createClient } from "../../shared/xmpp/client";
 import type { AgentConfig } from "../config";
 
 export { DisconnectedError } from "../../shared/xmpp/client";
@@ -50,7 +53,13 @@ export function createSession(config: AgentConfig, password: string, log: Logger
       await send(xml("presence"));
       await send(xml("presence", { to: hub }));
     },
-    start: () => connection.start(),
+    async start() {
+      try {
+        await connection.start();
+      } catch (error) {
+        throw error instanceof AuthError ? withPasswordSource(error, config) : error;
+      }
+    },
     async stop() {
       if (connection.online) {
         // Why ignored: an unavailable presence on the way out is a courtesy; the server sends one anyway.
@@ -59,4 +68,13 @@ export function createSession(config: AgentConfig, password: string, log: Logger
       await connection.stop();
     },
   };
+}
+
+/** The password is xmpp.password, or the one the first boot registered (agent/account.ts). */
+function withPasswordSource(error: AuthError, config: AgentConfig): AuthError {
+  const source =
+    config.xmpp.password !== undefined
+      ? "check xmpp.password"
+      : `the password is the one registered at first boot, in ${join(config.state.dir, "account.json")}`;
+  return new AuthError(error.account, error.condition, `${error.message}: ${source}`);
 }

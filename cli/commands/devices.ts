@@ -1,6 +1,9 @@
-/* `xiot devices`: the devices the logged-in user may see, with model, owner, availability and
- * the time of the last reading (the hub's <devices/> IQ, docs/provisioning.md).
- * References: XEP-0030-style listing in urn:xiot:provisioning:0, docs/design.md §2 (availability). */
+/* `xiot devices`: the devices the logged-in user may see, with model, owner, availability, the
+ * time of the last reading (the hub's <devices/> IQ, docs/provisioning.md) and its values with
+ * units (the newest readings item and meta, as any subscriber reads them). Logs in as `set`,
+ * `get` and `watch` do: the demo user of `--dir`, `--as admin` for its admin, or `--xmpp.*`.
+ * References: XEP-0030-style listing in urn:xiot:provisioning:0, XEP-0060 §6.5.7 (newest items),
+ * docs/design.md §2 (availability, readings, meta). */
 import type { Element } from "@xmpp/xml";
 import { z } from "zod";
 import { needsReexec, reexecWithCa } from "../../shared/xmpp/ca";
@@ -9,13 +12,15 @@ import {
   makeDeviceList,
   parseDeviceList as readDeviceList,
 } from "../../shared/xmpp/pubsub-discovery";
-import { type Command, printReady, reportFailure, startCommand } from "../command";
+import { type Command, printReady, reportFailure, startQuietCommand } from "../command";
+import { formatValues, type LatestValue, latestValues } from "../control/latest";
+import { accountSchema, resolveUserSession, USER_SESSION_OPTIONS } from "../control/session";
 import { connectSession } from "../provision/connect";
-import { resolveSession, sessionSchema } from "../provision/session";
+import { sessionSchema } from "../provision/session";
 
-const devicesSchema = z.object({ ...sessionSchema, json: z.boolean().default(false) });
+const devicesSchema = z.object({ ...sessionSchema, ...accountSchema, json: z.boolean().default(false) });
 
-export type DeviceLine = DeviceListEntry;
+export type DeviceLine = DeviceListEntry & { values?: LatestValue[] };
 
 /** The hub's device list; an answer without one is an error. */
 export function parseDeviceList(answer: Element): DeviceLine[] {
@@ -34,7 +39,7 @@ export function formatDeviceTable(rows: DeviceLine[]): string {
     r.owner ?? "-",
     r.availability ?? "unknown",
     r.since ?? "-",
-    r.lastReading ?? "never",
+    lastReadingCell(r),
     r.role,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? "").length)));
@@ -46,30 +51,32 @@ export function formatDeviceTable(rows: DeviceLine[]): string {
   return `${[line(header), ...cells.map(line)].join("\n")}\n`;
 }
 
+/** When, then what: `2026-12-02T16:05:00.000Z  temperature 21.4 °C, relay on`. */
+function lastReadingCell(row: DeviceLine): string {
+  const values = row.values?.length ? formatValues(row.values) : undefined;
+  if (row.lastReading === undefined) return values ?? "never";
+  return values === undefined ? row.lastReading : `${row.lastReading}  ${values}`;
+}
+
 export const devicesCommand: Command = {
   name: "devices",
-  summary: "List the devices you may see: model, owner, availability, last reading",
+  summary: "List the devices you may see: model, owner, availability, last reading and its values",
   usage:
-    "xiot devices [--dir .xiot | --xmpp.service URI --xmpp.domain D --xmpp.username U --xmpp.password P] [--json]",
-  options: [
-    { flag: "--dir DIR", description: "a stack made by `xiot up`: log in as its admin (default .xiot)" },
-    { flag: "--xmpp.service URI", description: "client listener, e.g. xmpp://127.0.0.1:5222" },
-    { flag: "--xmpp.domain D", description: "the XMPP domain" },
-    { flag: "--xmpp.username U", description: "your account" },
-    { flag: "--xmpp.password P", description: "its password" },
-    { flag: "--xmpp.ca FILE", description: "the server's private CA" },
-    { flag: "--hub.jid JID", description: "the hub (default hub.<domain>)" },
-    { flag: "--json", description: "one JSON line with the list" },
-  ],
+    "xiot devices [--dir .xiot [--as admin] | --xmpp.service URI --xmpp.domain D --xmpp.username U --xmpp.password P] [--json]",
+  options: [...USER_SESSION_OPTIONS, { flag: "--json", description: "one JSON line with the list" }],
   async run(argv) {
     try {
-      const { config, log } = startCommand("devices", devicesSchema, argv);
-      const session = resolveSession(config);
+      const { config, log } = startQuietCommand("devices", devicesSchema, argv);
+      const session = resolveUserSession(config);
       if (needsReexec(session.ca)) return await reexecWithCa(session.ca as string);
       const connection = await connectSession(session, log);
       try {
         const answer = await connection.request(makeDeviceList(session.hub));
-        const rows = parseDeviceList(answer);
+        const rows: DeviceLine[] = [];
+        for (const row of parseDeviceList(answer)) {
+          const values = await latestValues(connection.request, session.hub, row.id);
+          rows.push(values.length > 0 ? { ...row, values } : row);
+        }
         if (config.json) printReady({ ready: true, devices: rows });
         else process.stdout.write(formatDeviceTable(rows));
       } finally {

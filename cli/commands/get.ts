@@ -3,14 +3,21 @@
  * References: XEP-0323 §3.1 (momentary readout, done by the hub), hub/control (Device status). */
 import { z } from "zod";
 import { needsReexec, reexecWithCa } from "../../shared/xmpp/ca";
-import { type Command, EXIT_FAILURE, printReady, reportFailure, startCommand, UsageError } from "../command";
+import {
+  type Command,
+  EXIT_FAILURE,
+  printReady,
+  reportFailure,
+  startQuietCommand,
+  UsageError,
+} from "../command";
 import { readDevice } from "../control/run";
-import { resolveUserSession, splitPositional } from "../control/session";
+import { accountSchema, resolveUserSession, splitPositional } from "../control/session";
 import { connectSession } from "../provision/connect";
 import { sessionSchema } from "../provision/session";
 import { SESSION_OPTIONS } from "./set";
 
-const getSchema = z.object({ ...sessionSchema, json: z.boolean().default(false) });
+const getSchema = z.object({ ...sessionSchema, ...accountSchema, json: z.boolean().default(false) });
 
 export const getCommand: Command = {
   name: "get",
@@ -23,7 +30,7 @@ export const getCommand: Command = {
       const { words, flags } = splitPositional(argv);
       if (words.length < 1 || words.length > 2) throw new UsageError("usage: xiot get <device> [channel]");
       const [device, channel] = words as [string, string | undefined];
-      const { config, log } = startCommand("get", getSchema, flags);
+      const { config, log } = startQuietCommand("get", getSchema, flags);
       const session = resolveUserSession(config);
       if (needsReexec(session.ca)) return await reexecWithCa(session.ca as string);
       const connection = await connectSession(session, log);

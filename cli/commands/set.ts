@@ -4,22 +4,23 @@
  * hub/control (outcomes: done, refused, offline, expired, timed out, failed). */
 import { z } from "zod";
 import { needsReexec, reexecWithCa } from "../../shared/xmpp/ca";
-import { type Command, EXIT_FAILURE, printReady, reportFailure, startCommand, UsageError } from "../command";
+import {
+  type Command,
+  EXIT_FAILURE,
+  printReady,
+  reportFailure,
+  startQuietCommand,
+  UsageError,
+} from "../command";
 import { controlDevice } from "../control/run";
-import { resolveUserSession, splitPositional } from "../control/session";
+import { accountSchema, resolveUserSession, splitPositional, USER_SESSION_OPTIONS } from "../control/session";
 import { connectSession } from "../provision/connect";
 import { sessionSchema } from "../provision/session";
 
-const setSchema = z.object({ ...sessionSchema, json: z.boolean().default(false) });
+const setSchema = z.object({ ...sessionSchema, ...accountSchema, json: z.boolean().default(false) });
 
 export const SESSION_OPTIONS = [
-  { flag: "--dir DIR", description: "a stack made by `xiot up`: log in as its demo user (default .xiot)" },
-  { flag: "--xmpp.service URI", description: "client listener, e.g. xmpp://127.0.0.1:5222" },
-  { flag: "--xmpp.domain D", description: "the XMPP domain" },
-  { flag: "--xmpp.username U", description: "your account" },
-  { flag: "--xmpp.password P", description: "its password" },
-  { flag: "--xmpp.ca FILE", description: "the server's private CA" },
-  { flag: "--hub.jid JID", description: "the hub (default hub.<domain>)" },
+  ...USER_SESSION_OPTIONS,
   { flag: "--json", description: "one JSON line with the outcome" },
 ];
 
@@ -34,7 +35,7 @@ export const setCommand: Command = {
       const { words, flags } = splitPositional(argv);
       if (words.length < 3) throw new UsageError("usage: xiot set <device> <channel> <value>");
       const [device, channel, ...value] = words as [string, string, ...string[]];
-      const { config, log } = startCommand("set", setSchema, flags);
+      const { config, log } = startQuietCommand("set", setSchema, flags);
       const session = resolveUserSession(config);
       if (needsReexec(session.ca)) return await reexecWithCa(session.ca as string);
       const connection = await connectSession(session, log);

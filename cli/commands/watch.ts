@@ -1,38 +1,25 @@
 /* `xiot watch <device>[/<channel>]`: prints a device's readings as they arrive (decoded from
  * EXI4JSON), after the stored ones since `--since`; `--json` prints one JSON object per line.
- * Logs in as the demo user of a stack folder (`--dir`, made by `xiot up`) or with `--xmpp.*`.
+ * Logs in as the demo user of a stack folder (`--dir`, made by `xiot up`; `--as admin` for its
+ * admin) or with `--xmpp.*`.
  * References: docs/design.md §2 (readings node and document), XEP-0060 §6.1 and §6.5, XEP-0059. */
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { z } from "zod";
 import { needsReexec, reexecWithCa } from "../../shared/xmpp/ca";
-import { type Command, reportFailure, startCommand, untilSignal } from "../command";
+import { type Command, reportFailure, startQuietCommand, untilSignal } from "../command";
+import { accountSchema, resolveUserSession, USER_SESSION_OPTIONS } from "../control/session";
 import { connectSession } from "../provision/connect";
-import { resolveSession, type SessionInput, sessionSchema } from "../provision/session";
+import { sessionSchema } from "../provision/session";
 import { createWatchFeed } from "../watch/feed";
 import { formatJson, formatText, parseSince, parseTarget } from "../watch/format";
 
 const watchSchema = z.object({
   ...sessionSchema,
+  ...accountSchema,
   device: z.string().optional(),
   json: z.boolean().default(false),
   since: z.string().min(1).optional(),
 });
-
-/** Without --xmpp.username, a stack folder's demo user (who may read its simulated device). */
-function withDemoUser(input: SessionInput): SessionInput {
-  if (input.xmpp.username !== undefined) return input;
-  const file = join(resolve(input.dir), "accounts.json");
-  if (!existsSync(file)) return input;
-  const demo = (JSON.parse(readFileSync(file, "utf8")) as { demo?: { username: string; password: string } })
-    .demo;
-  if (!demo) return input;
-  return {
-    ...input,
-    xmpp: { ...input.xmpp, username: demo.username, password: input.xmpp.password ?? demo.password },
-  };
-}
 
 export const watchCommand: Command = {
   name: "watch",
@@ -44,23 +31,17 @@ export const watchCommand: Command = {
       description: "first print stored readings from D ago (30s, 10m, 2h, 1d) or a date-time",
     },
     { flag: "--json", description: "one JSON object per reading and line" },
-    { flag: "--dir DIR", description: "a stack made by `xiot up`: log in as its demo user (default .xiot)" },
-    { flag: "--xmpp.service URI", description: "client listener, e.g. xmpp://127.0.0.1:5222" },
-    { flag: "--xmpp.domain D", description: "the XMPP domain" },
-    { flag: "--xmpp.username U", description: "your account" },
-    { flag: "--xmpp.password P", description: "its password" },
-    { flag: "--xmpp.ca FILE", description: "the server's private CA" },
-    { flag: "--hub.jid JID", description: "the hub (default hub.<domain>)" },
+    ...USER_SESSION_OPTIONS,
   ],
   async run(argv) {
     try {
       const stopSignal = untilSignal();
       const [first, ...rest] = argv;
       const positional = first !== undefined && !first.startsWith("-");
-      const { config, log } = startCommand("watch", watchSchema, positional ? rest : argv);
+      const { config, log } = startQuietCommand("watch", watchSchema, positional ? rest : argv);
       const target = parseTarget(positional ? first : config.device);
       const since = config.since === undefined ? undefined : parseSince(config.since, Date.now());
-      const resolved = resolveSession(withDemoUser(config));
+      const resolved = resolveUserSession(config);
       // A resource of its own: two watchers (or a watcher and another CLI command) never kick each other.
       const session = {
         ...resolved,
@@ -81,7 +62,10 @@ export const watchCommand: Command = {
         await feed.live();
         if (since !== undefined) await feed.history(since);
         feed.release();
-        log.info(`watching ${target.device}${target.channel ? `/${target.channel}` : ""}; Ctrl-C stops`);
+        // Said to the person, whatever the log level: the readings follow on stdout.
+        process.stderr.write(
+          `watching ${target.device}${target.channel ? `/${target.channel}` : ""}; Ctrl-C stops\n`,
+        );
         await stopSignal;
       } finally {
         await connection.stop();

@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "../../shared/log";
-import { createClient } from "../../shared/xmpp/client";
+import { AuthError, createClient } from "../../shared/xmpp/client";
 import { RegistrationError, registerAccount } from "../../shared/xmpp/register";
 
 export interface StackAccount {
@@ -79,6 +79,11 @@ async function checkLogin(config: Parameters<typeof createClient>[0]["config"], 
   );
   try {
     await Promise.race([connection.start(), failed]);
+  } catch (error) {
+    // A refused login ends the link at once (shared/xmpp/link.ts AuthError): say which file is wrong.
+    if (error instanceof AuthError)
+      throw new Error(`${jid} exists but its password in accounts.json does not log in (${error.message})`);
+    throw error;
   } finally {
     await connection.stop();
   }

@@ -1,9 +1,12 @@
 /* The dashboard's XMPP session: the shared client session (shared/xmpp/session.ts) over
  * WebSocket, SCRAM-SHA-1 on WebCrypto, kept connected by Link with a growing delay; this file
  * only turns the link's events into the page's states and sends the initial presence.
+ * A refused first login is final: the page says "Login failed: wrong password (or no such account)
+ * for alice@example.org" and offers the form again.
  * References: RFC 7395 (XMPP over WebSocket), RFC 6120 §6 (SASL), RFC 6121 §4.2 (initial
  * presence: notifications to the bare JID reach an available resource). */
 import xml, { type Element } from "@xmpp/xml";
+import { refusalOf } from "../../shared/xmpp/link";
 import { type ClientConnection, createSession as createClientSession } from "../../shared/xmpp/session";
 import { websocketTransport } from "../../shared/xmpp/transport-websocket";
 
@@ -31,10 +34,10 @@ export interface Session {
   stop(): Promise<void>;
 }
 
-/** A refused login: retrying with the same password cannot help. */
-const AUTH_FAILURES = /not-authorized|SASL|SCRAM|credentials/i;
-const isRefusal = (error: Error) =>
-  AUTH_FAILURES.test(`${(error as { condition?: string }).condition} ${error.message}`);
+/** A login this page cannot make (no SCRAM-SHA-1, a bad server signature): retrying cannot help.
+ * A refused password is the link's own AuthError ("failed"), in words. */
+const LOGIN_FAILURES = /SASL|SCRAM|credentials/i;
+const isRefusal = (error: Error) => refusalOf(error) === undefined && LOGIN_FAILURES.test(error.message);
 const silent = () => undefined;
 
 export function createSession(options: SessionOptions): Session {
@@ -90,6 +93,8 @@ class PageStates {
     });
     xmpp.on("error", (error: Error) => this.onError(error));
     link.on("retry", ({ delayMs }) => this.onRetry(delayMs));
+    // RFC 6120 §6.5.10: a wrong password (or no such account); the link has stopped.
+    link.on("failed", (error) => void this.refuse(error));
     link.on("online", () => {
       this.onOnline().catch((error: Error) => options.onState("offline", error.message));
     });
@@ -104,6 +109,7 @@ class PageStates {
   private onError(error: Error): void {
     if (this.stopped) return;
     this.lastError = error;
+    if (refusalOf(error) !== undefined) return; // the link's "failed" says it in words
     this.options.onState("offline", error.message);
     if (!this.everOnline && isRefusal(error)) void this.refuse(error);
   }

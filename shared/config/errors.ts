@@ -1,21 +1,36 @@
 /* Configuration errors that name the key, and schema key lookup for case-insensitive sources. */
 import { z } from "zod";
+import { type Sources, sourceOf } from "./sources";
+import { describeIssue, withValue } from "./wording";
 
 export class ConfigError extends Error {
+  /** Unknown keys seen while loading, in words (load.ts): shown beside the error. */
+  warnings: string[] = [];
+  /** `where`: how the user gave the key (`--xmpp.service`, `XIOT_LOG__LEVEL`, `"a.b" in x.json`);
+   * without it the message names the schema's key. */
   constructor(
     readonly key: string,
     readonly problem: string,
+    where?: string,
   ) {
-    super(key ? `configuration key "${key}": ${problem}` : `configuration: ${problem}`);
+    super(
+      where
+        ? `${where}: ${problem}`
+        : key
+          ? `configuration key "${key}": ${problem}`
+          : `configuration: ${problem}`,
+    );
     this.name = "ConfigError";
   }
 }
 
-export function formatIssue(issue: z.core.$ZodIssue, merged: unknown): ConfigError {
-  const key = issue.path.map(String).join(".");
+/** One zod issue as the user can act on it: `--agent.intervalMs: expected a number, got "abc"`. */
+export function formatIssue(issue: z.core.$ZodIssue, merged: unknown, sources?: Sources): ConfigError {
+  const path = issue.path.map(String);
   const got = valueAt(merged, issue.path);
-  const shown = got === undefined ? "" : ` (got ${JSON.stringify(got)})`;
-  return new ConfigError(key, `${issue.message}${shown}`);
+  const problem = withValue(describeIssue(issue, got), got);
+  const where = sources && sourceOf(sources, path)?.spelt;
+  return new ConfigError(path.join("."), problem, where);
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -31,6 +46,8 @@ export interface KeyLookup {
   (parentPath: string, key: string): string;
   has(path: string): boolean;
   isObject(path: string): boolean;
+  /** The schema's keys directly below `parentPath` ("" for the top). */
+  children(parentPath: string): string[];
 }
 
 /** Maps keys case-insensitively onto the schema's spelling (XIOT_XMPP__ALLOWPLAINTEXT → allowPlaintext). */
@@ -45,6 +62,11 @@ export function keyLookup(schema: z.ZodType): KeyLookup {
   }) as KeyLookup;
   lookup.has = (path) => paths.has(path);
   lookup.isObject = (path) => paths.get(path) === true;
+  lookup.children = (parent) =>
+    [...paths.keys()]
+      .filter((path) => (parent ? path.startsWith(`${parent}.`) : true))
+      .map((path) => (parent ? path.slice(parent.length + 1) : path))
+      .filter((rest) => !rest.includes("."));
   return lookup;
 }
 

@@ -8,7 +8,7 @@ import { type ClientConnection, createSession, type SessionDeps } from "./sessio
 import { tcpTransport } from "./transport-tcp";
 
 export type { ClientConfig, ClientConnection } from "./session";
-export { DisconnectedError } from "./session";
+export { AuthError, DisconnectedError } from "./session";
 
 export type ClientDeps = Omit<SessionDeps, "transport">;
 

@@ -6,7 +6,10 @@
  * `online` is the link's own state, not the entity's last status: it ends at the first stream
  * error (ours from harden.ts, or the peer's) or when the entity leaves `online`, and a stream
  * that is closing but not closed within `closeTimeoutMs` is torn down, so it reconnects.
- * References: RFC 6120 §3.3 (reconnection: wait a random delay, back off), RFC 7395 §3.3. */
+ * A refused login (refusalOf) before the link was ever online ends it: no retry, start() rejects
+ * with an AuthError; once it has been online, a refusal drops the stream at once and is retried.
+ * References: RFC 6120 §3.3 (reconnection: wait a random delay, back off), §6.5 (SASL errors),
+ * RFC 7395 §3.3, XEP-0114 §3 (a refused handshake is a not-authorized stream error). */
 import type { Logger } from "../log";
 import { Backoff, type BackoffOptions } from "./backoff";
 import { TypedEmitter } from "./emitter";
@@ -41,6 +44,35 @@ export interface LinkOptions {
   closeTimeoutMs?: number;
   /** Explains an error for people (e.g. "wrong component secret: check xmpp.password"). */
   explain?: (error: Error) => string | undefined;
+  /** Who logs in, as an AuthError names it (default: the label). */
+  account?: string;
+}
+
+/** The server refused the login (wrong password, no such account, wrong component secret):
+ * retrying with the same credentials cannot help. */
+export class AuthError extends Error {
+  override readonly name = "AuthError";
+  constructor(
+    readonly account: string,
+    readonly condition: string,
+    message = `the server refused the login of ${account} (${condition})`,
+  ) {
+    super(message);
+  }
+}
+
+/** RFC 6120 §6.5: failures that the same credentials will meet again (§6.5.13
+ * temporary-auth-failure is not one of them). */
+const SASL_REFUSALS = new Set(["not-authorized", "account-disabled", "credentials-expired"]);
+
+/** The condition of an error that refuses the login, or undefined for any other error. */
+export function refusalOf(error: Error): string | undefined {
+  const condition = (error as Error & { condition?: string }).condition;
+  if (condition === undefined) return undefined;
+  if (error.name === "SASLError" && SASL_REFUSALS.has(condition)) return condition;
+  // XEP-0114 §3: a failed handshake; RFC 6120 §4.9.3.12 for a client: not authenticated.
+  if (error.name === "StreamError" && condition === "not-authorized") return condition;
+  return undefined;
 }
 
 export interface LinkEvents {
@@ -49,6 +81,8 @@ export interface LinkEvents {
   online: [];
   offline: [];
   retry: [{ attempt: number; delayMs: number; reason: string }];
+  /** The link ended for good, before it was ever online: the login was refused. */
+  failed: [AuthError];
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -62,6 +96,9 @@ export class Link extends TypedEmitter<LinkEvents> {
   private stopped = true;
   private lastError: Error | null = null;
   private wasOnline = false;
+  private everOnline = false;
+  /** Why the link ended for good, if it did (start() rejects with it). */
+  private refusal: AuthError | null = null;
   /** The stream failed since it was last online (the entity's status may not say so yet). */
   private broken = false;
 
@@ -79,6 +116,7 @@ export class Link extends TypedEmitter<LinkEvents> {
   start(): Promise<void> {
     const { entity } = this.options;
     this.stopped = false;
+    this.refusal = null;
     entity.on("error", this.onError);
     entity.on("online", this.onOnline);
     entity.on("disconnect", this.onDisconnect);
@@ -91,7 +129,7 @@ export class Link extends TypedEmitter<LinkEvents> {
       const onStopped = () => {
         if (!this.stopped) return;
         this.off("online", onOnline);
-        reject(new Error(`${this.options.label}: stopped before it was online`));
+        reject(this.refusal ?? new Error(`${this.options.label}: stopped before it was online`));
       };
       this.once("online", onOnline);
       this.on("offline", onStopped);
@@ -154,9 +192,31 @@ export class Link extends TypedEmitter<LinkEvents> {
 
   private readonly onError = (error: Error) => {
     this.lastError ??= error;
+    const refused = refusalOf(error);
+    if (refused !== undefined) {
+      this.refused(error, refused);
+      return;
+    }
     // RFC 6120 §4.9.1.1: a stream error ends the stream, whoever sent it.
     if (error.name === "StreamError") this.lost();
   };
+
+  /** Never online yet: the credentials are wrong, so stop. Online before: the server's accounts
+   * changed under a running session; drop the stream now (the server keeps it open for another
+   * try, RFC 6120 §6.4.5) and retry with backoff. */
+  private refused(error: Error, condition: string): void {
+    if (this.stopped) return;
+    if (this.everOnline) {
+      this.lost();
+      this.drop();
+      return;
+    }
+    const { label, account = label } = this.options;
+    // Not logged here: whoever started the link reports the rejection, once.
+    this.refusal = new AuthError(account, condition, this.options.explain?.(error));
+    this.emit("failed", this.refusal);
+    void this.stop();
+  }
 
   private readonly onStatus = (status: string) => {
     if (status !== "online") this.lost();
@@ -178,6 +238,7 @@ export class Link extends TypedEmitter<LinkEvents> {
     if (this.attemptTimer) clearTimeout(this.attemptTimer);
     this.attemptTimer = null;
     this.wasOnline = true;
+    this.everOnline = true;
     this.broken = false;
     this.options.log.info(`${this.options.label}: online`);
     this.stableTimer = setTimeout(() => this.backoff.reset(), this.options.stableMs ?? 30_000);

@@ -7,13 +7,14 @@
  * - no authentication without TLS unless the server is on loopback or allowPlaintext is set, and
  *   never PLAIN in the clear;
  * - reconnect with jittered backoff (link.ts) instead of the library's fixed one-second loop;
+ * - a refused first login is final: start() rejects with an AuthError in words (RFC 6120 §6.5);
  * - pending IQs fail at once with DisconnectedError when the link drops. */
 import { type Client, xml, client as xmppClient } from "@xmpp/client";
 import type { Element } from "@xmpp/xml";
 import type { Logger } from "../log";
 import type { BackoffOptions } from "./backoff";
 import { IqCaller } from "./iq-caller";
-import { Link, type LinkEntity } from "./link";
+import { AuthError, Link, type LinkEntity } from "./link";
 import { chooseMechanism, useScram } from "./sasl";
 import type { ScramPrimitives } from "./scram";
 
@@ -71,6 +72,8 @@ export interface SessionDeps {
   software?: string;
 }
 
+export { AuthError };
+
 export class DisconnectedError extends Error {
   override readonly name = "DisconnectedError";
   constructor() {
@@ -81,8 +84,16 @@ export class DisconnectedError extends Error {
 export function createSession(deps: SessionDeps): ClientConnection {
   const { config, log, backoff, stableMs, requestTimeoutMs = 10_000 } = deps;
   const xmpp = createEntity(deps);
-  const label = `client ${config.username}@${config.domain}`;
-  const link = new Link({ entity: xmpp as unknown as LinkEntity, log, label, backoff, stableMs });
+  const account = `${config.username}@${config.domain}`;
+  const link = new Link({
+    entity: xmpp as unknown as LinkEntity,
+    log,
+    label: `client ${account}`,
+    account,
+    backoff,
+    stableMs,
+    explain: (error) => explainSaslError(error, account),
+  });
   const send = async (stanza: Element) => {
     if (!link.online) throw new DisconnectedError();
     await xmpp.send(stanza);
@@ -108,6 +119,17 @@ export function createSession(deps: SessionDeps): ClientConnection {
       iq.rejectAll(new DisconnectedError());
     },
   };
+}
+
+/** RFC 6120 §6.5 in words. Prosody answers not-authorized (§6.5.10) both for a wrong password and
+ * for an account that does not exist, so the words name both. */
+export function explainSaslError(error: Error, account: string): string | undefined {
+  if (error.name !== "SASLError") return undefined;
+  const condition = (error as Error & { condition?: string }).condition;
+  if (condition === "not-authorized") return `wrong password (or no such account) for ${account}`;
+  if (condition === "account-disabled") return `the account ${account} is disabled`; // §6.5.1
+  if (condition === "credentials-expired") return `the password of ${account} has expired`; // §6.5.2
+  return undefined;
 }
 
 /** The @xmpp/client entity: our SASL policy and SCRAM, the transport's fixes, no own reconnect. */
@@ -143,7 +165,8 @@ function createEntity({ config, transport, beforeAuthenticate, scramOnly, softwa
 
 /**
  * Starts `connection` and resolves once online; rejects, stopped, at the first failed attempt
- * (a command-line tool reports and exits instead of retrying like an agent).
+ * (a command-line tool reports and exits instead of retrying like an agent). A refused login
+ * rejects with the link's AuthError as it is ("wrong password (or no such account) for …").
  */
 export async function startOnce(connection: ClientConnection, who: string): Promise<void> {
   let onRetry: (retry: { reason: string }) => void = () => undefined;

@@ -44,13 +44,16 @@ describe("configuration loading", () => {
     expect(config.log.level).toBe("warn");
   });
 
-  it("names the key and the bad value", () => {
+  it("names the key as the user gave it, and the bad value", () => {
     expect(() => loadConfig({ schema, env: {}, argv: ["--xmpp.service", "nonsense"] })).toThrow(
-      'configuration key "xmpp.service": expected a service URI such as xmpp://127.0.0.1:5222 (got "nonsense")',
+      '--xmpp.service: expected a service URI such as xmpp://127.0.0.1:5222, got "nonsense"',
     );
     expect(() => loadConfig({ schema, env: { XIOT_LOG__LEVEL: "loud" } })).toThrow(
-      /configuration key "log.level"/,
+      'XIOT_LOG__LEVEL: expected one of "fatal", "error", "warn", "info", "debug", "trace", "silent", got "loud"',
     );
+    expect(() =>
+      loadConfig({ schema, env: {}, argv: ["--config", file({ xmpp: { allowPlaintext: "yes" } })] }),
+    ).toThrow(/^"xmpp.allowPlaintext" in config.json: expected true or false, got "yes"$/);
   });
 
   it("names the config file when it is missing or not JSON", () => {
@@ -65,5 +68,20 @@ describe("configuration loading", () => {
   it("reports keys that match nothing in the schema", () => {
     const { unknown } = loadConfig({ schema, env: { XIOT_XMPP__SERVISE: "x" }, argv: ["--prot", "1"] });
     expect(unknown.sort()).toEqual(["prot", "xmpp.servise"]);
+  });
+
+  it("puts a command's own defaults below flags, variables and the file", () => {
+    const defaults = { log: { level: "warn" } };
+    expect(loadConfig({ schema, env: {}, defaults }).config.log.level).toBe("warn");
+    expect(loadConfig({ schema, env: {}, defaults, argv: ["--log.level", "info"] }).config.log.level).toBe(
+      "info",
+    );
+    expect(loadConfig({ schema, env: { XIOT_LOG__LEVEL: "debug" }, defaults }).config.log.level).toBe(
+      "debug",
+    );
+    const path = file({ log: { level: "error" } });
+    expect(loadConfig({ schema, env: {}, defaults, argv: ["--config", path] }).config.log.level).toBe(
+      "error",
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../../../../shared/log";
-import { Link, type LinkEntity } from "../../../../shared/xmpp/link";
+import { AuthError, Link, type LinkEntity, refusalOf } from "../../../../shared/xmpp/link";
 
 /** An entity whose connect/open go online at once; its socket has end() only, as a WebSocket's. */
 function fakeEntity() {
@@ -55,4 +55,74 @@ describe("Link", () => {
     expect(tcp.end).not.toHaveBeenCalled();
     await link.stop();
   });
+
+  it("a refused first login ends the link: start() rejects with an AuthError in words, no retry", async () => {
+    const entity = fakeEntity();
+    // RFC 6120 §6.4.5: the server answers <failure/> and keeps the stream open for another try.
+    entity.open.mockImplementation(async () => {
+      entity.status = "open";
+      entity.emit("error", xmppError("SASLError", "not-authorized"));
+    });
+    const link = new Link({
+      entity: entity as unknown as LinkEntity,
+      log: silentLogger(),
+      label: "client demo@localhost",
+      account: "demo@localhost",
+      explain: () => "wrong password (or no such account) for demo@localhost",
+    });
+    const retry = vi.fn();
+    const failed = vi.fn();
+    link.on("retry", retry);
+    link.on("failed", failed);
+    const started = link.start();
+    await expect(started).rejects.toBeInstanceOf(AuthError);
+    await expect(started).rejects.toMatchObject({
+      account: "demo@localhost",
+      condition: "not-authorized",
+      message: "wrong password (or no such account) for demo@localhost",
+    });
+    expect(failed).toHaveBeenCalledOnce();
+    expect(entity.connect).toHaveBeenCalledOnce();
+    expect(entity.stop).toHaveBeenCalledOnce();
+    entity.emit("disconnect");
+    expect(retry).not.toHaveBeenCalled();
+    for (const event of ["error", "online", "disconnect"]) expect(entity.listenerCount(event)).toBe(0);
+  });
+
+  it("a refusal after the link was online drops the stream at once and retries", async () => {
+    const entity = fakeEntity();
+    const link = new Link({
+      entity: entity as unknown as LinkEntity,
+      log: silentLogger(),
+      label: "test",
+      backoff: { initialMs: 100, maxMs: 100 },
+    });
+    await link.start();
+    const retried = new Promise<string>((resolve) => link.once("retry", ({ reason }) => resolve(reason)));
+    entity.status = "open";
+    entity.emit("status", "open");
+    entity.emit("error", xmppError("SASLError", "not-authorized"));
+    expect(entity.socket?.end).toHaveBeenCalledOnce();
+    entity.status = "disconnect";
+    entity.emit("disconnect");
+    expect(await retried).toContain("not-authorized");
+    await link.stop();
+  });
+
+  it.each([
+    ["SASLError", "not-authorized", "not-authorized"],
+    ["SASLError", "account-disabled", "account-disabled"],
+    ["SASLError", "credentials-expired", "credentials-expired"],
+    ["SASLError", "temporary-auth-failure", undefined],
+    ["StreamError", "not-authorized", "not-authorized"],
+    ["StreamError", "conflict", undefined],
+    ["StanzaError", "not-authorized", undefined],
+  ])("refusalOf(%s %s) is %s", (name, condition, expected) => {
+    expect(refusalOf(xmppError(name, condition))).toBe(expected);
+  });
 });
+
+/** An error as @xmpp's XMPPError subclasses make them: a name and a condition. */
+function xmppError(name: string, condition: string): Error {
+  return Object.assign(new Error(condition), { name, condition });
+}

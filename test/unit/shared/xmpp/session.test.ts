@@ -3,7 +3,12 @@ import { describe, expect, it, vi } from "vitest";
 import { silentLogger } from "../../../../shared/log";
 import { ScramSha1 } from "../../../../shared/xmpp/scram";
 import { nodeScram } from "../../../../shared/xmpp/scram-node";
-import { createSession, DisconnectedError, type Transport } from "../../../../shared/xmpp/session";
+import {
+  createSession,
+  DisconnectedError,
+  explainSaslError,
+  type Transport,
+} from "../../../../shared/xmpp/session";
 
 const config = { service: "xmpp://localhost:1", domain: "localhost", username: "u", password: "p" };
 
@@ -48,5 +53,18 @@ describe("createSession", () => {
     await expect(pending).rejects.toBeInstanceOf(DisconnectedError);
     expect(sent).toEqual(["q1", "q2"]);
     expect(connection.iq.size).toBe(0);
+  });
+
+  it("says a refused login in words that are true whether the password or the account is wrong", () => {
+    const sasl = (condition: string) => Object.assign(new Error(condition), { name: "SASLError", condition });
+    expect(explainSaslError(sasl("not-authorized"), "demo@localhost")).toBe(
+      "wrong password (or no such account) for demo@localhost",
+    );
+    expect(explainSaslError(sasl("account-disabled"), "demo@localhost")).toBe(
+      "the account demo@localhost is disabled",
+    );
+    expect(explainSaslError(sasl("temporary-auth-failure"), "demo@localhost")).toBeUndefined();
+    const stream = Object.assign(new Error("x"), { name: "StreamError", condition: "not-authorized" });
+    expect(explainSaslError(stream, "demo@localhost")).toBeUndefined();
   });
 });
