@@ -23,7 +23,7 @@ import { type Operation, RESTART_EXIT_CODE } from "./control/operations";
 import { readoutHandler } from "./control/readout";
 import { SeenCommands } from "./control/seen";
 import { Lifecycle } from "./lifecycle";
-import { metaDocument } from "./meta-state";
+import { metaDocument, stateDocument, statusLine } from "./meta-state";
 import { openPipeline } from "./readings/pipeline";
 import { Sampler } from "./readings/sampler";
 import { acquireStateLock, StateLockedError } from "./state-lock";
@@ -50,6 +50,7 @@ export interface Agent {
 export async function createAgent(config: AgentConfig, log: Logger): Promise<Agent> {
   const lock = await acquireStateLock({ dir: config.state.dir, log });
   if (!lock.ok) throw new StateLockedError(lock.error.dir, lock.error.holder);
+  log.info({ stateDir: config.state.dir }, `state folder ${config.state.dir}`);
   const release = () =>
     lock.value.release().catch((err) => log.warn({ err }, "could not release the state folder lock"));
   try {
@@ -135,22 +136,21 @@ async function assembleAgent(config: AgentConfig, log: Logger): Promise<Agent> {
     }),
     meta: () => makeMetaPayload(meta),
     state: async () =>
-      makeStatePayload({
-        v: 1,
-        dev: deviceId,
-        boot: pipeline.boot.id,
-        version: AGENT_VERSION,
-        uptime: Math.round((Date.now() - startedAt) / 1000),
-        clk: clock.synced() ? "sync" : "unsync",
-        t: Date.now(),
-        actuators: Object.fromEntries(
-          Object.entries(await actuators.states()).map(([name, s]) => [
-            name,
-            { v: s.value, t: Math.round(s.t ?? Date.now()) },
-          ]),
-        ),
-      }),
+      makeStatePayload(
+        stateDocument({
+          deviceId,
+          boot: pipeline.boot.id,
+          version: AGENT_VERSION,
+          uptime: Math.round((Date.now() - startedAt) / 1000),
+          synced: clock.synced(),
+          now: Date.now(),
+          actuators: await actuators.states(),
+          quarantined: pipeline.outbox.quarantined,
+        }),
+      ),
   });
+  // The state item counts the quarantine: publish it again when a document joins it.
+  pipeline.outbox.onQuarantined(() => void announcer.publishState());
   const controlLog = log.child({ module: "control" });
   const allowed = createAuthority({ allow: config.allow, hub, request: session.request, log: controlLog });
   const xmpp = session.connection.xmpp;
@@ -181,7 +181,14 @@ async function assembleAgent(config: AgentConfig, log: Logger): Promise<Agent> {
     now: () => clock.hubNow(),
     whenClockKnown: (ms) => clock.whenKnown(ms),
     status: () =>
-      `${deviceId}: up ${Math.round((Date.now() - startedAt) / 1000)} s, boot ${pipeline.boot.id}, clock ${clock.synced() ? "synchronised" : "not synchronised"}, ${pipeline.store.usage().records} documents waiting`,
+      statusLine({
+        deviceId,
+        uptime: Math.round((Date.now() - startedAt) / 1000),
+        boot: pipeline.boot.id,
+        synced: clock.synced(),
+        waiting: pipeline.store.usage().records,
+        quarantined: pipeline.outbox.quarantined,
+      }),
     send: session.send,
     log: controlLog,
     operate,

@@ -1,9 +1,54 @@
-/* The agent's meta document, from its open channels (the document, its payload and the state
- * payload are in shared/xmpp/pubsub-device.ts).
+/* The agent's meta and state documents, from its open channels and its running state (the
+ * documents and their payloads are in shared/xmpp/pubsub-device.ts).
  * References: docs/design.md §2 (`devices/<id>/meta`: model, channels with kind, unit and range,
- * actuators with value type and safe state), docs/protocol.md. */
-import type { MetaDocument } from "../shared/xmpp/pubsub-device";
+ * actuators with value type and safe state; `devices/<id>/state`), docs/protocol.md ("Items
+ * besides readings"; the state's optional `quarantined`). */
+import type { ReadingValue } from "../shared/model";
+import type { MetaDocument, StateDocument } from "../shared/xmpp/pubsub-device";
 import type { OpenChannel } from "./channels";
+
+/** The state document as the agent writes it: `quarantined`, the number of readings documents the
+ * hub refused for good (kept in `<state.dir>/outbox/quarantine.log`), only when there are any. */
+export type AgentStateDocument = StateDocument & { quarantined?: number };
+
+export function stateDocument(o: {
+  deviceId: string;
+  boot: string;
+  version: string;
+  /** Seconds since the agent started. */
+  uptime: number;
+  synced: boolean;
+  now: number;
+  actuators: Record<string, { value: ReadingValue; t?: number }>;
+  quarantined: number;
+}): AgentStateDocument {
+  return {
+    v: 1,
+    dev: o.deviceId,
+    boot: o.boot,
+    version: o.version,
+    uptime: o.uptime,
+    clk: o.synced ? "sync" : "unsync",
+    t: o.now,
+    actuators: Object.fromEntries(
+      Object.entries(o.actuators).map(([name, s]) => [name, { v: s.value, t: Math.round(s.t ?? o.now) }]),
+    ),
+    ...(o.quarantined > 0 && { quarantined: o.quarantined }),
+  };
+}
+
+/** The status line of the `status` chat command (agent/control/chat.ts). */
+export function statusLine(o: {
+  deviceId: string;
+  uptime: number;
+  boot: string;
+  synced: boolean;
+  waiting: number;
+  quarantined: number;
+}): string {
+  const clock = o.synced ? "synchronised" : "not synchronised";
+  return `${o.deviceId}: up ${o.uptime} s, boot ${o.boot}, clock ${clock}, ${o.waiting} documents waiting, ${o.quarantined} quarantined`;
+}
 
 export function metaDocument(o: {
   deviceId: string;

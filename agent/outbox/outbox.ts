@@ -8,7 +8,9 @@
  * `maxInFlight` publishes outstanding; removes a record only after the hub's publish result;
  * backs off (exponential, jittered) on retryable errors, transport failures and a store that cannot
  * record an outcome (a full disk); quarantines records refused for good and goes on with the rest.
- * With `maxInFlight: 1` the hub sees strict order. */
+ * With `maxInFlight: 1` the hub sees strict order. The quarantine is counted (the documents in the
+ * store's quarantine at start, plus those quarantined since) for the state item and the status
+ * reply; a quarantined record is out of the queue, so it is never published again. */
 import type { Logger } from "../../shared/log";
 import type { AppendResult, BuildRecord, OutboxRecord, OutboxStore } from "./store";
 
@@ -68,6 +70,10 @@ export class Outbox {
   #attempt = 0;
   #retry: unknown;
   #idle: (() => void)[] = [];
+  /** Item ids in the quarantine: a record quarantined twice (a crash between the two writes) counts once. */
+  readonly #quarantined = new Set<string>();
+  #counted = false;
+  readonly #onQuarantined = new Set<(count: number) => void>();
 
   constructor(options: OutboxOptions) {
     this.#o = options;
@@ -86,9 +92,33 @@ export class Outbox {
     return this.#inFlight.size;
   }
 
+  /** Documents the hub refused for good: kept in the store's quarantine, never published again. */
+  get quarantined(): number {
+    return this.#quarantined.size;
+  }
+
+  /** Calls `listener` with the new count after each document is quarantined; returns the undo. */
+  onQuarantined(listener: (count: number) => void): () => void {
+    this.#onQuarantined.add(listener);
+    return () => this.#onQuarantined.delete(listener);
+  }
+
   start(): void {
     this.#started = true;
+    this.#countQuarantine();
     this.#pump();
+  }
+
+  /** Reads the quarantine once, before anything is published (so before anything is quarantined). */
+  #countQuarantine(): void {
+    if (this.#counted) return;
+    this.#counted = true;
+    this.#o.store
+      .quarantined()
+      .then((list) => {
+        for (const q of list) this.#quarantined.add(q.itemId);
+      })
+      .catch((err) => this.#o.log.warn({ err }, "outbox: could not count the quarantine"));
   }
 
   /** Stops publishing, cancels the retry timer and waits for outstanding publishes to settle. */
@@ -179,6 +209,15 @@ export class Outbox {
       const reason = outcome.reason;
       this.#o.log.warn({ itemId: rec.itemId, reason }, "outbox: hub refused document; quarantined");
       await this.#o.store.quarantine(rec.key, reason);
+      this.#quarantined.add(rec.itemId);
+      for (const listener of this.#onQuarantined) {
+        try {
+          listener(this.#quarantined.size);
+        } catch (err) {
+          // Why not rethrow: the record is quarantined; a listener's fault must not make it retried.
+          this.#o.log.warn({ err }, "outbox: quarantine listener failed");
+        }
+      }
       this.#maybeResume();
     }
   }

@@ -57,7 +57,11 @@ export function publishOutcome(error: unknown): PublishOutcome {
   const stanza = stanzaErrorOf(error);
   const reason = error instanceof Error ? error.message : String(error);
   if (stanza === undefined) return { kind: "wait", reason };
-  const described = `${stanza.type}/${stanza.condition}${stanza.application ? `+${stanza.application}` : ""}`;
+  // The hub's <text/> says what is wrong with a refused document (shared/readings/validate.ts);
+  // it goes with the record into the quarantine.
+  const described = `${stanza.type}/${stanza.condition}${stanza.application ? `+${stanza.application}` : ""}${
+    stanza.text ? `: ${stanza.text}` : ""
+  }`;
   return publishVerdict(stanza.condition, stanza.application) === "quarantine"
     ? { kind: "refused", reason: described }
     : { kind: "wait", reason: described };
@@ -67,21 +71,25 @@ export function publishOutcome(error: unknown): PublishOutcome {
  * (shared/xmpp/stanza-error) or @xmpp's. */
 export function stanzaErrorOf(
   error: unknown,
-): { type: string; condition: string; application?: string } | undefined {
+): { type: string; condition: string; application?: string; text?: string } | undefined {
   if (error instanceof StanzaError) {
-    const application = error.application?.name;
-    return application === undefined
-      ? { type: error.type, condition: error.condition }
-      : { type: error.type, condition: error.condition, application };
+    return errorFields(error.type, error.condition, error.application?.name, error.text);
   }
   const e = error as { name?: unknown; type?: unknown; condition?: unknown; element?: unknown } | null;
   if (e?.name === "StanzaError" && typeof e.type === "string" && typeof e.condition === "string") {
-    const application = applicationOf(e.element);
-    return application === undefined
-      ? { type: e.type, condition: e.condition }
-      : { type: e.type, condition: e.condition, application };
+    const text = (e.element as Element | undefined)?.getChildText?.("text", NS_STANZAS) ?? undefined;
+    return errorFields(e.type, e.condition, applicationOf(e.element), text);
   }
   return undefined;
+}
+
+function errorFields(type: string, condition: string, application?: string, text?: string) {
+  return {
+    type,
+    condition,
+    ...(application !== undefined && { application }),
+    ...(text !== undefined && text !== "" && { text }),
+  };
 }
 
 /** @xmpp/error keeps the `<error/>` element; its child outside the stanzas namespace, if any. */

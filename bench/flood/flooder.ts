@@ -24,7 +24,7 @@ const connection = createClient({
   log: createLogger({ level: "warn" }),
 });
 await connection.start();
-const readings = makeEncodedReadingsPayload(fromBase64(makePayload()) ?? new Uint8Array());
+const readings = makeEncodedReadingsPayload(fromBase64(makePayload(name)) ?? new Uint8Array());
 const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - performance.now())));
 process.stdout.write('{"ready":true}\n');
 await new Promise((resolve) => createInterface({ input: process.stdin }).once("line", resolve));

@@ -62,7 +62,7 @@ async function device(server: BenchServer, name: string): Promise<ClientConnecti
   return connection;
 }
 
-const readings = makeEncodedReadingsPayload(fromBase64(makePayload()) ?? new Uint8Array());
+const readings = makeEncodedReadingsPayload(fromBase64(makePayload("flood-quiet")) ?? new Uint8Array());
 
 /** The quiet device: one publish every 1/RATE s for SECONDS, each round trip in ms. */
 async function quietPhase(quiet: ClientConnection, hub: string, boot: string): Promise<number[]> {

@@ -137,7 +137,7 @@ async function setUp(): Promise<MeasureContext> {
     n,
     warmup,
     window,
-    payload: makePayload(),
+    payload: makePayload(BENCH_DEVICE),
     stallMs: 15_000,
   };
 }

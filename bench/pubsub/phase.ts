@@ -1,15 +1,26 @@
 /* One measured burst: N publishes with at most W in flight, and every notification the first S
  * subscribers receive, with the latency from the publish being sent to each notification. */
-import { fromBase64 } from "../../shared/exi";
+import { encode, fromBase64, toBase64 } from "../../shared/exi";
 import { makeEncodedReadingsPayload } from "../../shared/exi/payload";
 import type { ClientConnection } from "../../shared/xmpp/client";
 import { makePublish } from "../../shared/xmpp/pubsub";
 
-/** A readings payload of `bytes` fixed pseudo-random bytes, as base64 (41 bytes give 56 characters). */
-export function makePayload(bytes = 41): string {
-  const raw = Buffer.alloc(bytes);
-  for (let i = 0; i < bytes; i++) raw[i] = (i * 73 + 17) & 0xff;
-  return raw.toString("base64");
+/** A valid readings document of `dev` (the hub checks each one, docs/design.md §2): two readings,
+ * EXI4JSON, as base64 (about 70 characters). `clk: "unsync"` keeps it valid at any hour. */
+export function makePayload(dev: string): string {
+  const t = 1_764_000_000_000;
+  const doc = {
+    v: 1,
+    dev,
+    boot: "1.bench0",
+    seq: 0,
+    clk: "unsync",
+    r: [
+      { c: "temperature", t, v: 21.5 },
+      { c: "humidity", t, v: 45.25 },
+    ],
+  };
+  return toBase64(encode(doc));
 }
 
 export interface PhaseOptions {

@@ -9,15 +9,24 @@
  *   their last item and send it on subscription.
  * - The device is publisher of a device node someone else created.
  * - Readings nodes are append-only: the same id with the same payload is an idempotent
- *   republish, a different payload is `conflict`. */
+ *   republish, a different payload is `conflict`.
+ * - Every item published to a readings node must be a valid readings document of that device
+ *   (shared/readings/validate.ts, by the hub's clock); anything else is refused `bad-request` +
+ *   `invalid-payload` with a text naming what is wrong (XEP-0060 §7.1.3.6), before it is stored
+ *   or notified. */
 import { deviceJid } from "../../shared/jid";
 import { parseDeviceNode, parseDeviceNodePath } from "../../shared/model";
-import type { NodeRules } from "../pubsub/rules";
-import type { NodeConfig } from "../pubsub/storage/types";
+import { validateReadingsPayload } from "../../shared/readings/validate";
+import type { HistoryStore } from "../history/types";
+import type { ItemVerdict, NodeRules } from "../pubsub/rules";
+import type { NodeConfig, StoredItem } from "../pubsub/storage/types";
+import { PayloadParseError, parseElement } from "../pubsub/xml";
 
 export interface DeviceNodeRulesDeps {
   /** The users' domain: device JIDs are `<id>@<domain>`. */
   domain: string;
+  /** Telemetry history: an accepted readings item's readings enter it in the item's commit. */
+  history?: Pick<HistoryStore, "add">;
 }
 
 const DEVICES_PREFIX = "devices/";
@@ -35,7 +44,7 @@ export function deviceNodeDefaults(node: string, defaults: NodeConfig): NodeConf
   return { ...device, maxItems: 1, sendLastPublishedItem: "on_sub" };
 }
 
-export function createDeviceNodeRules({ domain }: DeviceNodeRulesDeps): NodeRules {
+export function createDeviceNodeRules({ domain, history }: DeviceNodeRulesDeps): NodeRules {
   const users = domain.toLowerCase();
   const jidOf = (node: string): string | undefined => {
     const device = deviceOfNode(node);
@@ -53,6 +62,36 @@ export function createDeviceNodeRules({ domain }: DeviceNodeRulesDeps): NodeRule
       const device = jidOf(node);
       return device === undefined ? [] : [{ jid: device, affiliation: "publisher" }];
     },
-    itemcheck: (node) => (isReadingsNode(node.id) ? "append-only" : "replace"),
+    itemcheck: (node, item) => {
+      const device = isReadingsNode(node.id) ? deviceOfNode(node.id) : undefined;
+      return device === undefined ? "replace" : readingsVerdict(device, item, history);
+    },
   };
+}
+
+/** A readings item: append-only when its payload is a valid document of `device`, else refused.
+ * With a history store, its readings go into history in the item's own commit (docs/history.md):
+ * acknowledged means in history. */
+export function readingsVerdict(
+  device: string,
+  item: StoredItem,
+  history?: Pick<HistoryStore, "add">,
+): ItemVerdict {
+  const refused = (text: string): ItemVerdict => ({ ok: false, error: "invalid-payload", text });
+  if (item.payload === "") return refused("a readings item carries a <readings/> payload");
+  let payload: ReturnType<typeof parseElement>;
+  try {
+    payload = parseElement(item.payload);
+  } catch (err) {
+    // The edge serialised this payload from a parsed element, so this is not expected; it is
+    // still the payload's fault, not the hub's.
+    if (!(err instanceof PayloadParseError)) throw err;
+    return refused("payload is not one XML element");
+  }
+  // The hub's clock is the publish time it gives the item.
+  const checked = validateReadingsPayload(payload, { deviceId: device, now: item.published });
+  if (!checked.ok) return refused(checked.error.text);
+  if (!history) return "append-only";
+  const readings = checked.value.r;
+  return { keep: "append-only", alsoWrite: () => void history.add(device, readings, item.published) };
 }

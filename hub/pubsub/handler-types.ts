@@ -22,7 +22,10 @@ export interface HandlerArgs {
 export type PubsubHandler = (args: HandlerArgs) => Promise<Element | undefined>;
 
 export const errorOf = (f: Fail): Element =>
-  makeError(f.error, f.feature === undefined ? {} : { feature: f.feature });
+  makeError(f.error, {
+    ...(f.feature !== undefined && { feature: f.feature }),
+    ...(f.text !== undefined && { text: f.text }),
+  });
 
 /** The error element for a failed result, or the built reply for a successful one. */
 export function replyWith<T>(

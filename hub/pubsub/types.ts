@@ -4,7 +4,9 @@ import type { ErrorCode } from "../../shared/xmpp/errors";
 import type { NodeConfig, StoredItem, SubscriptionState } from "./storage/types";
 
 export type Ok<T> = { ok: true; value: T };
-export type Fail = { ok: false; error: ErrorCode; feature?: string };
+/** A refusal: its code, and for some codes the `feature` of <unsupported/> or a `text` for the
+ * error's <text/> (RFC 6120 §8.3.2) that says what was wrong. */
+export type Fail = { ok: false; error: ErrorCode; feature?: string; text?: string };
 export type Result<T> = Ok<T> | Fail;
 
 export const ok = <T>(value: T): Ok<T> => ({ ok: true, value });

@@ -6,6 +6,7 @@
 
 import type { Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeReadingsPayload } from "../../shared/exi/payload";
 import { readingsNode } from "../../shared/model";
 import { NS_DISCO_INFO } from "../../shared/xmpp/ns";
 import { type ItemsPage, makeItems, parseItemsResult } from "../../shared/xmpp/pubsub";
@@ -14,8 +15,19 @@ import { canon } from "../helpers/stanza";
 import { startServer, type TestServer } from "./server";
 
 const REPLY_LIMIT = 256 * 1024; // pubsub.maxReplyBytes, default
-const bigPayload = (i: number) =>
-  `<readings xmlns='urn:xiot:readings:0' encoding='json'>${String(i).padStart(60_000, "A")}</readings>`;
+/** A valid readings document of about 60 KB (58 string readings of 1,000 characters). */
+const bigPayload = (dev: string, i: number) =>
+  makeReadingsPayload(
+    {
+      v: 1,
+      dev,
+      boot: "1.abc",
+      seq: i,
+      clk: "sync",
+      r: Array.from({ length: 58 }, () => ({ c: "note", t: Date.now(), v: String(i).padStart(1000, "A") })),
+    },
+    "json",
+  ).toString();
 
 describe("PubSub replies bounded by bytes, end to end", () => {
   let server: TestServer;
@@ -34,7 +46,7 @@ describe("PubSub replies bounded by bytes, end to end", () => {
     const node = readingsNode(id);
     await create(device, node);
     for (let i = 1; i <= 12; i++)
-      expect(await publish(device, node, bigPayload(i), `1.abc-${i}`)).toBe(`1.abc-${i}`);
+      expect(await publish(device, node, bigPayload(id, i), `1.abc-${i}`)).toBe(`1.abc-${i}`);
     const get = async (page?: ItemsPage): Promise<Element> => {
       const reply = await device.request(makeItems(HUB, node, page ? { page } : {}));
       expect(Buffer.byteLength(reply.toString())).toBeLessThanOrEqual(REPLY_LIMIT);

@@ -11,6 +11,7 @@ import {
 import { createPubsubService } from "../../../hub/pubsub/service";
 import { createMemoryStore } from "../../../hub/pubsub/storage/memory";
 import { DEFAULT_LIMITS } from "../../../hub/pubsub/types";
+import { makeReadingsPayload } from "../../../shared/exi/payload";
 import { NS_PUBSUB_EVENT } from "../../../shared/xmpp/ns";
 
 const value = (text: string, line: string) => {
@@ -41,13 +42,19 @@ describe("hub metrics", () => {
     const meter = countPublishes({ events: pubsub.events, metrics, ignore: "hub.x" });
     const node = "devices/d/readings";
     expect((await pubsub.create("d@x/agent", node)).ok).toBe(true);
-    const publish = (from: string, n: string, id: string, payload = "<r xmlns='urn:t'/>") =>
+    // Valid readings documents (the hub checks them); the service's clock reads 0, hence unsync.
+    const readings = (v: number) =>
+      makeReadingsPayload(
+        { v: 1, dev: "d", boot: "b1", seq: 1, clk: "unsync", r: [{ c: "temp", t: 0, v }] },
+        "json",
+      ).toString();
+    const publish = (from: string, n: string, id: string, payload = readings(1)) =>
       pubsub.publish(from, n, { id, payload });
     await publish("d@x/agent", node, "before-start");
     meter.start();
     await publish("d@x/agent", node, "a");
     await publish("d@x/agent", node, "a");
-    expect((await publish("d@x/agent", node, "a", "<other xmlns='urn:t'/>")).ok).toBe(false);
+    expect((await publish("d@x/agent", node, "a", readings(2))).ok).toBe(false);
     expect((await publish("a@x/r", node, "b")).ok).toBe(false);
     expect((await publish("hub.x", node, "c")).ok).toBe(true);
     meter.stop();

@@ -133,6 +133,45 @@ describe("Outbox", () => {
     ]);
   });
 
+  it("counts the quarantine: what the store held at start plus each refusal, told to listeners", async () => {
+    const p = scriptedPublish((rec) =>
+      rec.itemId.endsWith("-1") || rec.itemId.endsWith("-3")
+        ? { kind: "refused", reason: "modify/bad-request" }
+        : { kind: "ok" },
+    );
+    const box = make(p.publish, { maxInFlight: 1 });
+    await fill(box, 1, "0.zz");
+    await store.quarantine(store.list()[0]!.key, "from an earlier run");
+    await fill(box, 5);
+    const told: number[] = [];
+    const undo = box.onQuarantined((n) => told.push(n));
+    box.start();
+    box.setOnline(true);
+    await box.whenIdle();
+    expect(p.seen).toEqual(["1.aa-0", "1.aa-1", "1.aa-2", "1.aa-3", "1.aa-4"]);
+    expect(box.quarantined).toBe(3);
+    expect(told).toEqual([2, 3]);
+    undo();
+    await fill(box, 1, "2.bb");
+    await box.whenIdle();
+    expect(told).toEqual([2, 3]);
+  });
+
+  it("keeps a record quarantined when a quarantine listener throws", async () => {
+    const p = scriptedPublish(() => ({ kind: "refused", reason: "modify/bad-request" }));
+    const box = make(p.publish, { maxInFlight: 1 });
+    box.onQuarantined(() => {
+      throw new Error("listener bug");
+    });
+    await fill(box, 2);
+    box.start();
+    box.setOnline(true);
+    await box.whenIdle();
+    expect(p.seen).toEqual(["1.aa-0", "1.aa-1"]);
+    expect(box.quarantined).toBe(2);
+    expect(store.list()).toEqual([]);
+  });
+
   it("backs off when the store cannot record an acknowledgement (a full disk) instead of spinning", async () => {
     vi.useFakeTimers();
     const times: number[] = [];

@@ -5,11 +5,17 @@ import { createPubsubDeviceNodes, DeviceNodesError } from "../../../../hub/devic
 import { createPubsubService } from "../../../../hub/pubsub/service";
 import { createMemoryStore } from "../../../../hub/pubsub/storage/memory";
 import { DEFAULT_LIMITS, type PubsubEvent } from "../../../../hub/pubsub/types";
+import { makeReadingsPayload } from "../../../../shared/exi/payload";
 
 const HUB = "hub.example.org";
 const DEVICE = "kitchen@example.org/agent";
 const ALICE = "alice@example.org/phone";
 const PAYLOAD = "<x xmlns='urn:test'>1</x>";
+/** A valid readings document of kitchen: readings nodes take nothing else (docs/design.md §2). */
+const READINGS = makeReadingsPayload(
+  { v: 1, dev: "kitchen", boot: "b", seq: 1, clk: "sync", r: [{ c: "temp", t: 1_699_999_999_000, v: 1 }] },
+  "json",
+).toString();
 const LEAVES = ["readings", "state", "availability", "meta"];
 
 function setup(admins = ["admin@example.org", HUB]) {
@@ -42,7 +48,7 @@ describe("pubsub device nodes", () => {
       });
     }
     expect(
-      (await service.publish(DEVICE, "devices/kitchen/readings", { id: "b-1", payload: PAYLOAD })).ok,
+      (await service.publish(DEVICE, "devices/kitchen/readings", { id: "b-1", payload: READINGS })).ok,
     ).toBe(true);
     expect(
       await service.publish(DEVICE, "devices/kitchen/availability", { id: "current", payload: PAYLOAD }),

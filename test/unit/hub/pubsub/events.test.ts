@@ -6,7 +6,7 @@ import { createServiceEmitter, createServiceListener } from "../../../../hub/pub
 import { createPubsubService } from "../../../../hub/pubsub/service";
 import { createMemoryStore } from "../../../../hub/pubsub/storage/memory";
 import { DEFAULT_LIMITS } from "../../../../hub/pubsub/types";
-import { ADMIN, ALICE, BOB, CAROL, DEVICE, PAYLOAD, setup, value } from "./setup";
+import { ADMIN, ALICE, BOB, CAROL, DEVICE, PAYLOAD, readingsPayload, setup, value } from "./setup";
 
 const T = 1_700_000_000_000;
 
@@ -72,16 +72,17 @@ describe("pubsub service events", () => {
     const { service, changes } = setup();
     const node = "devices/dev1/readings";
     value(await service.create(DEVICE, node));
-    value(await service.publish(DEVICE, node, { id: "b1-1", payload: PAYLOAD }));
-    value(await service.publish(DEVICE, node, { id: "b1-1", payload: PAYLOAD }));
-    expect(await service.publish(DEVICE, node, { id: "b1-1", payload: "<o xmlns='urn:t'/>" })).toEqual({
+    const READINGS = readingsPayload("dev1");
+    value(await service.publish(DEVICE, node, { id: "b1-1", payload: READINGS }));
+    value(await service.publish(DEVICE, node, { id: "b1-1", payload: READINGS }));
+    expect(await service.publish(DEVICE, node, { id: "b1-1", payload: readingsPayload("dev1", 2) })).toEqual({
       ok: false,
       error: "conflict",
     });
     const items = changes.filter((c) => c.type === "published" || c.type === "republished");
     expect(items).toEqual([
-      { type: "published", node, id: "b1-1", publisher: DEVICE, payload: PAYLOAD, published: T },
-      { type: "republished", node, id: "b1-1", publisher: DEVICE, payload: PAYLOAD },
+      { type: "published", node, id: "b1-1", publisher: DEVICE, payload: READINGS, published: T },
+      { type: "republished", node, id: "b1-1", publisher: DEVICE, payload: READINGS },
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ADMIN, ALICE, BOB, CAROL, DEVICE, PAYLOAD, setup, value } from "./setup";
+import { ADMIN, ALICE, BOB, CAROL, DEVICE, PAYLOAD, readingsPayload, setup, value } from "./setup";
 
 describe("pubsub service: publish, retract, items", () => {
   it("publishes with and without id and notifies subscribers with the payload", async () => {
@@ -104,20 +104,21 @@ describe("pubsub service: publish, retract, items", () => {
     );
     value(await service.subscribe(BOB, node, BOB));
     events.length = 0;
-    expect(await service.publish(DEVICE, node, { id: "b1-1", payload: PAYLOAD })).toEqual({
+    const READINGS = readingsPayload("dev1");
+    expect(await service.publish(DEVICE, node, { id: "b1-1", payload: READINGS })).toEqual({
       ok: true,
       value: "b1-1",
     });
-    expect(await service.publish(DEVICE, node, { id: "b1-1", payload: PAYLOAD })).toEqual({
+    expect(await service.publish(DEVICE, node, { id: "b1-1", payload: READINGS })).toEqual({
       ok: true,
       value: "b1-1",
     });
-    expect(await service.publish(DEVICE, node, { id: "b1-1", payload: "<other/>" })).toEqual({
+    expect(await service.publish(DEVICE, node, { id: "b1-1", payload: readingsPayload("dev1", 2) })).toEqual({
       ok: false,
       error: "conflict",
     });
     expect(events).toHaveLength(1);
-    expect((await store.getItem(node, "b1-1"))?.payload).toBe(PAYLOAD);
+    expect((await store.getItem(node, "b1-1"))?.payload).toBe(READINGS);
   });
 
   it("replaces items with the same id on ordinary nodes and trims to max_items", async () => {

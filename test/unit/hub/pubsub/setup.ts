@@ -11,6 +11,7 @@ import {
   type PubsubLimits,
   type PubsubServiceConfig,
 } from "../../../../hub/pubsub/types";
+import { makeReadingsPayload } from "../../../../shared/exi/payload";
 
 export const ALICE = "alice@example.org/laptop";
 export const BOB = "bob@example.org/phone";
@@ -19,6 +20,14 @@ export const ADMIN = "admin@example.org/cli";
 export const DEVICE = "dev1@example.org/agent";
 export const STRANGER = "eve@elsewhere.net/x";
 export const PAYLOAD = "<entry xmlns='urn:test'>hi</entry>";
+
+/** A valid readings payload of `dev` (readings nodes accept nothing else), serialised as stored;
+ * a different `value` makes a different payload. Its time suits the setup's clock. */
+export const readingsPayload = (dev: string, value = 1): string =>
+  makeReadingsPayload(
+    { v: 1, dev, boot: "b1", seq: 1, clk: "sync", r: [{ c: "temp", t: 1_699_999_999_000, v: value }] },
+    "json",
+  ).toString();
 
 export interface Setup {
   service: ReturnType<typeof createPubsubService>;
