@@ -8,9 +8,26 @@ import {
   reconnectSchema,
   serviceSchema,
 } from "../shared/config/common";
+import { parseDuration } from "../shared/time-range";
 import { DEFAULT_MAX_REPLY_BYTES } from "../shared/xmpp/budget";
+import { checkRetention, DEFAULT_RETENTION } from "./history/types";
 
 const positive = z.number().int().positive();
+
+/** A duration as people write it (`30d`, `12h`, shared/time-range.ts), ms, or "forever". */
+const durationSchema = z.union([positive, z.string()]).transform((value, ctx) => {
+  if (typeof value === "number") return value;
+  if (value === "forever") return Number.POSITIVE_INFINITY;
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a duration such as 30d or 12h, or "forever", got "${value}"`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
 /** Room kept for the <iq/>, <pubsub/>, <items/> and RSM around the largest item. */
 const REPLY_ENVELOPE_BYTES = 16 * 1024;
 
@@ -99,6 +116,26 @@ export const hubSchema = z.object({
       /** The XMPP server's WebSocket (RFC 7395) URL the dashboard logs in through. */
       websocket: serviceSchema.optional(),
       enabled: z.boolean().default(true),
+    })
+    .prefault({}),
+  history: z
+    .object({
+      /** How long each tier keeps data (docs/history.md): a duration (30d, 12h) or "forever". */
+      retention: z
+        .object({
+          raw: durationSchema.default(DEFAULT_RETENTION.raw),
+          "1m": durationSchema.default(DEFAULT_RETENTION["1m"]),
+          "1h": durationSchema.default(DEFAULT_RETENTION["1h"]),
+        })
+        .prefault({})
+        .superRefine((r, ctx) => {
+          const problem = checkRetention(r);
+          if (problem)
+            ctx.addIssue({ code: "custom", message: problem.replace(/^history\.retention\.\S+ /, "") });
+        }),
+      /** How often retention is enforced, and how many rows one step deletes at most. */
+      pruneIntervalMs: positive.default(60_000),
+      pruneBatch: positive.default(5000),
     })
     .prefault({}),
   storage: z

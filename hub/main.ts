@@ -8,7 +8,7 @@ import xml from "@xmpp/xml";
 import type { Logger } from "../shared/log";
 import type { BackoffOptions } from "../shared/xmpp/backoff";
 import { createComponent } from "../shared/xmpp/component";
-import { NS_PING } from "../shared/xmpp/ns";
+import { NS_PING, NS_XIOT_HISTORY } from "../shared/xmpp/ns";
 import { deviceReaders } from "./access/registry";
 import { createHubAvailability } from "./availability/wiring";
 import { createChatCommands } from "./chat/dispatch";
@@ -26,6 +26,7 @@ import { pushRevocations } from "./devices/revocation";
 import { createDeviceService } from "./devices/service";
 import { deviceFile, openSqliteDeviceStore } from "./devices/sqlite";
 import { createDisco } from "./disco";
+import { createHubHistory } from "./history/wiring";
 import { createHubHttp } from "./http/wiring";
 import { countAllSubscriptions, countPublishes, createHubMetrics, meterDeliveries } from "./metrics";
 import { pingDisco, pingRoute } from "./ping";
@@ -71,6 +72,15 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     check: "off",
   });
   const deviceStore = openSqliteDeviceStore({ path: devicePath, check: "off" });
+  // Telemetry history shares the item store's connection: an item and its readings commit together.
+  const telemetry = createHubHistory({
+    database: store.database,
+    store,
+    config: config.history,
+    maxReplyBytes: config.pubsub.maxReplyBytes,
+    now: () => Date.now(),
+    log: log.child({ module: "history" }),
+  });
   const hubJid = config.xmpp.domain;
   const userDomain = config.hub.userDomain ?? userDomainOf(hubJid);
   const metrics = createHubMetrics({
@@ -101,7 +111,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
       allowLocalUsers: config.hub.allowLocalUsers,
       limits: { ...config.pubsub },
     },
-    rules: createDeviceNodeRules({ domain: userDomain }),
+    rules: createDeviceNodeRules({ domain: userDomain, history: telemetry.history }),
     // The registry's part of the one access rule (hub/access/rule.ts); asked only once running.
     registry: deviceReaders({ readers: (id) => devices.readers(id) }),
     // XEP-0199 §4.3 (ping the server): its answer comes after everything sent before it.
@@ -155,7 +165,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
   const disco = createDisco({ maxReplyBytes: config.pubsub.maxReplyBytes });
   disco.contribute({
     identities: [{ category: "component", type: "generic", name: "xiot hub" }],
-    features: [],
+    features: [NS_XIOT_HISTORY], // docs/history.md
   });
   disco.contribute(pingDisco);
   disco.contribute(pubsub.disco);
@@ -171,7 +181,8 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     status: availability.status,
     decisionTtlMs: config.devices.decisionTtlMs,
   });
-  for (const route of [...disco.routes(), pingRoute, ...pubsub.routes, ...commands.routes, ...provisioning]) {
+  const routes = [...disco.routes(), pingRoute, ...pubsub.routes, ...commands.routes, ...provisioning];
+  for (const route of [...routes, telemetry.route(pubsub.access)]) {
     router.add(route);
   }
   router.onPresence((stanza) => availability.tracker.onPresence(stanza));
@@ -204,6 +215,8 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     httpUrl: () => http.url(),
     httpFailure: () => http.failure(),
     async start() {
+      // Items kept from before history are brought into it before anything new is accepted.
+      await telemetry.start();
       await http.start();
       pubsub.start();
       // Listeners of the PubSub service's events first: nothing accepted goes unseen.
@@ -222,6 +235,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
       // Once: a failed start() stops the hub, and its caller may stop it again.
       stopping ??= (async () => {
         pubsub.stop();
+        telemetry.stop();
         availability.stop();
         publishMeter.stop();
         component.link.off("online", probe);

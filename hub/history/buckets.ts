@@ -2,7 +2,7 @@
  * reading merges into a bucket (in any order), and a bucket recomputed from the readings it
  * covers. Pure functions. */
 import type { ReadingValue } from "../../shared/model";
-import type { Bucket } from "./types";
+import { BUCKET_MS, type Bucket, type HistoryQuery } from "./types";
 
 /** The start of the bucket of width `width` that holds time `t`. */
 export const bucketStart = (t: number, width: number): number => Math.floor(t / width) * width;
@@ -93,4 +93,11 @@ export function publicBucket(b: BucketState): Bucket {
     out.mean = b.sum / b.n;
   }
   return out;
+}
+
+/** Where a query's page starts: `from` for raw readings; for a rollup tier, the start of the
+ * bucket holding `from` (a bucket is returned when it overlaps the range); after the cursor. */
+export function firstTime(q: Pick<HistoryQuery, "from" | "tier" | "after">): number {
+  const from = q.tier === "raw" ? q.from : bucketStart(q.from, BUCKET_MS[q.tier]);
+  return q.after === undefined ? from : Math.max(from, q.after + 1);
 }

@@ -5,6 +5,7 @@ import {
   type BucketState,
   bucketOf,
   bucketStart,
+  firstTime,
   mergeBuckets,
   mergeReading,
   publicBucket,
@@ -92,7 +93,7 @@ export function createMemoryHistory(retention: Retention): HistoryStore {
 
     query(q: HistoryQuery): HistoryPage {
       const s = series.get(key(q.device, q.channel));
-      const lower = Math.max(q.from, q.after === undefined ? q.from : q.after + 1);
+      const lower = firstTime(q);
       const pick = <T extends { t: number }>(m: Map<number, T> | undefined): { rows: T[]; more: boolean } => {
         const rows = [...(m?.values() ?? [])]
           .filter((x) => x.t >= lower && x.t < q.to)

@@ -8,6 +8,7 @@ import {
   type BucketState,
   bucketOf,
   bucketStart,
+  firstTime,
   mergeBuckets,
   mergeReading,
   publicBucket,
@@ -126,7 +127,7 @@ export function openSqliteHistory(db: Database, retention: Retention): HistorySt
 
     query(q): HistoryPage {
       const found = st.series.get(q.device, q.channel);
-      const lower = Math.max(q.from, q.after === undefined ? q.from : q.after + 1);
+      const lower = firstTime(q);
       if (q.tier === "raw") {
         const rows = found ? st.rawRange.all(found.id, lower, q.to, q.limit + 1) : [];
         return { tier: "raw", points: rows.slice(0, q.limit).map(toPoint), more: rows.length > q.limit };
@@ -141,7 +142,8 @@ export function openSqliteHistory(db: Database, retention: Retention): HistorySt
 
     channels: (device) => st.channels.all(device).map((r) => r.channel),
 
-    prune(now, limit) {
+    // One transaction per step: one fsync, however many series it visits.
+    prune: db.transaction((now: number, limit: number): number => {
       // Round-robin over series, so every series is pruned in turn however small `limit` is.
       let deleted = 0;
       const rest = st.seriesAfter.all(pruneCursor);
@@ -157,7 +159,7 @@ export function openSqliteHistory(db: Database, retention: Retention): HistorySt
       }
       pruneCursor = 0;
       return deleted;
-    },
+    }),
 
     forget: db.transaction((device: string) => {
       for (const { id } of st.seriesOf.all(device)) {

@@ -47,6 +47,8 @@ export interface PubsubDeps {
 
 export interface Pubsub {
   service: PubsubService;
+  /** The one access rule (hub/access/rule.ts), for other paths that send device data. */
+  access: AccessRule;
   routes: IqRoute[];
   disco: DiscoContribution;
   /** disco#info with a node attribute: the whole <query/> or an <error/>. */
@@ -153,6 +155,7 @@ export function createPubsub(deps: PubsubDeps): Pubsub {
 
   return {
     service,
+    access,
     routes: guardItems(routes, access),
     disco: PUBSUB_DISCO,
     nodeInfo: (from, node) => disco.nodeInfo(from, node),

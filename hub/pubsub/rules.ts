@@ -14,7 +14,14 @@ import type { Fail } from "./types";
  *   republish (acknowledged, nothing stored or notified), a different one is `conflict`;
  * - a Fail: the item is refused with that error.
  */
-export type ItemVerdict = "replace" | "append-only" | Fail;
+export type ItemVerdict = "replace" | "append-only" | Fail | KeepWith;
+
+/** Keep the item as `keep` says, and run `alsoWrite` in the same durable commit as the item
+ * (storage/types.ts PutItemOptions.alsoWrite): readings entering telemetry history. */
+export interface KeepWith {
+  keep: "replace" | "append-only";
+  alsoWrite: () => void;
+}
 
 export interface NodeRules {
   /** Who may create `node` (undefined for an instant node): a decision, or undefined to leave

@@ -114,12 +114,14 @@ export function createItemOps(ctx: ServiceContext) {
       published: ctx.clock.now(),
     };
     const verdict = ctx.rules.itemcheck(node.value, item);
-    if (typeof verdict !== "string") return verdict;
+    if (typeof verdict !== "string" && "ok" in verdict) return verdict;
+    const keep = typeof verdict === "string" ? verdict : verdict.keep;
+    const alsoWrite = typeof verdict === "string" ? undefined : verdict.alsoWrite;
     // Replacing an item changes it as retracting it does: only its publisher, or with retract-any.
     if (req.id !== undefined && !(await mayReplace(node.value, actor.value, item.id))) {
       return fail("forbidden"); // §7.2.3.1
     }
-    const stored = await store(node.value, item, verdict === "append-only");
+    const stored = await store(node.value, item, keep === "append-only", alsoWrite);
     if (stored !== "stored") return stored === "republished" ? ok(item.id) : stored;
     await notifyItem(node.value, item);
     await ctx.events.emit({ type: "published", node: node.value.id, ...item });
@@ -138,12 +140,17 @@ export function createItemOps(ctx: ServiceContext) {
     return existing === undefined || (await mayChange(node, actor, existing));
   }
 
-  /** Stores the item when the node persists items; an append-only node keeps an existing id. */
-  async function store(node: NodeRecord, item: StoredItem, appendOnly: boolean) {
-    if (!node.config.persistItems) return "stored" as const;
+  /** Stores the item when the node persists items; an append-only node keeps an existing id.
+   * `alsoWrite` commits with the item (a node that keeps no items runs it alone). */
+  async function store(node: NodeRecord, item: StoredItem, appendOnly: boolean, alsoWrite?: () => void) {
+    if (!node.config.persistItems) {
+      alsoWrite?.();
+      return "stored" as const;
+    }
     const put = await ctx.store.putItem(node.id, item, {
       maxItems: effectiveMaxItems(node.config, limits),
       ifAbsent: appendOnly,
+      ...(alsoWrite ? { alsoWrite } : {}),
     });
     if (put.status === "stored") return "stored" as const;
     // The same id with the same payload is a retransmission, acknowledged once.

@@ -137,6 +137,17 @@ export function historyStoreContract(name: string, factory: HistoryFactory): voi
       }
     });
 
+    it("returns every bucket that overlaps the range, the one holding `from` too", () => {
+      store.add("d1", [r("t", T0 + 30_000, 5), r("t", T0 + HOUR + 1, 6)], NOW);
+      const q = { device: "d1", channel: "t", from: T0 + 40_000, to: T0 + HOUR + 2, limit: 10 };
+      const minutes = store.query({ ...q, tier: "1m" });
+      expect(minutes.tier !== "raw" && minutes.buckets.map((b) => b.t)).toEqual([T0, T0 + HOUR]);
+      const hours = store.query({ ...q, tier: "1h" });
+      expect(hours.tier !== "raw" && hours.buckets.map((b) => b.t)).toEqual([T0, T0 + HOUR]);
+      const raw = store.query({ ...q, tier: "raw" });
+      expect(raw.tier === "raw" && raw.points.map((p) => p.t)).toEqual([T0 + HOUR + 1]);
+    });
+
     it("rolls booleans and strings up as count, first and last", () => {
       store.add(
         "d1",

@@ -172,6 +172,7 @@ export function createMemoryStore(): PubsubStore {
       if (!state) throw new Error(`putItem: no node ${node}`);
       const existing = state.items.find((i) => i.id === item.id);
       if (existing && options.ifAbsent) return { status: "exists", existing: clone(existing), removed: [] };
+      options.alsoWrite?.(); // first: a throw leaves the node as it was
       if (existing) removeIds(state, (i) => i.id !== item.id);
       state.items.push(clone(item));
       return { status: "stored", removed: trim(state, options.maxItems) };

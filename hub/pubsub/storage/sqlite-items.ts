@@ -81,6 +81,7 @@ export function prepareItems(db: Database) {
   const put = (node: string, item: StoredItem, options: PutItemOptions): PutItemResult => {
     const existing = q.get.get(node, item.id);
     if (existing && options.ifAbsent) return { status: "exists", existing: toItem(existing), removed: [] };
+    options.alsoWrite?.(); // first: a throw undoes this savepoint before any cache is touched
     const before = countOf(node);
     if (existing) q.del.run(node, item.id);
     q.insert.run(node, item.id, nextSeq, item.payload, item.publisher, item.published);

@@ -98,7 +98,9 @@ function prepareMeta(db: Database.Database) {
   };
 }
 
-export function openSqliteStore(options: SqliteStoreOptions): PubsubStore & { readonly commits: number } {
+export function openSqliteStore(
+  options: SqliteStoreOptions,
+): PubsubStore & { readonly commits: number; readonly database: Database.Database } {
   const db = openStoreDatabase({ ...pubsubFile(options.path), check: options.check, migrate });
   const q = prepareMeta(db);
   const items = prepareItems(db);
@@ -135,6 +137,8 @@ export function openSqliteStore(options: SqliteStoreOptions): PubsubStore & { re
     get commits() {
       return gc.commits;
     },
+    /** The connection, for stores that must commit with the items (hub/history/sqlite.ts). */
+    database: db,
     // The quota is counted inside the write's savepoint: no other write interleaves.
     createNode: (node, owner, maxOwned) =>
       gc.run(() => {

@@ -66,6 +66,9 @@ export interface PutItemOptions {
   maxItems: number;
   /** When an item with this id exists, keep it and report it instead of replacing it. */
   ifAbsent?: boolean;
+  /** Runs when the item is stored, in the same durable commit: if it throws, the item is not
+   * stored either (telemetry history, hub/history/). Synchronous, so it joins the transaction. */
+  alsoWrite?: () => void;
 }
 
 export type PutItemResult =

@@ -1,0 +1,84 @@
+/* Telemetry history in the hub: the SQLite engine on the item store's connection (so an accepted
+ * readings item and its readings are one commit), the query route, retention enforced in
+ * bounded steps on a timer, and the one-off backfill of items stored before history existed.
+ * References: docs/history.md. */
+
+import xml from "@xmpp/xml";
+import type { Database } from "better-sqlite3";
+import type { Logger } from "../../shared/log";
+import { decodeReadings } from "../../shared/xmpp/pubsub-device";
+import type { AccessRule } from "../access/rule";
+import type { IqRoute } from "../iq-types";
+import type { PubsubStore } from "../pubsub/storage/types";
+import { backfillHistory } from "./backfill";
+import { historyRoute } from "./service";
+import { openSqliteHistory } from "./sqlite";
+import { historyFlag, setHistoryFlag } from "./sqlite-schema";
+import type { HistoryStore, Retention } from "./types";
+
+export interface HubHistoryConfig {
+  retention: Retention;
+  pruneIntervalMs: number;
+  pruneBatch: number;
+}
+
+export interface HubHistoryDeps {
+  database: Database;
+  store: Pick<PubsubStore, "listNodes" | "getItems">;
+  config: HubHistoryConfig;
+  maxReplyBytes: number;
+  now(): number;
+  log: Logger;
+}
+
+export interface HubHistory {
+  history: HistoryStore;
+  /** The query route; it needs the access rule, which exists once PubSub does. */
+  route(access: Pick<AccessRule, "factsOf" | "refusal">): IqRoute;
+  /** Backfills once, then prunes on a timer. */
+  start(): Promise<void>;
+  stop(): void;
+}
+
+const BACKFILL = "backfill";
+
+export function createHubHistory(deps: HubHistoryDeps): HubHistory {
+  const history = openSqliteHistory(deps.database, deps.config.retention);
+  let timer: ReturnType<typeof setInterval> | undefined;
+
+  const prune = (): void => {
+    try {
+      const deleted = history.prune(deps.now(), deps.config.pruneBatch);
+      if (deleted > 0) deps.log.debug({ deleted }, "history pruned");
+    } catch (error) {
+      // A full disk or a busy file: the next step tries again; publishes are not affected.
+      deps.log.warn({ err: error }, "history retention step failed");
+    }
+  };
+
+  return {
+    history,
+    route: (access) => historyRoute({ history, access, now: deps.now, maxReplyBytes: deps.maxReplyBytes }),
+    async start() {
+      if (!historyFlag(deps.database, BACKFILL)) {
+        await backfillHistory({
+          store: deps.store,
+          history,
+          decode: (payload) => {
+            const doc = decodeReadings(xml("item", {}, payload));
+            return doc.ok ? doc.value : undefined;
+          },
+          now: deps.now,
+          log: deps.log,
+        });
+        setHistoryFlag(deps.database, BACKFILL);
+      }
+      timer = setInterval(prune, deps.config.pruneIntervalMs);
+      timer.unref();
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}
