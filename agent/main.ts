@@ -145,6 +145,7 @@ async function assembleAgent(config: AgentConfig, log: Logger): Promise<Agent> {
           synced: clock.synced(),
           now: Date.now(),
           actuators: await actuators.states(),
+          origins: actuators.origins(),
           quarantined: pipeline.outbox.quarantined,
         }),
       ),

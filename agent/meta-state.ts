@@ -20,6 +20,8 @@ export function stateDocument(o: {
   synced: boolean;
   now: number;
   actuators: Record<string, { value: ReadingValue; t?: number }>;
+  /** Who moved each actuator last (agent/control/actuators.ts origins()). */
+  origins?: Record<string, { by: string; via: string; cmd?: string }>;
   quarantined: number;
 }): AgentStateDocument {
   return {
@@ -31,7 +33,10 @@ export function stateDocument(o: {
     clk: o.synced ? "sync" : "unsync",
     t: o.now,
     actuators: Object.fromEntries(
-      Object.entries(o.actuators).map(([name, s]) => [name, { v: s.value, t: Math.round(s.t ?? o.now) }]),
+      Object.entries(o.actuators).map(([name, s]) => [
+        name,
+        { v: s.value, t: Math.round(s.t ?? o.now), ...o.origins?.[name] },
+      ]),
     ),
     ...(o.quarantined > 0 && { quarantined: o.quarantined }),
   };

@@ -23,6 +23,13 @@ export interface SetRequest {
   value: Value;
 }
 
+/** What the state item says of an actuator's last change: who asked, how, which command. */
+export interface ActuatorOrigin {
+  by: string;
+  via: Origin["via"];
+  cmd?: string;
+}
+
 export interface Origin {
   /** Bare JID that asked, or "agent" for the safe state. */
   from: string;
@@ -67,6 +74,8 @@ export class Actuators {
   readonly #o: ActuatorsOptions;
   readonly #by = new Map<string, Actuator>();
   #queue: Promise<unknown> = Promise.resolve();
+  /** Who moved each actuator last, for the state item (docs/protocol.md, state item). */
+  readonly #origins = new Map<string, ActuatorOrigin>();
 
   constructor(options: ActuatorsOptions) {
     this.#o = options;
@@ -93,6 +102,11 @@ export class Actuators {
       }
     }
     return out;
+  }
+
+  /** Who moved each actuator last (since this start), by channel. */
+  origins(): Record<string, ActuatorOrigin> {
+    return Object.fromEntries([...this.#origins].map(([k, v]) => [k, { ...v }]));
   }
 
   /** Checks, deduplicates and applies one request; requests run one at a time. */
@@ -143,6 +157,7 @@ export class Actuators {
         const sample = await a.open.driver.set(s.value);
         a.state = sample;
         applied.push({ channel: s.channel, value: sample.value });
+        this.#origins.set(s.channel, { by: origin.from, via: origin.via, ...(cmd ? { cmd: cmd.id } : {}) });
         this.#logChange(s.channel, before, sample, origin);
         this.#o.onChange(a.open, s.channel, sample);
       } catch (error) {

@@ -49,7 +49,9 @@ export interface StateDocument {
   clk: "sync" | "unsync";
   /** When this state was taken, ms since the epoch (local clock). */
   t: number;
-  actuators: Record<string, { v: ReadingValue; t: number }>;
+  /** Each actuator's value and when it took it; `by` (bare JID, or "agent"), `via` ("chat",
+   * "xep-0325", "safe-state") and `cmd` (the command id) say who moved it last, when known. */
+  actuators: Record<string, { v: ReadingValue; t: number; by?: string; via?: string; cmd?: string }>;
 }
 
 export const makeMetaPayload = (meta: MetaDocument): Element =>

@@ -87,6 +87,20 @@ describe("actuators", () => {
     expect(log()).toEqual([{ t: 500_000, channel: "relay", value: true, from: "op@x", via: "xep-0325" }]);
   });
 
+  it("says who moved each actuator last, by which path and command, for the state item", async () => {
+    const { actuators } = await setup();
+    expect(actuators.origins()).toEqual({});
+    await actuators.apply([{ channel: "relay", value: true }], { from: "alice@x", via: "chat" });
+    const cmd = { id: "c-1", issued: 1_000_000, ttl: 8000 };
+    await actuators.apply([{ channel: "dim", value: 40 }], { from: "hub.x", via: "xep-0325", cmd });
+    expect(actuators.origins()).toEqual({
+      relay: { by: "alice@x", via: "chat" },
+      dim: { by: "hub.x", via: "xep-0325", cmd: "c-1" },
+    });
+    await actuators.safeState();
+    expect(actuators.origins().relay).toEqual({ by: "agent", via: "safe-state" });
+  });
+
   it("checks every parameter before anything moves", async () => {
     const { actuators, changes } = await setup();
     const r = await actuators.apply(
