@@ -150,6 +150,8 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     devices,
     availability: (id) => availability.tracker.status(id),
     pubsubStore: store,
+    // The state items devices publish: every actuation they report enters the control log.
+    events: pubsub.service.events,
     path: controlPath,
     settings: { ...config.control },
     onOutcome: (kind) => metrics.commandOutcome(kind),

@@ -13,6 +13,7 @@ import { type DeviceCommand, deviceShapes } from "../../shared/chat/device-gramm
 import { helpLines, type Parsed, parse } from "../../shared/chat/grammar";
 import { delayOf, isChatCommand, makeChatReply } from "../../shared/chat/message";
 import * as reply from "../../shared/chat/replies";
+import { suggest } from "../../shared/chat/suggest";
 import { parseValue } from "../../shared/chat/words";
 import type { Logger } from "../../shared/log";
 import { parseCommandMeta } from "../../shared/xmpp/control";
@@ -72,7 +73,7 @@ const HANDLERS: { [K in Parsed<DeviceCommand>["kind"]]: Handler<K> } = {
     return operationReply(c.op);
   },
   usage: (_t, c) => reply.usageReply(c),
-  unknown: (_t, c) => reply.unknownCommand(c.text),
+  unknown: ({ o }, c) => reply.unknownCommand(c.text, suggest(deviceShapes(o.operate !== undefined), c.text)),
 };
 
 const CONTROLS: ReadonlySet<string> = new Set(["switch", "set", "operation"]);
@@ -139,7 +140,9 @@ async function setChannel({ o, stanza, from }: Turn, channel: string, value: Val
   if (!result.ok) {
     if (result.error !== "unknown-field") return reply.refused(result.message);
     return reply.refused(
-      channelNames(o).includes(channel) ? reply.notAnActuator(channel) : reply.noChannel(o.deviceId, channel),
+      channelNames(o).includes(channel)
+        ? reply.notAnActuator(channel)
+        : reply.noChannel(o.deviceId, channel, channelNames(o)),
     );
   }
   if (result.ignored) return "Already done (same command id).";
@@ -158,7 +161,7 @@ const notRead = (o: ChatOptions, channel: string): string =>
   reply.sentence(
     channelNames(o).includes(channel)
       ? `${o.deviceId} could not read ${channel} just now`
-      : reply.noChannel(o.deviceId, channel),
+      : reply.noChannel(o.deviceId, channel, channelNames(o)),
     o.deviceId,
   );
 

@@ -3,6 +3,7 @@
  * (or that has no item yet) gives no values, never an error.
  * References: XEP-0060 §6.5.7 (requesting the most recent items, max_items), docs/design.md §2
  * (readings document, meta). */
+import { formatValue } from "../../shared/format";
 import { metaNode, readingsNode } from "../../shared/model";
 import type { IqRequest } from "../../shared/xmpp/adhoc";
 import { makeItems, parseItemsResult } from "../../shared/xmpp/pubsub";
@@ -40,8 +41,8 @@ export function formatValues(values: readonly LatestValue[]): string {
   if (values.length === 0) return "-";
   return values
     .map(({ channel, value, unit }) => {
-      const shown = typeof value === "boolean" ? (value ? "on" : "off") : String(value);
-      return `${channel} ${shown}${unit ? ` ${unit}` : ""}`;
+      // The one formatter of chat, status and the dashboard (shared/format.ts).
+      return `${channel} ${formatValue(value, unit)}`;
     })
     .join(", ");
 }

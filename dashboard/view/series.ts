@@ -1,5 +1,6 @@
 /* One channel's time series as the chart draws it: points kept in time order, without
  * duplicates (history and live notifications overlap), trimmed to a window. Pure: no DOM. */
+import { formatValue as formatShared } from "../../shared/format";
 import type { ReadingValue } from "../../shared/model";
 
 export const WINDOW_MS = 15 * 60_000;
@@ -51,8 +52,6 @@ export class Series {
 
 /** The last value as shown large: numbers with at most 2 decimals, booleans as on/off. */
 export function formatValue(v: ReadingValue | undefined): string {
-  if (v === undefined) return "–";
-  if (typeof v === "boolean") return v ? "on" : "off";
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toFixed(Math.abs(v) >= 100 ? 1 : 2);
-  return v;
+  // The one formatter of chat, status and the dashboard (shared/format.ts).
+  return v === undefined ? "–" : formatShared(v);
 }

@@ -2,7 +2,7 @@
  * References: docs/design.md §3 (chat commands to the hub), docs/design.md §2 (device ids, channel names).
  *
  * Grammar (shared/chat/grammar.ts; words are separated by any whitespace and ignore case):
- *   help | devices | status <device> | history <device>
+ *   help | devices | status <device> | history <device> [<page>]
  *   <device> <device command>    for the device commands the hub relays: `<channel>?`,
  *                                `<channel> on|off`, `set <channel> <value…>` (shared/chat/device-grammar.ts)
  *   claim <device> <key…> | claim <key>          (key words are joined: keys may be typed in groups)
@@ -20,6 +20,7 @@ import {
   oneOf,
   type Parsed,
   parse,
+  type Reader,
   type Shape,
   shape,
   usageOf,
@@ -33,7 +34,7 @@ export type HubCommand =
   | { kind: "help" }
   | { kind: "devices" }
   | { kind: "status"; device: string }
-  | { kind: "history"; device: string }
+  | { kind: "history"; device: string; page?: number }
   | RelayedCommand
   | { kind: "claim"; device: string; key: string }
   | { kind: "mine"; key: string }
@@ -46,6 +47,16 @@ export type ChatCommand = Parsed<HubCommand>;
 type Device = { device: string };
 const DEVICE = { name: "device", read: deviceId } as const;
 const NAME_ONE = "name one device";
+const MAX_PAGE = 1000;
+
+/** A page of a long reply: 1, 2, … */
+const pageNumber: Reader<number> = (words) => {
+  const w = words.length === 1 ? (words[0] as string) : "";
+  const n = /^\d{1,4}$/.test(w) ? Number(w) : Number.NaN;
+  return n >= 1 && n <= MAX_PAGE
+    ? { ok: true, value: n }
+    : { ok: false, problem: `"${w}" is not a page number` };
+};
 
 const noArgs = (kind: "help" | "devices", help?: string): Shape<HubCommand> =>
   shape({
@@ -57,7 +68,7 @@ const noArgs = (kind: "help" | "devices", help?: string): Shape<HubCommand> =>
     build: () => ({ kind }),
   });
 
-const oneDevice = (kind: "status" | "history" | "disown", help: string): Shape<HubCommand> =>
+const oneDevice = (kind: "status" | "disown", help: string): Shape<HubCommand> =>
   shape<HubCommand, Device>({
     command: kind,
     usage: `${kind} <device>`,
@@ -80,7 +91,21 @@ export const HUB_SHAPES: readonly Shape<HubCommand>[] = [
   noArgs("help"),
   noArgs("devices", "your devices and your access to each"),
   oneDevice("status", "availability and every channel"),
-  oneDevice("history", "recent commands and changes of ownership (owner only)"),
+  shape<HubCommand, Device>({
+    command: "history",
+    usage: "history <device> [<page>]",
+    help: "commands, actuations and changes of ownership, newest first (owner only)",
+    words: ["history", DEVICE],
+    arity: "name one device, and a page number if you like",
+    build: ({ device }) => ({ kind: "history", device }),
+  }),
+  shape<HubCommand, Device & { page: number }>({
+    command: "history",
+    usage: "history <device> <page>",
+    words: ["history", DEVICE, { name: "page", read: pageNumber }],
+    arity: "name one device, and a page number if you like",
+    build: ({ device, page }) => ({ kind: "history", device, page }),
+  }),
   relayed,
   shape<HubCommand, Device & { key: string }>({
     command: WORDS.claim,

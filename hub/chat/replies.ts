@@ -9,10 +9,11 @@ import { HUB_SHAPES, usage } from "./parse";
 
 export const HELP = helpText(helpLines(HUB_SHAPES));
 
-export function deviceList(devices: DeviceListing[]): string {
+/** `Your devices: sim-1 (owner, online), sim-2 (read, offline since 16:02:11Z)`. */
+export function deviceList(devices: DeviceListing[], availability: (device: string) => string): string {
   if (devices.length === 0)
     return `You have no devices. Claim one with: ${usage("claim").split("  or  ")[0]}`;
-  return `Your devices: ${devices.map((d) => `${d.id} (${d.role})`).join(", ")}`;
+  return `Your devices: ${devices.map((d) => `${d.id} (${d.role}, ${availability(d.id)})`).join(", ")}`;
 }
 
 /** A refused command as one sentence. `device` is the device the command named, if any. */

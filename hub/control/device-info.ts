@@ -1,5 +1,5 @@
 /* What the hub knows of a device from the items it stores: its meta (channels and actuators with
- * value types), its state (actuator values) and its newest readings document.
+ * value types), its state (actuator values) and each channel's newest reading.
  * References: docs/protocol.md ("Items besides readings": meta and state), docs/design.md §2 (nodes per
  * device, readings document v1). Items are the device's own words: everything is checked, and
  * an unreadable item reads as absent (logged by the caller when it matters). */
@@ -36,7 +36,7 @@ export interface DeviceSnapshot {
   state: DeviceState | undefined;
   /** When the hub stored the state item (hub clock), 0 when there is none. */
   stateAt: number;
-  /** The newest value of each channel in the newest readings document. */
+  /** The newest reading of each channel in the readings node (newestReadings). */
   readings: Map<string, Reading>;
 }
 
@@ -100,7 +100,52 @@ export function latestReadings(payload: Element): Map<string, Reading> {
   return out;
 }
 
-export function createDeviceInfo(store: Pick<PubsubStore, "lastItem">) {
+/** Readings items read per page, and at most in all (the device readings node keeps 1000). */
+const PAGE = 50;
+const MAX_SCANNED = 1000;
+
+/**
+ * Each channel's newest reading, by reading time, across the readings node. A document carries
+ * only the channels sampled in its window (temperature every second, humidity every 5 s; a
+ * deadband holds a steady channel back until its heartbeat), so the newest document alone may
+ * lack a channel for minutes; and an outbox drained after a reconnect publishes older documents
+ * last. Pages go newest first and stop once every channel in `wanted` is found (at least one
+ * page is read, for the drained case), or at MAX_SCANNED items.
+ */
+export async function newestReadings(
+  store: Pick<PubsubStore, "getItems">,
+  node: string,
+  wanted: ReadonlySet<string>,
+): Promise<Map<string, Reading>> {
+  const out = new Map<string, Reading>();
+  let after: string | undefined;
+  for (let scanned = 0; scanned < MAX_SCANNED; ) {
+    const page = await store.getItems(node, { limit: PAGE, ...(after !== undefined && { after }) });
+    for (const item of page.items) {
+      for (const r of readingsOf(item.payload).values()) {
+        const seen = out.get(r.c);
+        if (!seen || seen.t < r.t) out.set(r.c, r);
+      }
+    }
+    scanned += page.items.length;
+    after = page.items.at(-1)?.id;
+    if (page.items.length < PAGE || after === undefined) break;
+    if ([...wanted].every((c) => out.has(c))) break;
+  }
+  return out;
+}
+
+function readingsOf(payload: string): Map<string, Reading> {
+  if (!payload) return new Map();
+  try {
+    return latestReadings(parseElement(payload));
+  } catch {
+    // A damaged or foreign payload carries no readings; the others still count.
+    return new Map();
+  }
+}
+
+export function createDeviceInfo(store: Pick<PubsubStore, "lastItem" | "getItems">) {
   async function item<T>(node: string, read: (el: Element, published: number) => T): Promise<T | undefined> {
     const stored = await store.lastItem(node);
     if (!stored?.payload) return undefined;
@@ -114,12 +159,14 @@ export function createDeviceInfo(store: Pick<PubsubStore, "lastItem">) {
   return {
     meta: (device: string) => item(metaNode(device), parseMeta),
     async snapshot(device: string): Promise<DeviceSnapshot> {
-      const [meta, stored, readings] = await Promise.all([
+      const [meta, stored] = await Promise.all([
         item(metaNode(device), parseMeta),
         item(stateNode(device), (el, at) => ({ state: parseState(el), at })),
-        item(readingsNode(device), latestReadings),
       ]);
-      return { meta, state: stored?.state, stateAt: stored?.at ?? 0, readings: readings ?? new Map() };
+      // After meta: the channels it names are the ones to find (none known: one page).
+      const wanted = new Set((meta?.channels ?? []).map((c) => c.name));
+      const readings = await newestReadings(store, readingsNode(device), wanted);
+      return { meta, state: stored?.state, stateAt: stored?.at ?? 0, readings };
     },
   };
 }

@@ -14,7 +14,7 @@
 
 import { randomBytes } from "node:crypto";
 import xml from "@xmpp/xml";
-import { noAccess, noChannel, noDevice, notAnActuator, readOnly } from "../../shared/chat/replies";
+import { noChannel, noDevice, notAnActuator, readOnly } from "../../shared/chat/replies";
 import { agentJid } from "../../shared/jid";
 import { makeControlSet } from "../../shared/xmpp/control";
 import { IqTimeoutError } from "../../shared/xmpp/iq-caller";
@@ -73,6 +73,12 @@ export function outcomeOfError(id: string, error: StanzaError, device?: string):
   return { kind: "failed", id, reason };
 }
 
+/** Every channel a device's meta names, sensors, then actuators (for a reply naming them). */
+export const channelsOf = (meta: {
+  channels: { name: string }[];
+  actuators: { name: string }[];
+}): string[] => [...new Set([...meta.channels, ...meta.actuators].map((c) => c.name))];
+
 export function createCommandLifecycle(deps: CommandLifecycleDeps) {
   const { store, clock, settings } = deps;
   const newId = deps.newId ?? (() => randomBytes(9).toString("base64url"));
@@ -82,14 +88,14 @@ export function createCommandLifecycle(deps: CommandLifecycleDeps) {
     if (!(await deps.devices.exists(r.device))) return { kind: "refused", reason: noDevice(r.device) };
     const role = await deps.devices.roleOf(r.device, r.actor);
     if (!CONTROLS.has(role))
-      return { kind: "refused", reason: role === "read" ? readOnly(r.device) : noAccess(r.device) };
+      return { kind: "refused", reason: role === "read" ? readOnly(r.device) : noDevice(r.device) };
     const meta = await deps.info.meta(r.device);
     const actuator = meta?.actuators.find((a) => a.name === r.channel);
     if (meta && !actuator) {
       const sensor = meta.channels.some((c) => c.name === r.channel);
       return {
         kind: "refused",
-        reason: sensor ? notAnActuator(r.channel) : noChannel(r.device, r.channel),
+        reason: sensor ? notAnActuator(r.channel) : noChannel(r.device, r.channel, channelsOf(meta)),
       };
     }
     const typed = typeValue(r.channel, r.value, actuator?.valueType);

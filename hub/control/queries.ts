@@ -4,10 +4,11 @@
  * References: XEP-0324 §3 (read permission), XEP-0323 §3.1 (momentary readout), docs/design.md §3
  * and §6 (one access rule, decided at send time: the registry is asked again when the values are
  * in hand, since a readout may wait seconds for the device and a share may end meanwhile). */
-import { noAccess, noChannel, noDevice } from "../../shared/chat/replies";
+import { noChannel, noDevice } from "../../shared/chat/replies";
 import type { DeviceInfo, DeviceSnapshot } from "./device-info";
-import type { Role } from "./lifecycle";
+import { channelsOf, type Role } from "./lifecycle";
 import type { Readout } from "./readout";
+import type { ReportedActuations } from "./reported";
 import type { ControlStore } from "./store";
 import type { ControlLogEntry, ControlValue } from "./types";
 
@@ -22,6 +23,8 @@ export interface QueriesDeps {
   info: DeviceInfo;
   readout: Pick<Readout, "read">;
   store: ControlStore;
+  /** Actuations the device reported (reported.ts): brought up to date before history is read. */
+  reported?: Pick<ReportedActuations, "sync">;
 }
 
 export type Query<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -64,7 +67,7 @@ export function createQueries(deps: QueriesDeps) {
   async function mayRead(actor: string, device: string, owner = false): Promise<string | undefined> {
     if (!(await deps.devices.exists(device))) return noDevice(device);
     const role = await deps.devices.roleOf(device, actor);
-    if (role === "none") return noAccess(device);
+    if (role === "none") return noDevice(device); // worded as absent: ids are not disclosed
     if (owner && role !== "owner" && role !== "admin")
       return `only the owner of ${device} may read its history`;
     return undefined;
@@ -93,7 +96,7 @@ export function createQueries(deps: QueriesDeps) {
     const all = [...(snapshot.meta?.channels ?? []), ...(snapshot.meta?.actuators ?? [])];
     const unit = all.find((c) => c.name === channel)?.unit;
     if (snapshot.meta && !all.some((c) => c.name === channel))
-      return { ok: false, reason: noChannel(device, channel) };
+      return { ok: false, reason: noChannel(device, channel, channelsOf(snapshot.meta)) };
     if (deps.availability(device).availability !== "offline") {
       try {
         const field = (await deps.readout.read(device, [channel])).find((f) => f.name === channel);
@@ -111,16 +114,26 @@ export function createQueries(deps: QueriesDeps) {
     return { ok: true, value: { channel, value: known.v, t: known.t, live: false, ...(unit && { unit }) } };
   }
 
-  async function history(actor: string, device: string, limit = 20): Promise<Query<ControlLogEntry[]>> {
+  /** The newest `limit` lines of commands, reported actuations and ownership changes, oldest first. */
+  async function history(actor: string, device: string, limit = 500): Promise<Query<ControlLogEntry[]>> {
     const refused = await mayRead(actor, device, true);
     if (refused) return { ok: false, reason: refused };
+    await deps.reported?.sync(device);
     const merged = [...deps.store.history(device, limit), ...(await deps.devices.audit(device, limit))];
     merged.sort((a, b) => a.time - b.time);
     const revoked = await mayRead(actor, device, true); // at send time
     return revoked ? { ok: false, reason: revoked } : { ok: true, value: merged.slice(-limit) };
   }
 
-  return { status, read, history };
+  /** The channels of a device the actor may read (sensors, then actuators), as its meta names
+   * them; undefined when the actor may not read it or no meta is known. */
+  async function channels(actor: string, device: string): Promise<string[] | undefined> {
+    if (await mayRead(actor, device)) return undefined;
+    const meta = await deps.info.meta(device);
+    return meta ? channelsOf(meta) : undefined;
+  }
+
+  return { status, read, history, channels };
 }
 
 export type Queries = ReturnType<typeof createQueries>;

@@ -1,5 +1,6 @@
-/* The control store: the last command sequence number per device and channel, and the control
- * log (every command and its outcome), in SQLite next to the hub's other files.
+/* The control store: the last command sequence number per device and channel, the control
+ * log (every command and its outcome, and every actuation the device reported in its state
+ * item), and the last actuator values reported, in SQLite next to the hub's other files.
  * References: docs/design.md §2 (`seq` per channel; devices ignore a lower seq than the last applied, so
  * the hub's numbers must survive restarts), https://sqlite.org/pragma.html#pragma_synchronous.
  *
@@ -24,7 +25,22 @@ export interface ControlStore {
   log(entry: ControlLogEntry): void;
   /** The newest `limit` lines of a device, oldest first. */
   history(device: string, limit: number): ControlLogEntry[];
+  /**
+   * A device's reported actuator values (its state item, docs/design.md §2): each value that differs
+   * from the last one reported for its channel is logged as `reported`, at the device's time, in one
+   * commit. The first value seen of a channel is a baseline, not an actuation. Returns the lines.
+   */
+  reported(device: string, actuators: ReadonlyMap<string, ReportedValue>): ControlLogEntry[];
   close(): void;
+}
+
+/** One actuator in a state item: its value, when it took it (device clock), and, when the item
+ * says so, who asked and how. */
+export interface ReportedValue {
+  v: boolean | number | string;
+  t: number;
+  by?: string;
+  via?: string;
 }
 
 interface LogRow {
@@ -51,13 +67,24 @@ CREATE TABLE IF NOT EXISTS control_log (
 CREATE INDEX IF NOT EXISTS control_log_device ON control_log (device, n);
 `;
 
+// The last reported value of each actuator (its JSON), to tell a change from a repeat. Additive:
+// a hub that predates it ignores the table, so the file keeps schema version 1.
+const REPORTED = `
+CREATE TABLE IF NOT EXISTS control_reported (
+  device TEXT NOT NULL, channel TEXT NOT NULL, value TEXT NOT NULL, t INTEGER NOT NULL,
+  PRIMARY KEY (device, channel)
+) WITHOUT ROWID;
+`;
+
 export const CONTROL_SCHEMA_VERSION = 1;
 
 function migrateControl(db: Database): void {
-  if ((db.pragma("user_version", { simple: true }) as number) >= CONTROL_SCHEMA_VERSION) return;
   db.transaction(() => {
-    db.exec(SCHEMA);
-    db.pragma(`user_version = ${CONTROL_SCHEMA_VERSION}`);
+    if ((db.pragma("user_version", { simple: true }) as number) < CONTROL_SCHEMA_VERSION) {
+      db.exec(SCHEMA);
+      db.pragma(`user_version = ${CONTROL_SCHEMA_VERSION}`);
+    }
+    db.exec(REPORTED);
   })();
 }
 
@@ -82,6 +109,36 @@ export function openControlStore(path: string, options: { check?: StorageCheck }
     `SELECT time, device, actor, cmd_id, command, outcome, detail FROM control_log
      WHERE device = ? ORDER BY n DESC LIMIT ?`,
   );
+  const lastReported = db.prepare<[string, string], { value: string; t: number }>(
+    "SELECT value, t FROM control_reported WHERE device = ? AND channel = ?",
+  );
+  const putReported = db.prepare<[string, string, string, number]>(
+    `INSERT INTO control_reported (device, channel, value, t) VALUES (?, ?, ?, ?)
+     ON CONFLICT (device, channel) DO UPDATE SET value = excluded.value, t = excluded.t`,
+  );
+  const reportTx = db.transaction((device: string, actuators: ReadonlyMap<string, ReportedValue>) => {
+    const lines: ControlLogEntry[] = [];
+    for (const [channel, r] of actuators) {
+      const value = JSON.stringify(r.v);
+      const last = lastReported.get(device, channel);
+      // An older item (a state published before the one already seen) changes nothing.
+      if (last && (last.value === value || r.t < last.t)) continue;
+      putReported.run(device, channel, value, r.t);
+      if (!last) continue;
+      const entry: ControlLogEntry = {
+        time: r.t,
+        device,
+        actor: r.by ?? "",
+        id: null,
+        command: `${channel}=${String(r.v)}`,
+        outcome: "reported",
+        detail: r.via ?? "",
+      };
+      insert.run(toRow(entry));
+      lines.push(entry);
+    }
+    return lines;
+  });
   const toRow = (e: ControlLogEntry): LogRow => ({
     time: e.time,
     device: e.device,
@@ -122,6 +179,11 @@ export function openControlStore(path: string, options: { check?: StorageCheck }
           outcome: r.outcome as ControlLogEntry["outcome"],
           detail: r.detail,
         })),
+    reported: (device, actuators) =>
+      guardStore(path, () => {
+        db.pragma("synchronous = NORMAL");
+        return reportTx(device, actuators);
+      }),
     close: () => db.close(),
   };
 }

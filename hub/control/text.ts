@@ -1,10 +1,10 @@
-/* Plain-text renderings of outcomes, status and history, shared by chat, ad-hoc notes and the CLI;
+/* Plain-text renderings of outcomes and status (history: history-text.ts), shared by chat, ad-hoc notes and the CLI;
  * the wording a device uses for the same things is shared/chat/replies.ts.
  * References: docs/design.md §3 (short plain-text replies, one per command). */
 import { done, refused, formatValue as showValue } from "../../shared/chat/replies";
 import type { Reading } from "../../shared/model";
 import type { DeviceSnapshot } from "./device-info";
-import type { ControlLogEntry, ControlOutcome, ControlValue } from "./types";
+import type { ControlOutcome, ControlValue } from "./types";
 
 export function outcomeText(device: string, channel: string, o: ControlOutcome): string {
   switch (o.kind) {
@@ -70,13 +70,4 @@ export function statusTable(v: StatusView, now: number): string {
 function readingRow(name: string, r: Reading | undefined, unit: string | undefined, now: number): string[] {
   if (!r) return [name, "?", "-"];
   return [name, `${showValue(r.v as ControlValue, unit)}${r.q ? ` (${r.q})` : ""}`, when(r.t, now)];
-}
-
-export function historyLines(device: string, entries: ControlLogEntry[], now: number): string {
-  if (entries.length === 0) return `No history for ${device}.`;
-  const lines = entries.map((e) => {
-    const detail = e.detail ? ` (${e.detail})` : "";
-    return `${when(e.time, now)} ${e.actor} ${e.command}: ${e.outcome}${detail}`;
-  });
-  return [`History of ${device}, oldest first:`, ...lines].join("\n");
 }

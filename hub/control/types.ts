@@ -60,6 +60,8 @@ export interface ControlLogEntry {
   id: string | null;
   /** "relay=true"; or "read relay". */
   command: string;
-  outcome: OutcomeKind | "issued";
+  /** `reported`: an actuation the device reported in its state item (docs/design.md §2), at
+   * the device's time; `actor` is who asked when the item says so, else empty. */
+  outcome: OutcomeKind | "issued" | "reported";
   detail: string;
 }

@@ -5,6 +5,7 @@ import type { Element } from "@xmpp/xml";
 import type { IqCaller } from "../../shared/xmpp/iq-caller";
 import type { Link } from "../../shared/xmpp/link";
 import type { DeviceService } from "../devices/service";
+import type { ServiceEvents } from "../pubsub/events";
 import type { PubsubStore } from "../pubsub/storage/types";
 import { createControlCommands, createControlStages } from "./adhoc";
 import { createChatControl } from "./chat";
@@ -12,6 +13,7 @@ import { createDeviceInfo } from "./device-info";
 import { type Availability, createCommandLifecycle } from "./lifecycle";
 import { createQueries } from "./queries";
 import { createReadout } from "./readout";
+import { createReportedActuations } from "./reported";
 import { openControlStore } from "./store";
 import type { ControlSettings } from "./types";
 
@@ -23,7 +25,10 @@ export interface HubControlDeps {
   devices: DeviceService;
   /** Availability as the hub tracks it (hub/availability). */
   availability(device: string): { availability?: string; since?: number };
-  pubsubStore: Pick<PubsubStore, "lastItem">;
+  pubsubStore: Pick<PubsubStore, "lastItem" | "getItems">;
+  /** The PubSub service's events: each state item a device publishes is read for actuations
+   * (reported.ts). Without them, history sees only each device's latest state item. */
+  events?: Pick<ServiceEvents, "on">;
   /** SQLite file of the control store. */
   path: string;
   settings: ControlSettings;
@@ -51,6 +56,12 @@ export function createHubControl(deps: HubControlDeps) {
   const clock = { now: () => Date.now() };
   const store = openControlStore(deps.path);
   const info = createDeviceInfo(deps.pubsubStore);
+  const reported = createReportedActuations({
+    store,
+    pubsubStore: deps.pubsubStore,
+    ...(deps.events && { events: deps.events }),
+  });
+  reported.start(); // before the hub goes online: no state item goes unseen
   const exists = async (id: string) => (await deps.devices.access(id)).ok;
   const routed = createCommandLifecycle({
     iq: deps.iq,
@@ -98,6 +109,7 @@ export function createHubControl(deps: HubControlDeps) {
     info,
     readout,
     store,
+    reported,
   });
   const listDevices = async (who: string) => {
     const r = await deps.devices.listDevices(who);
@@ -107,11 +119,14 @@ export function createHubControl(deps: HubControlDeps) {
   return {
     router,
     queries,
-    chat: createChatControl({ router, queries, clock }),
+    chat: createChatControl({ router, queries, clock, availability: deps.availability }),
     commands: createControlCommands(stages, deps.hubJid),
     /** Messages to the hub: true when it was a readout's fields. */
     onMessage: (stanza: Element) => readout.onMessage(stanza),
-    close: () => store.close(),
+    close: () => {
+      reported.stop();
+      store.close();
+    },
   };
 }
 

@@ -5,20 +5,15 @@
  * (which is the device being talked to). Reasons are lower-case clauses (`you have no access to
  * kitchen`) that replies turn into sentences; the hub's control service and the agent use the
  * same ones. */
+
+import { formatValue } from "../format";
 import type { HelpLine, Usage } from "./grammar";
-import { booleanWord, WORDS } from "./words";
+import { WORDS } from "./words";
 
 export type ChatValue = boolean | number | string;
 
-/** A number as replies write it: JavaScript's shortest round-trip form, `0` for `-0`. */
-export const formatNumber = (n: number): string => (Object.is(n, -0) ? "0" : String(n));
-
-/** A value as replies write it: booleans as on/off, numbers with their unit. */
-export function formatValue(v: ChatValue, unit?: string): string {
-  if (typeof v === "boolean") return booleanWord(v);
-  if (typeof v === "number") return unit ? `${formatNumber(v)} ${unit}` : formatNumber(v);
-  return v;
-}
+/** Values read the same in every reply, the status table and the dashboard (shared/format.ts). */
+export { formatNumber, formatValue } from "../format";
 
 /** One channel's value: `kitchen temperature: 21.5 °C (estimated)`. */
 export const readout = (subject: string, v: ChatValue, unit?: string, quality?: string): string =>
@@ -39,10 +34,15 @@ export const sentence = (reason: string, device?: string): string =>
 export const refused = (reason: string): string => `Refused: ${clause(reason)}.`;
 
 // Reasons, as clauses.
-export const noDevice = (device: string): string => `no device ${device}`;
+/** At the hub, a device that does not exist and one the person may not see read the same, so that
+ * nobody learns which device ids exist (docs/design.md §6, one access rule). */
+export const noDevice = (device: string): string => `no device ${device} that you can see`;
+/** At a device (the person is talking to it, so it exists). */
 export const noAccess = (device: string): string => `you have no access to ${device}`;
 export const readOnly = (device: string): string => `you may read ${device} but not control it`;
-export const noChannel = (device: string, channel: string): string => `${device} has no channel ${channel}`;
+/** A channel the device lacks; with the ones it has, when they are known. */
+export const noChannel = (device: string, channel: string, channels: readonly string[] = []): string =>
+  `${device} has no channel "${channel}"${channels.length > 0 ? `; its channels: ${channels.join(", ")}` : ""}`;
 export const notAnActuator = (channel: string): string => `${channel} is a sensor, not an actuator`;
 /** docs/design.md §2: a command with a time is never judged before the offset to the hub's clock is known. */
 export const clockUnknown = (): string =>
@@ -56,9 +56,11 @@ export const superseded = (channel: string): string =>
 
 const TRY_HELP = `Send ${WORDS.help} for the list of commands.`;
 
-/** Text that is no command. */
-export const unknownCommand = (text: string): string =>
-  text === "" ? TRY_HELP : `I don't understand "${text}". ${TRY_HELP}`;
+/** Text that is no command; with the command one slip away from it (suggest.ts), that one. */
+export const unknownCommand = (text: string, suggestion?: string): string => {
+  if (suggestion !== undefined) return `Did you mean "${suggestion}"?`;
+  return text === "" ? TRY_HELP : `I don't understand "${text}". ${TRY_HELP}`;
+};
 
 /** A known command with the wrong arguments. */
 export const usageReply = (u: Usage): string => `${capitalise(clause(u.problem))}. Usage: ${u.usage}`;

@@ -96,9 +96,19 @@ describe("control by chat through the hub", () => {
     const status = await say(bob, bobInbox, `status ${ID}`);
     expect(status).toMatch(/relay\s+off/);
     expect(status).toMatch(/temperature\s+-?\d/);
-    const history = await say(alice, aliceInbox, `history ${ID}`);
-    expect(history).toContain("alice@localhost relay=true: done (now true)");
-    expect(history).toContain("claim");
+    // Every channel has its newest value, whichever readings document carried it.
+    await eventually(
+      async () => /^humidity\s+\d/m.test(await say(bob, bobInbox, `status ${ID}`)),
+      15_000,
+      500,
+    );
+    const history = (await say(alice, aliceInbox, `history ${ID}`)).split("\n");
+    expect(history.slice(0, 3).map((l) => l.replace(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}/, ""))).toEqual([
+      `History of ${ID}, newest first (UTC):`,
+      "relay off  by alice@localhost (chat)",
+      "relay on  by alice@localhost (chat)",
+    ]);
+    expect(history.some((l) => l.includes("claim"))).toBe(true);
   });
 
   it("refuses a reader, a stranger and a sensor; nothing moves", async () => {
@@ -106,12 +116,21 @@ describe("control by chat through the hub", () => {
     expect(await say(bob, bobInbox, `${ID} relay on`)).toBe(
       `Refused: you may read ${ID} but not control it.`,
     );
-    expect(await say(eve, eveInbox, `${ID} relay on`)).toBe(`Refused: you have no access to ${ID}.`);
-    expect(await say(eve, eveInbox, `status ${ID}`)).toBe(`You have no access to ${ID}.`);
+    // A stranger cannot tell a device that exists from one that does not.
+    expect(await say(eve, eveInbox, `${ID} relay on`)).toBe(`Refused: no device ${ID} that you can see.`);
+    expect(await say(eve, eveInbox, `status ${ID}`)).toBe(`No device ${ID} that you can see.`);
+    expect(await say(eve, eveInbox, "status kitchen-9")).toBe("No device kitchen-9 that you can see.");
     expect(await say(alice, aliceInbox, `${ID} temperature on`)).toBe(
       "Refused: temperature is a sensor, not an actuator.",
     );
     expect(await say(alice, aliceInbox, `${ID} relay maybe`)).toContain("I don't understand");
+    expect(await say(alice, aliceInbox, `stauts ${ID}`)).toBe(`Did you mean "status ${ID}"?`);
+    expect(await say(alice, aliceInbox, `${ID} temprature`)).toBe(
+      `${ID} has no channel "temprature"; its channels: temperature, humidity, relay.`,
+    );
+    expect(await say(bob, bobInbox, "devices")).toMatch(
+      new RegExp(`^Your devices: ${ID} \\(read, online since `),
+    );
     expect(agent.actuators().length).toBe(before);
   });
 
@@ -138,12 +157,12 @@ describe("control by chat through the hub", () => {
     );
     const refusal = eveInbox.next();
     await eve.send(delayed);
-    expect(await refusal).toBe(`Refused: you have no access to ${ID}.`);
+    expect(await refusal).toBe(`Refused: no device ${ID} that you can see.`);
     expect(await say(eve, eveInbox, `as admin: ${ID} relay on`)).toContain("I don't understand");
     expect(await say(eve, eveInbox, "help")).toContain("Commands:");
     // Exactly one reply per command: the carbon and the groupchat got none.
     expect(eveInbox.bodies.slice(replies).map((b) => b.slice(0, 12))).toEqual([
-      "Refused: you",
+      "Refused: no ",
       "I don't unde",
       "Commands:\nde",
     ]);

@@ -107,12 +107,17 @@ describe("chat with a device", () => {
 
   it("answers unknown channels, sensors, bad values and unknown text as the hub does", async () => {
     const d = await device();
-    expect(await d.say("nope?")).toBe("kitchen-1 has no channel nope.");
-    expect(await d.say("nope on")).toBe("Refused: kitchen-1 has no channel nope.");
+    expect(await d.say("nope?")).toBe('kitchen-1 has no channel "nope"; its channels: relay, temperature.');
+    expect(await d.say("nope on")).toBe(
+      'Refused: kitchen-1 has no channel "nope"; its channels: relay, temperature.',
+    );
     expect(await d.say("temperature on")).toBe("Refused: temperature is a sensor, not an actuator.");
     expect(await d.say("set relay maybe")).toMatch(/^Refused: relay: /);
     expect(await d.say("set relay")).toBe("Give the channel and the value. Usage: set <channel> <value>");
     expect(await d.say("dance")).toBe('I don\'t understand "dance". Send help for the list of commands.');
+    expect(await d.say("stauts")).toBe('Did you mean "status"?');
+    expect(await d.say("relay of")).toBe('Did you mean "relay off"?');
+    expect(await d.say("sett relay on")).toBe('Did you mean "set relay on"?');
     expect(await d.say("restart")).toBe('I don\'t understand "restart". Send help for the list of commands.');
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatValue, MAX_POINTS, Series, WINDOW_MS } from "../../../../dashboard/view/series";
+import { formatValue as formatShared } from "../../../../shared/format";
 
 describe("chart series", () => {
   it("keeps time order without duplicates when history and live points overlap", () => {
@@ -30,7 +31,9 @@ describe("chart series", () => {
     expect(many.times[0]).toBe(50);
   });
 
-  it("formats the last value", () => {
+  it("formats the last value as chat and status do", () => {
+    expect(formatValue(21.456)).toBe(formatShared(21.456));
+    expect(formatValue(44.5)).toBe("44.5"); // not 44.50
     expect(formatValue(21.456)).toBe("21.46");
     expect(formatValue(1013.27)).toBe("1013.3");
     expect(formatValue(3)).toBe("3");

@@ -34,8 +34,11 @@ describe("chat commands", () => {
     expect(await c.say(ALICE, "share kitchen with Bob@Example.org read")).toBe(
       "bob@example.org may now read kitchen.",
     );
-    expect(await c.say(ALICE, "devices")).toBe("Your devices: kitchen (owner)");
-    expect(await c.say(BOB, "devices")).toBe("Your devices: kitchen (read)");
+    expect(await c.say(ALICE, "devices")).toBe("Your devices: kitchen (owner, online since 22:13:20Z)");
+    c.avail.set("kitchen", "offline");
+    expect(await c.say(BOB, "devices")).toBe("Your devices: kitchen (read, offline since 22:13:20Z)");
+    c.avail.delete("kitchen");
+    expect(await c.say(BOB, "devices")).toBe("Your devices: kitchen (read, availability unknown)");
     expect(await c.say(ALICE, "unshare kitchen from bob@example.org")).toBe(
       "bob@example.org no longer has access to kitchen.",
     );
@@ -55,9 +58,12 @@ describe("chat commands", () => {
   it("takes authority from the sender, never from the text", async () => {
     const c = await chat();
     await c.say(ALICE, `claim kitchen ${c.claimKey}`);
-    expect(await c.say(EVE, "share kitchen with eve@example.org control")).toBe("You don't own kitchen.");
-    expect(await c.say(EVE, "disown kitchen")).toBe("You don't own kitchen.");
-    expect(await c.say(EVE, "unshare kitchen alice@example.org")).toBe("You don't own kitchen.");
+    // A stranger learns nothing of the device: its refusals read as for one that does not exist.
+    expect(await c.say(EVE, "share kitchen with eve@example.org control")).toBe(
+      "No device kitchen that you can see.",
+    );
+    expect(await c.say(EVE, "disown kitchen")).toBe("No device kitchen that you can see.");
+    expect(await c.say(EVE, "unshare kitchen alice@example.org")).toBe("No device kitchen that you can see.");
     expect(await c.say("ALICE@EXAMPLE.ORG/other", "share kitchen with bob@example.org control")).toBe(
       "bob@example.org may now control kitchen.",
     );
@@ -67,11 +73,11 @@ describe("chat commands", () => {
 
   it("answers unknown devices", async () => {
     const c = await chat();
-    expect(await c.say(ALICE, "claim garage ABCD")).toBe("No device garage.");
-    expect(await c.say(ALICE, "disown garage")).toBe("No device garage.");
-    expect(await c.say(ALICE, "status garage")).toBe("No device garage.");
-    expect(await c.say(ALICE, "garage relay?")).toBe("No device garage.");
-    expect(await c.say(ALICE, "garage relay on")).toBe("Refused: no device garage.");
+    expect(await c.say(ALICE, "claim garage ABCD")).toBe("No device garage that you can see.");
+    expect(await c.say(ALICE, "disown garage")).toBe("No device garage that you can see.");
+    expect(await c.say(ALICE, "status garage")).toBe("No device garage that you can see.");
+    expect(await c.say(ALICE, "garage relay?")).toBe("No device garage that you can see.");
+    expect(await c.say(ALICE, "garage relay on")).toBe("Refused: no device garage that you can see.");
   });
 
   it("tells a locked-out claimant when to try again", async () => {
@@ -101,15 +107,51 @@ describe("chat commands", () => {
     expect(status).toMatch(/relay\s+off/);
     expect(status).toMatch(/temperature\s+\?/);
     const history = await c.say(ALICE, "history kitchen");
-    expect(history).toContain("alice@example.org relay=true: issued (chat, ttl 5000 ms)");
-    expect(history).toContain("alice@example.org target=21: done (now 21)");
+    expect(history.split("\n")).toEqual([
+      "History of kitchen, newest first (UTC):",
+      "2023-11-14 22:13:20  set target 21  by alice@example.org (chat)",
+      "2023-11-14 22:13:20  relay on  by alice@example.org (chat)",
+    ]);
     expect(await c.say(BOB, "history kitchen")).toBe("Only the owner of kitchen may read its history.");
     expect(await c.say(BOB, "kitchen set target 20")).toBe(
       "Refused: you may read kitchen but not control it.",
     );
-    expect(await c.say(EVE, "status kitchen")).toBe("You have no access to kitchen.");
-    expect(await c.say(EVE, "kitchen relay off")).toBe("Refused: you have no access to kitchen.");
+    expect(await c.say(EVE, "status kitchen")).toBe("No device kitchen that you can see.");
+    expect(await c.say(EVE, "kitchen relay off")).toBe("Refused: no device kitchen that you can see.");
     expect(await c.say(EVE, "as admin: kitchen relay off")).toContain("I don't understand");
     expect(c.sent).toHaveLength(2);
+  });
+
+  it("suggests the command one slip away, and names a device's channels for a word that is none", async () => {
+    const c = await chat();
+    await c.say(ALICE, `claim kitchen ${c.claimKey}`);
+    expect(await c.say(ALICE, "stauts kitchen")).toBe('Did you mean "status kitchen"?');
+    expect(await c.say(ALICE, "histroy kitchen")).toBe('Did you mean "history kitchen"?');
+    expect(await c.say(ALICE, "kitchen relay of")).toBe('Did you mean "kitchen relay off"?');
+    expect(await c.say(ALICE, "kitchen sett target 20")).toBe('Did you mean "kitchen set target 20"?');
+    expect(c.sent).toHaveLength(0); // a suggestion is never run
+    expect(await c.say(ALICE, "kitchen temprature")).toBe(
+      'kitchen has no channel "temprature"; its channels: temperature, relay, target.',
+    );
+    expect(await c.say(ALICE, "kitchen temprature?")).toBe(
+      'kitchen has no channel "temprature"; its channels: temperature, relay, target.',
+    );
+    expect(await c.say(ALICE, "kitchen relay")).toMatch(/^kitchen relay: off/); // read, as `kitchen relay?`
+    // Nobody learns the channels, or the existence, of a device they cannot see.
+    expect(await c.say(EVE, "kitchen temprature")).toBe(
+      'I don\'t understand "kitchen temprature". Send help for the list of commands.',
+    );
+    expect(await c.say(EVE, "status kitchen")).toBe(
+      await c.say(EVE, "status garage").then((r) => r.replace("garage", "kitchen")),
+    );
+    expect(await c.say(ALICE, "history kitchen 1")).toBe("No history for kitchen.");
+    await c.say(ALICE, "kitchen relay on");
+    expect(await c.say(ALICE, "history kitchen 2")).toBe("No page 2: kitchen's history has 1 line.");
+    expect(await c.say(ALICE, "history kitchen two")).toBe(
+      '"two" is not a page number. Usage: history <device> [<page>]',
+    );
+    expect(await c.say(ALICE, "make coffee")).toBe(
+      'I don\'t understand "make coffee". Send help for the list of commands.',
+    );
   });
 });

@@ -94,7 +94,7 @@ describe("parseCommand", () => {
       "Commands:",
       "devices — your devices and your access to each",
       "status <device> — availability and every channel",
-      "history <device> — recent commands and changes of ownership (owner only)",
+      "history <device> [<page>] — commands, actuations and changes of ownership, newest first (owner only)",
       "<device> <channel>? — one channel's value",
       "<device> <channel> on|off — switch an actuator",
       "<device> set <channel> <value> — set an actuator",

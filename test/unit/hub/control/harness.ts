@@ -8,6 +8,7 @@ import { type Availability, createCommandLifecycle } from "../../../../hub/contr
 import { createQueries } from "../../../../hub/control/queries";
 import { createReadout } from "../../../../hub/control/readout";
 import { openControlStore } from "../../../../hub/control/store";
+import { pageNewestFirst } from "../../../../hub/pubsub/storage/memory";
 import type { StoredItem } from "../../../../hub/pubsub/storage/types";
 import { metaNode, stateNode } from "../../../../shared/model";
 import { parseCommandMeta, parseControlSet } from "../../../../shared/xmpp/control";
@@ -69,7 +70,14 @@ export async function controlHarness(path = ":memory:") {
   };
   const iq = { request: (stanza: Element) => h.answer(stanza) };
   const store = openControlStore(path);
-  const info = createDeviceInfo({ lastItem: async (node) => items.get(node) });
+  const info = createDeviceInfo({
+    lastItem: async (node) => items.get(node),
+    getItems: async (node, query) =>
+      pageNewestFirst(
+        [items.get(node)].filter((i) => i !== undefined),
+        query,
+      ),
+  });
   const exists = async (id: string) => (await s.service.access(id)).ok;
   const router = createCommandLifecycle({
     iq,
@@ -104,7 +112,12 @@ export async function controlHarness(path = ":memory:") {
     readout,
     stages,
     commands: createControlCommands(stages, "hub.example.org"),
-    chat: createChatControl({ router, queries, clock: { now: s.now } }),
+    chat: createChatControl({
+      router,
+      queries,
+      clock: { now: s.now },
+      availability: (id) => ({ availability: avail.get(id), since: s.now() }),
+    }),
     /** The <cmd/> and parameters of the n-th set sent. */
     setOf(n: number) {
       const set = sent[n]?.getChild("set", NS_IOT_CONTROL) as Element;

@@ -82,7 +82,7 @@ describe("control router", () => {
     await c.h.service.share(ALICE, "kitchen", BOB, "read");
     expect(await c.router.control(relay("on", "eve@example.org"))).toEqual({
       kind: "refused",
-      reason: "you have no access to kitchen",
+      reason: "no device kitchen that you can see",
     });
     expect(await c.router.control(relay("on", "bob@example.org"))).toEqual({
       kind: "refused",
@@ -90,13 +90,13 @@ describe("control router", () => {
     });
     expect(await c.router.control({ ...relay("on"), device: "garage" })).toEqual({
       kind: "refused",
-      reason: "no device garage",
+      reason: "no device garage that you can see",
     });
     expect(await c.router.control({ ...relay("on"), channel: "temperature" })).toMatchObject({
       reason: "temperature is a sensor, not an actuator",
     });
     expect(await c.router.control({ ...relay("on"), channel: "fan" })).toMatchObject({
-      reason: "kitchen has no channel fan",
+      reason: 'kitchen has no channel "fan"; its channels: temperature, relay, target',
     });
     expect(await c.router.control(relay("maybe"))).toMatchObject({
       reason: 'relay takes on or off, not "maybe"',

@@ -49,7 +49,7 @@ describe("queries decide access at send time", () => {
     r.revokeWhileReading();
     expect(await r.queries.read("bob@x", "kitchen", "temperature")).toEqual({
       ok: false,
-      reason: "you have no access to kitchen",
+      reason: "no device kitchen that you can see",
     });
   });
 
@@ -59,7 +59,7 @@ describe("queries decide access at send time", () => {
     r.revokeWhileReading();
     expect(await r.queries.status("bob@x", "kitchen")).toEqual({
       ok: false,
-      reason: "you have no access to kitchen",
+      reason: "no device kitchen that you can see",
     });
   });
 });

@@ -44,7 +44,7 @@ describe("control queries", () => {
     });
     expect(await c.queries.history("eve@example.org", "kitchen")).toEqual({
       ok: false,
-      reason: "you have no access to kitchen",
+      reason: "no device kitchen that you can see",
     });
   });
 
@@ -66,7 +66,7 @@ describe("control queries", () => {
     expect(known).toMatchObject({ ok: true, value: { value: false, live: false } });
     expect(await c.queries.read("bob@example.org", "kitchen", "fan")).toEqual({
       ok: false,
-      reason: "kitchen has no channel fan",
+      reason: 'kitchen has no channel "fan"; its channels: temperature, relay, target',
     });
   });
 });

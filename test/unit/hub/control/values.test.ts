@@ -1,7 +1,7 @@
 import xml from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { latestReadings, parseMeta, parseState } from "../../../../hub/control/device-info";
-import { historyLines, outcomeText, statusTable, when } from "../../../../hub/control/text";
+import { outcomeText, statusTable, when } from "../../../../hub/control/text";
 import { showValue, typeValue } from "../../../../hub/control/values";
 import { NS_READINGS } from "../../../../shared/xmpp/ns";
 
@@ -133,23 +133,5 @@ describe("reply texts", () => {
         "temperature  21.5 °C  11:59:57Z",
       ].join("\n"),
     );
-    expect(historyLines("k", [], NOW)).toBe("No history for k.");
-    expect(
-      historyLines(
-        "k",
-        [
-          {
-            time: NOW,
-            device: "k",
-            actor: "a@x",
-            id: "1",
-            command: "relay=true",
-            outcome: "done",
-            detail: "now true",
-          },
-        ],
-        NOW,
-      ),
-    ).toBe("History of k, oldest first:\n12:00:00Z a@x relay=true: done (now true)");
   });
 });

@@ -7,6 +7,7 @@ import {
   helpText,
   noAccess,
   noChannel,
+  noDevice,
   notAnActuator,
   readOnly,
   readout,
@@ -39,8 +40,12 @@ describe("reply wording", () => {
       "Refused: temperature is a sensor, not an actuator.",
     );
     expect(sentence(noAccess("kitchen"))).toBe("You have no access to kitchen.");
-    expect(sentence(noChannel("kitchen", "x"), "kitchen")).toBe("kitchen has no channel x.");
-    expect(sentence(noChannel("kitchen", "x"))).toBe("Kitchen has no channel x.");
+    expect(sentence(noChannel("kitchen", "x"), "kitchen")).toBe('kitchen has no channel "x".');
+    expect(sentence(noChannel("kitchen", "x"))).toBe('Kitchen has no channel "x".');
+    expect(sentence(noChannel("sim-1", "temprature", ["temperature", "humidity", "relay"]), "sim-1")).toBe(
+      'sim-1 has no channel "temprature"; its channels: temperature, humidity, relay.',
+    );
+    expect(sentence(noDevice("sim-2"))).toBe("No device sim-2 that you can see.");
   });
 
   it("answers unknown text and usage problems, and writes help as a title and one line per command", () => {
