@@ -34,7 +34,13 @@ export async function startProsody(options: StartProsodyOptions): Promise<Runnin
   const { binary, dir, config, services, log, timeoutMs = 30_000 } = options;
   const logFile = join(dir, "prosody.log");
   writeFileSync(logFile, "");
-  const child = spawn(binary, ["--config", config, "-F"], { stdio: ["ignore", "pipe", "pipe"], cwd: dir });
+  // Its own process group: Ctrl-C in a terminal reaches only xiot, which stops Prosody last,
+  // after the agent and the hub said goodbye (a Prosody stopped first would cut them off).
+  const child = spawn(binary, ["--config", config, "-F"], {
+    stdio: ["ignore", "pipe", "pipe"],
+    cwd: dir,
+    detached: true,
+  });
   writeFileSync(join(dir, "prosody.pid"), `${child.pid}\n`);
   child.stdout?.on("data", (chunk) => log.debug({ prosody: String(chunk).trim() }, "prosody stdout"));
   child.stderr?.on("data", (chunk) => log.debug({ prosody: String(chunk).trim() }, "prosody stderr"));
