@@ -31,7 +31,8 @@ export const agentCommand: Command = {
     { flag: "--hub.jid JID", description: "the hub (default hub.<xmpp.domain>)" },
     {
       flag: "--state.dir DIR",
-      description: "boot counter, outbox, seen command ids, actuator log, own password (default $XDG_STATE_HOME/xiot/agent-<device.id>, else ~/.local/state/xiot/agent-<device.id>)",
+      description:
+        "boot counter, outbox, seen command ids, actuator log, own password (default $XDG_STATE_HOME/xiot/agent-<device.id>, else ~/.local/state/xiot/agent-<device.id>)",
     },
     { flag: "--batch.maxReadings N", description: "most readings per published document (default 100)" },
     { flag: "--batch.maxDelayMs N", description: "longest a reading waits for its document (default 10000)" },
