@@ -1,14 +1,17 @@
-/* One device's data on the page: meta, state, availability and readings — the last items when
- * opened (readings history through XEP-0059 pages), then live notifications.
+/* One device's data on the page: meta, state, availability and readings — the hub's history of
+ * the range picked (urn:xiot:history:0, paged with XEP-0059) when opened or when the range
+ * changes, then live notifications on the live ranges. A hub without history (an error answer)
+ * gets the page's older way: the last readings items.
  * Availability comes from the hub's availability node when the device has one; otherwise the
  * page pings the agent (XEP-0199) every few seconds: the server answers for a session that is gone.
  * References: XEP-0060 §6.1 (subscribe), §6.5 (items), XEP-0059 (paging), XEP-0199 (ping),
+ * docs/history.md (the query, tiers, auto),
  * RFC 6120 §8.3.3.19 (service-unavailable for a resource that is not there),
  * docs/provisioning.md (availability item). */
 
 import xml, { type Element } from "@xmpp/xml";
 import { agentJid } from "../shared/jid";
-import { availabilityNode, metaNode, readingsNode, stateNode } from "../shared/model";
+import { availabilityNode, metaNode, type Reading, readingsNode, stateNode } from "../shared/model";
 import { NS_PING } from "../shared/xmpp/ns";
 import { makeItems, makeSubscribe, parseItemsResult } from "../shared/xmpp/pubsub";
 import {
@@ -19,11 +22,24 @@ import {
   parseState,
 } from "../shared/xmpp/pubsub-device";
 import { errorOf } from "./control";
+import {
+  DEFAULT_RANGE,
+  isLive,
+  type LoadedHistory,
+  loadHistory,
+  MAX_PAGES,
+  type RangeChoice,
+  rangeBounds,
+} from "./history";
 import type { DeviceCard } from "./view/device-card";
+import type { SeriesOptions } from "./view/series";
 import type { Session } from "./xmpp/session";
 
 export const PING_EVERY_MS = 5000;
+/** The readings items an older hub (without history) is asked for. */
 export const HISTORY_ITEMS = 100;
+/** Most points or buckets a chart keeps: every page the history cap allows (2,000 entries each). */
+export const CHART_MAX_POINTS = MAX_PAGES * 2000;
 const NOBODY_THERE = new Set(["service-unavailable", "recipient-unavailable", "item-not-found", "timeout"]);
 
 export interface DeviceDeps {
@@ -34,6 +50,9 @@ export interface DeviceDeps {
   card: DeviceCard;
   /** A hint from the hub's device list, shown until something better is known. */
   availability?: Availability;
+  /** The range the charts show first (default: the last hour). */
+  range?: RangeChoice;
+  now?: () => number;
 }
 
 export class DeviceFeed {
@@ -41,9 +60,25 @@ export class DeviceFeed {
   private hubTracksAvailability = false;
   /** State notifications seen so far: a fetched state item older than one of them is not shown. */
   private stateNotices = 0;
+  private range: RangeChoice;
+  /** Counts history loads: an answer for a range no longer shown is dropped. */
+  private generation = 0;
+  /** Live readings held while history loads; drawn after it, so the reset does not lose them. */
+  private held: Reading[] | undefined;
 
   constructor(private readonly deps: DeviceDeps) {
+    this.range = deps.range ?? DEFAULT_RANGE;
     if (deps.availability) deps.card.setAvailability(deps.availability, "from the hub's device list");
+  }
+
+  /** Shows another range: asks the hub again and redraws. */
+  async setRange(choice: RangeChoice): Promise<void> {
+    this.range = choice;
+    try {
+      await this.loadHistory();
+    } catch (error) {
+      this.deps.card.showProblem(`history: ${errorOf(error).text ?? errorOf(error).condition}`);
+    }
   }
 
   /** Subscribes, then loads what is stored; run again after every reconnect. */
@@ -62,6 +97,7 @@ export class DeviceFeed {
       const parsed = meta && parseMeta(meta);
       if (parsed) card.setMeta(parsed);
     });
+    this.held ??= [];
     // Subscribed before the fetches, so no change falls between the two (XEP-0060 §6.1, §6.5);
     // the chart drops readings it already has.
     for (const node of [stateNode(id), readingsNode(id)])
@@ -82,7 +118,7 @@ export class DeviceFeed {
   onItems(node: string, items: Element[]): void {
     const { id, card } = this.deps;
     if (node === readingsNode(id)) {
-      for (const item of items) this.showReadings(item);
+      for (const item of items) this.liveReadings(item);
       if (!this.hubTracksAvailability) card.setAvailability("online", "a reading just arrived");
     } else if (node === stateNode(id)) {
       const state = items[0] && parseState(items[0]);
@@ -95,10 +131,19 @@ export class DeviceFeed {
     }
   }
 
-  private showReadings(item: Element): void {
+  /** A notification's readings: held while history loads, drawn on a live range, else left out
+   * (a fixed range, such as a week ago or 7 days up to when it was asked, stays as answered). */
+  private liveReadings(item: Element): void {
+    const readings = this.readingsOf(item);
+    if (this.held) this.held.push(...readings);
+    else if (isLive(this.range)) this.deps.card.addReadings(readings);
+  }
+
+  private readingsOf(item: Element): Reading[] {
     const doc = decodeReadings(item);
-    if (doc.ok) this.deps.card.addReadings(doc.value.r);
-    else this.deps.card.showProblem(`a readings item could not be read: ${doc.error}`);
+    if (doc.ok) return doc.value.r;
+    this.deps.card.showProblem(`a readings item could not be read: ${doc.error}`);
+    return [];
   }
 
   private async last(node: string): Promise<Element | undefined> {
@@ -119,12 +164,57 @@ export class DeviceFeed {
     if (state && this.stateNotices === seen) this.deps.card.setActuators(state.actuators);
   }
 
+  /** The range's history from the hub; from the last readings items when the hub has none. */
   private async loadHistory(): Promise<void> {
-    const answer = await this.deps.session.request(
-      makeItems(this.deps.hub, readingsNode(this.deps.id), { page: { max: HISTORY_ITEMS } }),
-    );
-    // Pages come newest first; the chart keeps time order itself.
-    for (const item of parseItemsResult(answer).items) this.showReadings(item);
+    const { id, hub, card, session } = this.deps;
+    const generation = ++this.generation;
+    const choice = this.range;
+    this.held ??= [];
+    const { from, to } = rangeBounds(choice, (this.deps.now ?? Date.now)());
+    const options: SeriesOptions = {
+      windowMs: isLive(choice) ? to - from : Number.POSITIVE_INFINITY,
+      maxPoints: CHART_MAX_POINTS,
+      span: { from, to },
+    };
+    let loaded: LoadedHistory | undefined;
+    try {
+      loaded = await loadHistory(session.request, {
+        hub,
+        device: id,
+        channels: card.channelNames(),
+        from,
+        to,
+      });
+    } catch {
+      // Why: an error answer means a hub from before history (service-unavailable,
+      // feature-not-implemented); it, a timeout or an answer the page cannot read all get the
+      // page's older way, the readings items below, and a failure there is reported as before.
+    }
+    if (generation !== this.generation) return;
+    try {
+      if (loaded) {
+        card.startRange({ ...options, resolution: loaded.resolution, coveredUntil: to });
+        card.showHistory(loaded.series);
+      } else {
+        const answer = await session.request(
+          makeItems(hub, readingsNode(id), { page: { max: HISTORY_ITEMS } }),
+        );
+        if (generation !== this.generation) return;
+        card.startRange({ ...options, resolution: "raw" });
+        // Pages come newest first; the chart keeps time order itself.
+        for (const item of parseItemsResult(answer).items) card.addReadings(this.readingsOf(item));
+      }
+      card.setRange(choice.key, loaded ? "history" : "items");
+    } finally {
+      if (generation === this.generation) this.release();
+    }
+  }
+
+  /** Draws the readings that came live while history loaded (a live range only). */
+  private release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    if (isLive(this.range) && held.length > 0) this.deps.card.addReadings(held);
   }
 
   private async openAvailability(): Promise<void> {

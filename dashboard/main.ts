@@ -15,6 +15,7 @@ import { parseItemsEvent } from "../shared/xmpp/pubsub-events";
 import { controlThroughHub } from "./control";
 import { DeviceFeed } from "./device";
 import { DeviceCard } from "./view/device-card";
+import { RangePicker } from "./view/range-picker";
 import { createSession, type Session, type SessionState } from "./xmpp/session";
 
 interface ClientConfig {
@@ -26,6 +27,10 @@ interface ClientConfig {
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 const feeds = new Map<string, DeviceFeed>();
+// One range for the page: every card's charts redraw from the hub's history when it changes.
+const picker = new RangePicker((choice) => {
+  for (const feed of feeds.values()) void feed.setRange(choice);
+});
 
 function showState(state: SessionState, detail?: string): void {
   document.body.dataset.connection = state;
@@ -82,6 +87,7 @@ async function refresh(session: Session, config: ClientConfig): Promise<void> {
         domain: config.domain,
         session,
         card,
+        range: picker.choice,
         ...(availability && { availability }),
       });
       feeds.set(id, feed);
@@ -114,6 +120,7 @@ async function login(config: ClientConfig, user: string, password: string): Prom
   });
   await session.start();
   $("login").hidden = true;
+  $("devices").before(picker.root);
   $("who").textContent = `${username}@${config.domain}`;
   $("logout").hidden = false;
   $("logout").onclick = () => {

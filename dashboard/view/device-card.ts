@@ -1,91 +1,15 @@
-/* One device on the page: name, model and availability; a chart per channel (uPlot, unit on the
- * axis, the last value large); a control per actuator with the outcome of the last command.
+/* One device on the page: name, model and availability; a chart per channel (channel-view.ts);
+ * a control per actuator with the outcome of the last command.
  * References: docs/design.md §2 (meta: channels with unit, actuators with value type). */
-import uPlot from "uplot";
 import type { Reading } from "../../shared/model";
+import type { HistorySeries } from "../../shared/xmpp/history";
 import type { ActuatorMeta, Availability, ChannelMeta, DeviceMeta } from "../../shared/xmpp/pubsub-device";
 import type { Outcome } from "../control";
-import { formatValue, Series } from "./series";
+import { ChannelView } from "./channel-view";
+import { el } from "./dom";
+import type { SeriesOptions } from "./series";
 
 export type Actuate = (actuator: ActuatorMeta, value: boolean | number | string) => Promise<Outcome>;
-
-const el = <K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  attrs: Record<string, string> = {},
-  text?: string,
-) => {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-};
-
-class ChannelView {
-  readonly root = el("article", { class: "channel" });
-  private readonly series = new Series();
-  private readonly value = el("span", { class: "value" }, "–");
-  private readonly chartBox = el("div", { class: "chart" });
-  private plot: uPlot | undefined;
-
-  constructor(readonly meta: ChannelMeta) {
-    this.root.dataset.channel = meta.name;
-    this.root.dataset.points = "0";
-    const head = el("div", { class: "channel-head" });
-    head.append(el("h3", {}, meta.name), this.value, el("span", { class: "unit" }, meta.unit ?? ""));
-    this.root.append(head, this.chartBox);
-    // The chart follows its box (a phone turned, a window resized) instead of a fixed width.
-    new ResizeObserver(() => this.resize()).observe(this.chartBox);
-  }
-
-  private width(): number {
-    return Math.max(160, Math.floor(this.chartBox.clientWidth) || 240);
-  }
-
-  private resize(): void {
-    const width = this.width();
-    if (this.plot && this.plot.width !== width) this.plot.setSize({ width, height: 160 });
-  }
-
-  add(readings: Reading[]): void {
-    let changed = false;
-    for (const r of readings) changed = this.series.add(r.t, r.v) || changed;
-    if (!changed) return;
-    this.value.textContent = formatValue(this.series.last?.v);
-    this.root.dataset.points = String(this.series.times.length);
-    this.draw();
-  }
-
-  private draw(): void {
-    if (this.series.times.length === 0) return;
-    const width = this.width();
-    if (!this.plot) {
-      const label = this.meta.unit ? `${this.meta.name} (${this.meta.unit})` : this.meta.name;
-      this.plot = new uPlot(
-        {
-          width,
-          height: 160,
-          legend: { show: false },
-          cursor: { show: true, drag: { x: false, y: false } },
-          // One point alone would stretch the axes over years: give it a minute and a unit of room.
-          scales: {
-            x: { time: true, range: (_u, min, max) => (min === max ? [min - 60, max + 60] : [min, max]) },
-            y: {
-              range: (_u, min, max) =>
-                min === max ? [min - 1, max + 1] : uPlot.rangeNum(min, max, 0.1, true),
-            },
-          },
-          axes: [{ stroke: "#8a94a6" }, { label, stroke: "#8a94a6", size: 56 }],
-          series: [{}, { label, stroke: "#2f7de1", width: 2, fill: "rgba(47,125,225,0.08)" }],
-        },
-        this.series.data(),
-        this.chartBox,
-      );
-    } else {
-      this.plot.setData(this.series.data());
-      if (this.plot.width !== width) this.plot.setSize({ width, height: 160 });
-    }
-  }
-}
 
 class ActuatorView {
   readonly root = el("div", { class: "actuator" });
@@ -157,6 +81,8 @@ export class DeviceCard {
   private readonly channels = new Map<string, ChannelView>();
   private readonly actuators = new Map<string, ActuatorView>();
   readonly problem = el("p", { class: "problem", hidden: "" });
+  /** How charts keep their points in the range shown; a chart made later starts the same way. */
+  private seriesOptions: SeriesOptions = {};
 
   constructor(
     readonly id: string,
@@ -201,6 +127,31 @@ export class DeviceCard {
     }
   }
 
+  /** The channels charted so far (from meta, or seen in readings): what history is asked for. */
+  channelNames(): string[] {
+    return [...this.channels.keys()];
+  }
+
+  /** Starts every chart over for a new range, at the resolution its history comes in. */
+  startRange(options: SeriesOptions): void {
+    this.seriesOptions = options;
+    for (const view of this.channels.values()) view.reset(options);
+  }
+
+  /** The range's history: charts only, as addReadings (never an actuator's control). */
+  showHistory(series: HistorySeries[]): void {
+    for (const s of series)
+      if (!this.actuators.has(s.channel) || this.channels.has(s.channel))
+        this.channel({ name: s.channel }).showHistory(s);
+  }
+
+  /** Says which range the charts show and where it came from: the history query, or the
+   * readings items of a hub without history (tests and styles wait for it). */
+  setRange(key: string, source: "history" | "items"): void {
+    this.root.dataset.range = key;
+    this.root.dataset.source = source;
+  }
+
   /** Marks the card once the stored items are loaded (tests and styles wait for it). */
   setLoaded(): void {
     this.root.dataset.loaded = "true";
@@ -215,6 +166,7 @@ export class DeviceCard {
     let view = this.channels.get(meta.name);
     if (!view) {
       view = new ChannelView(meta);
+      view.reset(this.seriesOptions);
       this.channels.set(meta.name, view);
       this.channelsBox.append(view.root);
     }

@@ -1,5 +1,5 @@
 /* The dashboard on a phone's screen (390 × 844 CSS pixels, as an iPhone 12–15): the login form,
- * the device card, its charts and its switch fit the width, so nothing is clipped and nothing
+ * the range picker (with its custom from/to), the device card, its charts and its switch fit the width, so nothing is clipped and nothing
  * needs a sideways scroll, and the switch is a finger-sized target.
  * References: WCAG 2.2 SC 1.4.10 (reflow at 320 CSS px wide), SC 2.5.5 (44 px targets). */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -59,7 +59,7 @@ describe("the dashboard on a 390 px phone screen", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("fits the login form, the card, its charts and its switch in the width", async () => {
+  it("fits the login form, the range picker, the card, its charts and its switch in the width", async () => {
     dash = await openDashboard(ready.dashboard, PHONE);
     const { page } = dash;
     expect(await overflow(page, ["form", "input", "button"])).toEqual([]);
@@ -69,8 +69,13 @@ describe("the dashboard on a 390 px phone screen", () => {
     // A chart is drawn once readings are there: its canvas must fit too.
     await page.waitForSelector(`${card} .channel[data-channel=temperature] canvas`, { timeout: 15_000 });
     await dash.screenshot("dashboard-phone.png");
-    const parts = [".top", card, `${card} header`, `${card} .channel`, `${card} canvas`, `${card} .actuator`];
-    expect(await overflow(page, [...parts, `${card} .switch`])).toEqual([]);
+    const parts = [".top", ".range button", card, `${card} header`, `${card} .channel`, `${card} canvas`];
+    expect(await overflow(page, [...parts, `${card} .actuator`, `${card} .switch`])).toEqual([]);
+    await page.click(".range button[data-range=custom]");
+    await page.waitForSelector(".range-custom input[name=to]", { state: "visible" });
+    expect(
+      await overflow(page, [".range", ".range-custom label", ".range-custom input", ".range button"]),
+    ).toEqual([]);
     const [relay] = await boxes(page, [`${card} .actuator[data-actuator=relay] .switch`]);
     expect(relay?.height).toBeGreaterThanOrEqual(44);
     expect(dash.errors).toEqual([]);
