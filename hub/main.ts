@@ -8,7 +8,7 @@ import xml from "@xmpp/xml";
 import type { Logger } from "../shared/log";
 import type { BackoffOptions } from "../shared/xmpp/backoff";
 import { createComponent } from "../shared/xmpp/component";
-import { NS_PING, NS_XIOT_HISTORY } from "../shared/xmpp/ns";
+import { NS_IOT_SENSORDATA, NS_PING, NS_XIOT_HISTORY } from "../shared/xmpp/ns";
 import { deviceReaders } from "./access/registry";
 import { createHubAvailability } from "./availability/wiring";
 import { createChatCommands } from "./chat/dispatch";
@@ -26,6 +26,7 @@ import { pushRevocations } from "./devices/revocation";
 import { createDeviceService } from "./devices/service";
 import { deviceFile, openSqliteDeviceStore } from "./devices/sqlite";
 import { createDisco } from "./disco";
+import { historyReadoutRoute } from "./history/readout-service";
 import { createHubHistory } from "./history/wiring";
 import { createHubHttp } from "./http/wiring";
 import { countAllSubscriptions, countPublishes, createHubMetrics, meterDeliveries } from "./metrics";
@@ -155,6 +156,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     path: controlPath,
     settings: { ...config.control },
     onOutcome: (kind) => metrics.commandOutcome(kind),
+    history: { store: telemetry.history, access: pubsub.access },
   });
   const commands = mergeCommands(createDeviceCommands({ devices, jid: hubJid }), control.commands);
   pushRevocations({ devices, send: component.send, hubJid, domain: userDomain, log });
@@ -167,7 +169,8 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
   const disco = createDisco({ maxReplyBytes: config.pubsub.maxReplyBytes });
   disco.contribute({
     identities: [{ category: "component", type: "generic", name: "xiot hub" }],
-    features: [NS_XIOT_HISTORY], // docs/history.md
+    // docs/history.md; XEP-0323 §4: historical readouts of the hub's devices (history/readout-service.ts).
+    features: [NS_XIOT_HISTORY, NS_IOT_SENSORDATA],
   });
   disco.contribute(pingDisco);
   disco.contribute(pubsub.disco);
@@ -184,7 +187,20 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     decisionTtlMs: config.devices.decisionTtlMs,
   });
   const routes = [...disco.routes(), pingRoute, ...pubsub.routes, ...commands.routes, ...provisioning];
-  for (const route of [...routes, telemetry.route(pubsub.access)]) {
+  // XEP-0323 historical readouts of the hub's devices, answered from history (XEP-0326 nodes).
+  const readouts = historyReadoutRoute({
+    history: telemetry.history,
+    access: pubsub.access,
+    send: component.send,
+    now: () => Date.now(),
+    maxReplyBytes: config.pubsub.maxReplyBytes,
+    units: async (device) => {
+      const meta = await control.info.meta(device);
+      return new Map((meta?.channels ?? []).flatMap((c) => (c.unit ? [[c.name, c.unit] as const] : [])));
+    },
+    log: log.child({ module: "readout" }),
+  });
+  for (const route of [...routes, telemetry.route(pubsub.access), readouts]) {
     router.add(route);
   }
   router.onPresence((stanza) => availability.tracker.onPresence(stanza));

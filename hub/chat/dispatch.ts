@@ -8,6 +8,7 @@
  * definitive outcome. */
 
 import { tokenize } from "../../shared/chat/grammar";
+import type { RangeWords } from "../../shared/chat/range";
 import { noChannel, noDevice, sentence, unknownCommand, usageReply } from "../../shared/chat/replies";
 import { suggest } from "../../shared/chat/suggest";
 import { booleanWord } from "../../shared/chat/words";
@@ -34,6 +35,8 @@ export interface ChatControl {
   /** `page` 1 is the newest. */
   history(who: string, device: string, page?: number): Promise<string>;
   read(who: string, device: string, channel: string): Promise<string>;
+  /** A channel's readings over a range, from telemetry history (hub/history/chat-trend.ts). */
+  trend(who: string, device: string, channel: string, range: RangeWords): Promise<string>;
   set(who: string, device: string, channel: string, value: string): Promise<string>;
 }
 
@@ -71,6 +74,7 @@ export function createChatCommands({ devices, control, clock }: ChatCommandsDeps
     status: (who, c) => control.status(who, c.device),
     history: (who, c) => control.history(who, c.device, c.page),
     read: (who, c) => control.read(who, c.device, c.channel),
+    trend: (who, c) => control.trend(who, c.device, c.channel, c.range),
     switch: (who, c) => control.set(who, c.device, c.channel, booleanWord(c.on)),
     set: (who, c) => control.set(who, c.device, c.channel, c.value),
     claim: async (who, c) => {

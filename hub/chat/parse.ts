@@ -5,6 +5,8 @@
  *   help | devices | status <device> | history <device> [<page>]
  *   <device> <device command>    for the device commands the hub relays: `<channel>?`,
  *                                `<channel> on|off`, `set <channel> <value…>` (shared/chat/device-grammar.ts)
+ *   <device> <channel> <range>   a channel's readings from history: `24h`, `7d`, `from <when> [to <when>]`
+ *                                (shared/chat/range.ts)
  *   claim <device> <key…> | claim <key>          (key words are joined: keys may be typed in groups)
  *   share <device> [with] <jid> read|control
  *   unshare <device> [from] <jid>
@@ -13,6 +15,7 @@
  * The text never carries authority: who speaks is the message's `from`, handled by dispatch.ts. */
 import { CHANNEL_SHAPES, type ChannelCommand } from "../../shared/chat/device-grammar";
 import {
+  channel,
   delegate,
   deviceId,
   jid,
@@ -25,6 +28,7 @@ import {
   shape,
   usageOf,
 } from "../../shared/chat/grammar";
+import { type RangeWords, timeRange } from "../../shared/chat/range";
 import { LEVELS, type Level, WORDS } from "../../shared/chat/words";
 
 /** The device commands the hub relays, each with the device it names. */
@@ -36,6 +40,7 @@ export type HubCommand =
   | { kind: "status"; device: string }
   | { kind: "history"; device: string; page?: number }
   | RelayedCommand
+  | { kind: "trend"; device: string; channel: string; range: RangeWords }
   | { kind: "claim"; device: string; key: string }
   | { kind: "mine"; key: string }
   | { kind: "share"; device: string; jid: string; level: Level }
@@ -107,6 +112,14 @@ export const HUB_SHAPES: readonly Shape<HubCommand>[] = [
     build: ({ device, page }) => ({ kind: "history", device, page }),
   }),
   relayed,
+  shape<HubCommand, Device & { channel: string; range: RangeWords }>({
+    command: "trend",
+    usage: "<device> <channel> <range>",
+    help: "min, mean, max, last and a sparkline of its history; range 24h, 7d, 30d or from <when> to <when>",
+    words: [DEVICE, { name: "channel", read: channel }, { name: "range", read: timeRange, rest: true }],
+    arity: "give the device, the channel and a range such as 24h",
+    build: ({ device, channel, range }) => ({ kind: "trend", device, channel, range }),
+  }),
   shape<HubCommand, Device & { key: string }>({
     command: WORDS.claim,
     usage: "claim <device> <key>",

@@ -14,6 +14,8 @@ export function createChatControl(deps: {
   clock: { now(): number };
   /** Availability as the hub tracks it (hub/availability). */
   availability(device: string): { availability?: string; since?: number };
+  /** A channel's readings over a range, from telemetry history (hub/history/chat-trend.ts). */
+  trend?: ChatControl["trend"];
 }): ChatControl {
   const { router, queries, clock } = deps;
   return {
@@ -38,6 +40,7 @@ export function createChatControl(deps: {
       const shown = readout(`${device} ${channel}`, v.value, v.unit);
       return v.live ? shown : `${shown} (last known, ${when(v.t, clock.now())}; ${device} is not answering)`;
     },
+    trend: deps.trend ?? (async () => "This hub keeps no history of readings."),
     async set(who, device, channel, value) {
       const outcome = await router.control({ actor: who, device, channel, value, via: "chat" });
       return outcomeText(device, channel, outcome);

@@ -4,7 +4,10 @@
 import type { Element } from "@xmpp/xml";
 import type { IqCaller } from "../../shared/xmpp/iq-caller";
 import type { Link } from "../../shared/xmpp/link";
+import type { AccessRule } from "../access/rule";
 import type { DeviceService } from "../devices/service";
+import { createChatTrends } from "../history/chat-trend";
+import type { HistoryStore } from "../history/types";
 import type { ServiceEvents } from "../pubsub/events";
 import type { PubsubStore } from "../pubsub/storage/types";
 import { createControlCommands, createControlStages } from "./adhoc";
@@ -34,6 +37,8 @@ export interface HubControlDeps {
   settings: ControlSettings;
   /** Told every command's outcome (metrics). */
   onOutcome?: (kind: string) => void;
+  /** Telemetry history and the one access rule, for the chat's `<device> <channel> <range>`. */
+  history?: { store: HistoryStore; access: Pick<AccessRule, "factsOf" | "refusal"> };
 }
 
 /** Resolves true when the link is (or comes) online within `ms`. */
@@ -119,7 +124,22 @@ export function createHubControl(deps: HubControlDeps) {
   return {
     router,
     queries,
-    chat: createChatControl({ router, queries, clock, availability: deps.availability }),
+    /** What the hub knows of each device from its items (meta, state, newest readings). */
+    info,
+    chat: createChatControl({
+      router,
+      queries,
+      clock,
+      availability: deps.availability,
+      ...(deps.history && {
+        trend: createChatTrends({
+          history: deps.history.store,
+          access: deps.history.access,
+          meta: (device) => info.meta(device),
+          now: clock.now,
+        }).trend,
+      }),
+    }),
     commands: createControlCommands(stages, deps.hubJid),
     /** Messages to the hub: true when it was a readout's fields. */
     onMessage: (stanza: Element) => readout.onMessage(stanza),

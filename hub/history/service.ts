@@ -19,7 +19,14 @@ import {
 import { NS_XIOT_HISTORY } from "../../shared/xmpp/ns";
 import type { AccessRule } from "../access/rule";
 import type { IqContext, IqRoute } from "../iq-types";
-import { autoTier, type HistoryStore, type Tier } from "./types";
+import {
+  autoTier,
+  type Bucket,
+  type HistoryQuery,
+  type HistoryStore,
+  type RawPoint,
+  type Tier,
+} from "./types";
 
 export interface HistoryServiceDeps {
   history: HistoryStore;
@@ -114,3 +121,29 @@ export function historyRoute(deps: HistoryServiceDeps): IqRoute {
     },
   };
 }
+
+export type SeriesRows = { tier: "raw"; rows: RawPoint[] } | { tier: "1m" | "1h"; rows: Bucket[] };
+
+/** Every point or bucket of one channel in [from, to) at a tier, read page by page, at most `cap`
+ * of them; `cut` says there were more. */
+export function readSeries(
+  history: HistoryStore,
+  q: Omit<HistoryQuery, "limit" | "after">,
+  cap: number,
+): SeriesRows & { cut: boolean } {
+  const rows: Array<RawPoint | Bucket> = [];
+  let after: number | undefined;
+  for (;;) {
+    const limit = Math.min(DEFAULT_HISTORY_PAGE, cap - rows.length + 1);
+    const page = history.query({ ...q, limit, ...(after === undefined ? {} : { after }) });
+    const got: Array<RawPoint | Bucket> = page.tier === "raw" ? page.points : page.buckets;
+    rows.push(...got);
+    const last = got.at(-1);
+    if (rows.length > cap) return { ...typed(q.tier, rows.slice(0, cap)), cut: true };
+    if (!page.more || last === undefined) return { ...typed(q.tier, rows), cut: false };
+    after = last.t;
+  }
+}
+
+const typed = (tier: Tier, rows: Array<RawPoint | Bucket>): SeriesRows =>
+  tier === "raw" ? { tier, rows: rows as RawPoint[] } : { tier, rows: rows as Bucket[] };

@@ -21,6 +21,8 @@ export const WORDS = Object.freeze({
   disown: "disown",
   with: "with",
   from: "from",
+  /** Ends a time range: `from <when> to <when>`. */
+  to: "to",
   /** Ends a read: `relay?` or `relay ?`. */
   query: "?",
 });

@@ -1,8 +1,11 @@
-/* XEP-0323 momentary readouts, as pure make and parse functions.
+/* XEP-0323 readouts, momentary and historical, as pure make and parse functions.
  * References: XEP-0323 (Internet of Things - Sensor Data, last version 0.6) §3.1 (request
- * `<req momentary='true'/>` → `<accepted/>`, then a `<fields done='true'>` message), §3.3
- * (rejected request), §3.6 (specific fields: `<field name=''/>` children), §5.4 (field value
- * types numeric, boolean, string), §5.6 (field status flags).
+ * `<req momentary='true'/>` → `<accepted/>`, then a `<fields done='true'>` message), §3.2
+ * (read-out failure: `<failure done='true'>`), §3.3 (rejected request), §3.4 (historical values
+ * in several `<fields>` messages), §3.5 (`<node nodeId=''/>` children: devices behind one JID,
+ * XEP-0326 §3), §3.6 (specific fields: `<field name=''/>` children), §5.4 (field value types
+ * numeric, boolean, string), §5.5 (field types: momentary, peak, computed, historical*), §5.6
+ * (field status flags), the schema's `from`/`to` (XEP-0082 date-times).
  *
  * Lenient on input: the request id is taken from `id` (0.4 and later) or `seqnr` (earlier drafts)
  * and echoed in the same attribute. Strict on output: one `<node nodeId='<device id>'>` with one
@@ -10,6 +13,8 @@
  * Reading quality maps to status flags: estimate → automaticEstimate, stale → warning,
  * invalid and error → error. */
 import xml, { type Element } from "@xmpp/xml";
+import { elementBytes, fitCount } from "./budget";
+import { parseDateTime } from "./history";
 import { NS_IOT_SENSORDATA } from "./ns";
 
 export interface ReadoutRequest {
@@ -23,6 +28,22 @@ export interface ReadoutRequest {
 
 export type SensorValue = number | boolean | string;
 
+/** XEP-0323 §5.5: the historical field types, by period. */
+export const HISTORICAL_TYPES = [
+  "historicalSecond",
+  "historicalMinute",
+  "historicalHour",
+  "historicalDay",
+  "historicalWeek",
+  "historicalMonth",
+  "historicalQuarter",
+  "historicalYear",
+  "historicalOther",
+] as const;
+export type HistoricalType = (typeof HISTORICAL_TYPES)[number];
+/** XEP-0323 §5.5 field types a field may carry (`identity` and `status` are not used here). */
+export type FieldType = "momentary" | "peak" | "computed" | HistoricalType;
+
 export interface SensorField {
   name: string;
   value: SensorValue;
@@ -30,6 +51,8 @@ export interface SensorField {
   t: number;
   unit?: string;
   quality?: "invalid" | "estimate" | "stale" | "error";
+  /** Its field types (§5.5); `momentary` when left out. */
+  types?: readonly FieldType[];
 }
 
 export function parseReadoutRequest(req: Element): ReadoutRequest | undefined {
@@ -74,29 +97,106 @@ const STATUS: Record<NonNullable<SensorField["quality"]>, string> = {
 
 function makeField(f: SensorField): Element {
   const name = typeof f.value === "number" ? "numeric" : typeof f.value === "boolean" ? "boolean" : "string";
-  const attrs: Record<string, string> = {
-    name: f.name,
-    value: String(f.value),
-    momentary: "true",
-    automaticReadout: "true",
-  };
+  const attrs: Record<string, string> = { name: f.name, value: String(f.value) };
+  for (const type of f.types ?? ["momentary"]) attrs[type] = "true";
+  attrs.automaticReadout = "true";
   if (f.unit !== undefined && name === "numeric") attrs.unit = f.unit;
   if (f.quality !== undefined) attrs[STATUS[f.quality]] = "true";
   return xml(name, attrs);
 }
 
-/** The `<fields done='true'>` element with every field, grouped by timestamp. */
-export function makeFields(req: ReadoutRequest, nodeId: string, fields: SensorField[]): Element {
+/** One `<timestamp>` per distinct time, in time order, each with its fields. */
+function timestamps(fields: readonly SensorField[]): Element[] {
   const byTime = new Map<number, SensorField[]>();
   for (const f of fields) byTime.set(f.t, [...(byTime.get(f.t) ?? []), f]);
-  const stamps = [...byTime.entries()]
+  return [...byTime.entries()]
     .sort(([a], [b]) => a - b)
     .map(([t, fs]) => xml("timestamp", { value: new Date(t).toISOString() }, ...fs.map(makeField)));
-  return xml(
+}
+
+type IdOf = Pick<ReadoutRequest, "id" | "idAttr">;
+
+const fieldsElement = (req: IdOf, nodeId: string, stamps: Element[], done: boolean): Element =>
+  xml(
     "fields",
-    { xmlns: NS_IOT_SENSORDATA, [req.idAttr]: req.id, done: "true" },
+    { xmlns: NS_IOT_SENSORDATA, [req.idAttr]: req.id, ...(done ? { done: "true" } : {}) },
     xml("node", { nodeId }, ...stamps),
   );
+
+/** The `<fields done='true'>` element with every field, grouped by timestamp. */
+export function makeFields(req: IdOf, nodeId: string, fields: SensorField[]): Element {
+  return fieldsElement(req, nodeId, timestamps(fields), true);
+}
+
+/**
+ * The fields of one node as `<fields>` elements of at most `budget` bytes each (a timestamp is
+ * never split; one that alone exceeds the budget goes in a message of its own), in time order;
+ * only the last says `done='true'` unless `done` is false (more follows, §5.3). No fields: one
+ * empty `<fields>` with the node.
+ */
+export function makeFieldsMessages(
+  req: IdOf,
+  nodeId: string,
+  fields: readonly SensorField[],
+  budget: number,
+  done = true,
+): Element[] {
+  const stamps = timestamps(fields);
+  const room = budget - elementBytes(fieldsElement(req, nodeId, [], true));
+  const out: Element[] = [];
+  let rest = stamps;
+  do {
+    const n = Math.max(1, fitCount(rest.map(elementBytes), room));
+    out.push(fieldsElement(req, nodeId, rest.slice(0, n), done && n >= rest.length));
+    rest = rest.slice(n);
+  } while (rest.length > 0);
+  return out;
+}
+
+/** §3.2: a read-out that could not be completed for a node, with why. */
+export const makeFailure = (req: IdOf, nodeId: string, t: number, text: string, done = true): Element =>
+  xml(
+    "failure",
+    { xmlns: NS_IOT_SENSORDATA, [req.idAttr]: req.id, ...(done ? { done: "true" } : {}) },
+    xml("error", { nodeId, timestamp: new Date(t).toISOString() }, text),
+  );
+
+/** What a request asks of history: which nodes, which periods, which time range. */
+export interface HistoricalAsk {
+  /** Whether any historical field type is asked (`historical`, `all` or a `historical*` type). */
+  historical: boolean;
+  /** The specific periods asked (§5.5); empty when only `historical` or `all` was. */
+  periods: HistoricalType[];
+  /** §3.5 / XEP-0326: the nodes named, in order, each once. */
+  nodes: string[];
+  from?: number;
+  to?: number;
+  /** A malformed attribute, named (answered bad-request, §3.3). */
+  problem?: string;
+}
+
+const isTrue = (v: unknown): boolean => v === "true" || v === "1";
+
+export function parseHistoricalAsk(req: Element): HistoricalAsk {
+  const periods = HISTORICAL_TYPES.filter((t) => isTrue(req.attrs[t]));
+  const historical = periods.length > 0 || isTrue(req.attrs.historical) || isTrue(req.attrs.all);
+  const nodes = [
+    ...new Set(
+      req
+        .getChildren("node")
+        .map((n) => n.attrs.nodeId)
+        .filter((id): id is string => typeof id === "string" && id !== ""),
+    ),
+  ];
+  const ask: HistoricalAsk = { historical, periods, nodes };
+  for (const attr of ["from", "to"] as const) {
+    const text = req.attrs[attr];
+    if (text === undefined) continue;
+    const t = parseDateTime(String(text));
+    if (t === undefined) ask.problem ??= `${attr} is not an XEP-0082 date-time`;
+    else ask[attr] = t;
+  }
+  return ask;
 }
 
 export interface ParsedFields {

@@ -85,8 +85,10 @@ describe("control by chat through the hub", () => {
   it("switches the relay and reports the new state; the state node and the actuator log agree", async () => {
     expect(await say(alice, aliceInbox, `${ID} relay on`)).toBe(`Done: ${ID} relay is on.`);
     const last = agent.actuators().at(-1);
+    // The device's own report of the change (its state item) may be logged before or after the
+    // command's outcome: the command is the last entry that is not a report.
     const log = controlLog(server, ID);
-    const done = log.at(-1);
+    const done = log.findLast((e) => e.outcome !== "reported");
     expect(done).toMatchObject({ actor: "alice@localhost", command: "relay=true", outcome: "done" });
     expect(last).toMatchObject({ channel: "relay", value: true, from: HUB, via: "xep-0325", cmd: done?.id });
     await eventually(async () => (await stateRelay()) === true, 10_000);

@@ -98,6 +98,7 @@ describe("parseCommand", () => {
       "<device> <channel>? — one channel's value",
       "<device> <channel> on|off — switch an actuator",
       "<device> set <channel> <value> — set an actuator",
+      "<device> <channel> <range> — min, mean, max, last and a sparkline of its history; range 24h, 7d, 30d or from <when> to <when>",
       "claim <device> <key> — become the owner, with the key on the device's label",
       "claim <key> — the same, by the key alone",
       "share <device> with <jid> read|control — let someone read or control a device of yours",
