@@ -59,8 +59,15 @@ export function migrateHistory(db: Database): void {
   }
 }
 
-/** A one-off step recorded as done in the history tables (e.g. "backfill"). */
+const ensureFlags = (db: Database): void => {
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS history_flags (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+  );
+};
+
+/** A one-off step recorded as done in the history tables (e.g. "backfill"), whichever engine. */
 export function historyFlag(db: Database, name: string): boolean {
+  ensureFlags(db);
   const row = db.prepare("SELECT value FROM history_flags WHERE name = ?").get(name) as
     | { value: number }
     | undefined;
@@ -68,5 +75,6 @@ export function historyFlag(db: Database, name: string): boolean {
 }
 
 export function setHistoryFlag(db: Database, name: string): void {
+  ensureFlags(db);
   db.prepare("INSERT OR REPLACE INTO history_flags (name, value) VALUES (?, 1)").run(name);
 }

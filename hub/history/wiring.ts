@@ -1,6 +1,7 @@
-/* Telemetry history in the hub: the SQLite engine on the item store's connection (so an accepted
- * readings item and its readings are one commit), the query route, retention enforced in
- * bounded steps on a timer, and the one-off backfill of items stored before history existed.
+/* Telemetry history in the hub: the chunked SQLite engine (chosen by bench/history, BENCHMARKS.md
+ * "History") on the item store's connection, so an accepted readings item and its readings are
+ * one commit; the query route; retention (and the sealing of chunks) in bounded steps on a
+ * timer; and the one-off backfill of items stored before history existed.
  * References: docs/history.md. */
 
 import xml from "@xmpp/xml";
@@ -12,7 +13,7 @@ import type { IqRoute } from "../iq-types";
 import type { PubsubStore } from "../pubsub/storage/types";
 import { backfillHistory } from "./backfill";
 import { historyRoute } from "./service";
-import { openSqliteHistory } from "./sqlite";
+import { openChunkedHistory } from "./sqlite-chunks";
 import { historyFlag, setHistoryFlag } from "./sqlite-schema";
 import type { HistoryStore, Retention } from "./types";
 
@@ -43,7 +44,7 @@ export interface HubHistory {
 const BACKFILL = "backfill";
 
 export function createHubHistory(deps: HubHistoryDeps): HubHistory {
-  const history = openSqliteHistory(deps.database, deps.config.retention);
+  const history = openChunkedHistory(deps.database, deps.config.retention);
   let timer: ReturnType<typeof setInterval> | undefined;
 
   const prune = (): void => {

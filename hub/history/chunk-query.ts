@@ -1,0 +1,72 @@
+/* Queries of the chunked history engine (./sqlite-chunks.ts). A window is in the head or sealed,
+ * never both, and its buckets are rows only once rolled, so the sorted lists merged here never
+ * hold the same time: head rows, chunks, and (for rollups) written-out bucket rows. */
+import { bucketStart, firstTime, publicBucket } from "./buckets";
+import { decodeChunk } from "./chunk-codec";
+import { bucketsOf, toState } from "./chunk-rollup";
+import type { ChunkStatements } from "./chunk-statements";
+import type { RawRow } from "./sqlite-statements";
+import { fromColumns } from "./sqlite-values";
+import { BUCKET_MS, type Bucket, type HistoryPage, type HistoryQuery, type RawPoint } from "./types";
+
+const ALL = -1; // LIMIT -1: no limit
+
+export const toPoint = (r: RawRow): RawPoint => {
+  const p: RawPoint = { t: r.t, v: fromColumns(r.v, r.k) };
+  if (r.q !== null) p.q = r.q as RawPoint["q"];
+  return p;
+};
+
+function mergeSorted<T extends { t: number }>(a: readonly T[], b: readonly T[], most: number): T[] {
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < most && (i < a.length || j < b.length)) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x.t < y.t)) {
+      out.push(x as T);
+      i++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
+}
+
+const ceilTo = (x: number, width: number): number => Math.ceil(x / width) * width;
+
+export function queryChunks(st: ChunkStatements, windowMs: number, q: HistoryQuery): HistoryPage {
+  const found = st.series.get(q.device, q.channel);
+  if (!found)
+    return q.tier === "raw"
+      ? { tier: "raw", points: [], more: false }
+      : { tier: q.tier, buckets: [], more: false };
+  const id = found.id;
+  const most = q.limit + 1;
+  const lower = firstTime(q);
+  const chunks = st.chunks.all(id, bucketStart(lower, windowMs), q.to);
+  if (q.tier === "raw") {
+    const head = st.headRange.all(id, lower, q.to, most).map(toPoint);
+    const sealed: RawPoint[] = [];
+    for (const c of chunks) {
+      for (const p of decodeChunk(c.data)) if (p.t >= lower && p.t < q.to) sealed.push(p);
+      if (sealed.length >= most) break;
+    }
+    const points = mergeSorted(head, sealed, most);
+    return { tier: "raw", points: points.slice(0, q.limit), more: points.length > q.limit };
+  }
+  const width = BUCKET_MS[q.tier];
+  const headPoints = st.headRange.all(id, ceilTo(lower, width), ceilTo(q.to, width), ALL).map(toPoint);
+  const head = bucketsOf(headPoints, width, lower, q.to).map(publicBucket);
+  const rows = st.rollup[q.tier].range.all(id, lower, q.to, most).map((r) => publicBucket(toState(r)));
+  const sealed: Bucket[] = [];
+  for (const c of chunks) {
+    if (c.rolled === 1) continue; // its buckets are rows
+    for (const b of bucketsOf(decodeChunk(c.data), width, lower, q.to)) sealed.push(publicBucket(b));
+    if (sealed.length >= most) break;
+  }
+  const buckets = mergeSorted(mergeSorted(head, rows, most), sealed, most);
+  return { tier: q.tier, buckets: buckets.slice(0, q.limit), more: buckets.length > q.limit };
+}

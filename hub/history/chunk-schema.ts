@@ -1,0 +1,66 @@
+/* Tables of the chunked history engine (./sqlite-chunks.ts), in the item store's file, apart from
+ * the row engine's (./sqlite-schema.ts). Versioned in their own row (`history_chunk_schema`).
+ * - `history_chunk_head`: raw readings of windows not yet sealed, one row each.
+ * - `history_chunk`: one row per sealed series window, `data` from ./chunk-codec.ts. `rolled` is
+ *   1 once the window's 1-minute and 1-hour buckets were written out as rows (before retention
+ *   trimmed its first raw reading); until then its buckets are computed from its readings.
+ *   A rowid table: a chunk is larger than a WITHOUT ROWID row should be.
+ * - `history_chunk_1m`, `history_chunk_1h`: those written-out buckets (columns as the row
+ *   engine's rollup tables).
+ * References: https://sqlite.org/withoutrowid.html §4. */
+import type { Database } from "better-sqlite3";
+
+const BUCKET_COLUMNS = `series INTEGER NOT NULL, t INTEGER NOT NULL, n INTEGER NOT NULL, sum REAL NOT NULL,
+     min REAL NOT NULL, max REAL NOT NULL, numeric INTEGER NOT NULL,
+     first_t INTEGER NOT NULL, first_v NOT NULL, first_k INTEGER,
+     last_t INTEGER NOT NULL, last_v NOT NULL, last_k INTEGER,
+     PRIMARY KEY (series, t)`;
+
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE history_chunk_series (
+     id INTEGER PRIMARY KEY,
+     device TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     UNIQUE (device, channel)
+   );
+   CREATE TABLE history_chunk_head (
+     series INTEGER NOT NULL,
+     t INTEGER NOT NULL,
+     v NOT NULL,
+     k INTEGER,
+     q TEXT,
+     PRIMARY KEY (series, t)
+   ) WITHOUT ROWID;
+   CREATE TABLE history_chunk (
+     id INTEGER PRIMARY KEY,
+     series INTEGER NOT NULL,
+     start INTEGER NOT NULL,
+     rolled INTEGER NOT NULL,
+     n INTEGER NOT NULL,
+     data BLOB NOT NULL,
+     UNIQUE (series, start)
+   );
+   CREATE TABLE history_chunk_1m (${BUCKET_COLUMNS}) WITHOUT ROWID;
+   CREATE TABLE history_chunk_1h (${BUCKET_COLUMNS}) WITHOUT ROWID;`,
+];
+
+export const CHUNK_SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the chunk tables to CHUNK_SCHEMA_VERSION; refuses tables from a newer hub. */
+export function migrateChunks(db: Database): void {
+  db.exec("CREATE TABLE IF NOT EXISTS history_chunk_schema (version INTEGER NOT NULL)");
+  const row = db.prepare("SELECT version FROM history_chunk_schema").get() as { version: number } | undefined;
+  const current = row?.version ?? 0;
+  if (current > CHUNK_SCHEMA_VERSION)
+    throw new Error(
+      `history chunk tables in ${db.name} have schema version ${current}, newer than this hub ` +
+        `understands (${CHUNK_SCHEMA_VERSION}): run the newer hub. The file was not changed.`,
+    );
+  for (let version = current; version < CHUNK_SCHEMA_VERSION; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] as string);
+      db.exec("DELETE FROM history_chunk_schema");
+      db.prepare("INSERT INTO history_chunk_schema (version) VALUES (?)").run(version + 1);
+    })();
+  }
+}

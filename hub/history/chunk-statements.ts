@@ -1,0 +1,96 @@
+/* Prepared statements of the chunked history engine (./sqlite-chunks.ts), typed. */
+import type { Database, Statement } from "better-sqlite3";
+import type { BucketParams, BucketRow, RawRow } from "./sqlite-statements";
+
+export interface ChunkRow {
+  id: number;
+  start: number;
+  rolled: number;
+  n: number;
+  data: Uint8Array;
+}
+
+type Rollup = "1m" | "1h";
+const BUCKETS: Readonly<Record<Rollup, string>> = { "1m": "history_chunk_1m", "1h": "history_chunk_1h" };
+const CHUNK = "SELECT id, start, rolled, n, data FROM history_chunk";
+
+function rollup(db: Database, table: string) {
+  return {
+    get: db.prepare<[number, number], BucketRow>(`SELECT * FROM ${table} WHERE series = ? AND t = ?`),
+    put: db.prepare<BucketParams>(
+      `INSERT OR REPLACE INTO ${table} (series, t, n, sum, min, max, numeric,
+         first_t, first_v, first_k, last_t, last_v, last_k) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    range: db.prepare<[number, number, number, number], BucketRow>(
+      `SELECT * FROM ${table} WHERE series = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?`,
+    ),
+    prune: db.prepare<[number, number, number]>(
+      `DELETE FROM ${table} WHERE (series, t) IN
+         (SELECT series, t FROM ${table} WHERE series = ? AND t < ? ORDER BY t LIMIT ?)`,
+    ),
+    forget: db.prepare<[number]>(`DELETE FROM ${table} WHERE series = ?`),
+  };
+}
+
+/** One bound value of a head row. */
+export type HeadParam = number | string | null;
+
+export function prepareChunks(db: Database) {
+  const putHead = new Map<number, Statement<HeadParam[]>>();
+  return {
+    series: db.prepare<[string, string], { id: number }>(
+      "SELECT id FROM history_chunk_series WHERE device = ? AND channel = ?",
+    ),
+    addSeries: db.prepare<[string, string]>(
+      "INSERT INTO history_chunk_series (device, channel) VALUES (?, ?)",
+    ),
+    channels: db.prepare<[string], { channel: string }>(
+      "SELECT channel FROM history_chunk_series WHERE device = ? ORDER BY channel",
+    ),
+    seriesOf: db.prepare<[string], { id: number }>("SELECT id FROM history_chunk_series WHERE device = ?"),
+    seriesAfter: db.prepare<[number], { id: number }>(
+      "SELECT id FROM history_chunk_series WHERE id > ? ORDER BY id",
+    ),
+    dropSeries: db.prepare<[number]>("DELETE FROM history_chunk_series WHERE id = ?"),
+    /** Inserts or replaces `rows` head readings (series, t, v, k, q each); a reading already
+     * there with the same value is no change. */
+    putHead: (rows: number): Statement<HeadParam[]> => {
+      let stmt = putHead.get(rows);
+      if (!stmt) {
+        stmt = db.prepare<HeadParam[]>(
+          `INSERT INTO history_chunk_head (series, t, v, k, q) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?)").join(", ")}
+           ON CONFLICT (series, t) DO UPDATE SET v = excluded.v, k = excluded.k, q = excluded.q
+           WHERE v IS NOT excluded.v OR k IS NOT excluded.k OR q IS NOT excluded.q`,
+        );
+        putHead.set(rows, stmt);
+      }
+      return stmt;
+    },
+    headOldest: db.prepare<[number], { t: number | null }>(
+      "SELECT MIN(t) AS t FROM history_chunk_head WHERE series = ?",
+    ),
+    headRange: db.prepare<[number, number, number, number], RawRow>(
+      "SELECT t, v, k, q FROM history_chunk_head WHERE series = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?",
+    ),
+    dropHead: db.prepare<[number, number, number]>(
+      "DELETE FROM history_chunk_head WHERE series = ? AND t >= ? AND t < ?",
+    ),
+    forgetHead: db.prepare<[number]>("DELETE FROM history_chunk_head WHERE series = ?"),
+    chunk: db.prepare<[number, number], ChunkRow>(`${CHUNK} WHERE series = ? AND start = ?`),
+    chunks: db.prepare<[number, number, number], ChunkRow>(
+      `${CHUNK} WHERE series = ? AND start >= ? AND start < ? ORDER BY start`,
+    ),
+    /** The oldest chunks of a series starting before a time. */
+    oldest: db.prepare<[number, number, number], ChunkRow>(
+      `${CHUNK} WHERE series = ? AND start < ? ORDER BY start LIMIT ?`,
+    ),
+    putChunk: db.prepare<[number, number, number, number, Uint8Array]>(
+      "INSERT OR REPLACE INTO history_chunk (series, start, rolled, n, data) VALUES (?, ?, ?, ?, ?)",
+    ),
+    dropChunk: db.prepare<[number]>("DELETE FROM history_chunk WHERE id = ?"),
+    forgetChunks: db.prepare<[number]>("DELETE FROM history_chunk WHERE series = ?"),
+    rollup: { "1m": rollup(db, BUCKETS["1m"]), "1h": rollup(db, BUCKETS["1h"]) },
+  };
+}
+
+export type ChunkStatements = ReturnType<typeof prepareChunks>;

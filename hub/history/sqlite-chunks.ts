@@ -1,0 +1,213 @@
+/* The chunked SQLite history engine, on the item store's connection (`add` runs inside the
+ * caller's transaction, as ./sqlite.ts does). Readings arrive in a head of plain rows, one
+ * statement each; `prune` seals each series' windows (`windowMs`, whole hours) that ended
+ * `sealLagMs` ago into one compressed chunk each (./chunk-codec.ts; tables in ./chunk-schema.ts).
+ *
+ * - Rollups are computed from the raw readings they cover (./chunk-rollup.ts), so they agree by
+ *   construction, until retention is about to trim a window's first reading; its buckets are
+ *   then written out as rows first ("rolled"), so rollups outlive raw readings as in every engine.
+ * - A reading for a sealed window (late, or sent again) is merged into its chunk, which is
+ *   re-encoded once per `add`; for a rolled window its bucket rows are updated too.
+ * Semantics: ./types.ts, the same as every engine's. */
+import type { Database } from "better-sqlite3";
+import type { Reading } from "../../shared/model";
+import { bucketStart } from "./buckets";
+import { decodeChunk, encodeChunk } from "./chunk-codec";
+import { queryChunks, toPoint } from "./chunk-query";
+import { mergeIntoRows, rebuildRows, writeBuckets } from "./chunk-rollup";
+import { migrateChunks } from "./chunk-schema";
+import { type ChunkRow, type ChunkStatements, type HeadParam, prepareChunks } from "./chunk-statements";
+import { toColumns } from "./sqlite-values";
+import { type AddResult, BUCKET_MS, type HistoryStore, HOUR, type RawPoint, type Retention } from "./types";
+
+export interface ChunkOptions {
+  /** Width of a sealed window, a whole number of hours; default 6 h. */
+  windowMs?: number;
+  /** How long after its end a window is sealed; default 1 h. */
+  sealLagMs?: number;
+}
+
+export interface ChunkHistoryStore extends HistoryStore {
+  /** Seals the head's windows that ended `sealLagMs` before `now`, moving at most about `limit`
+   * readings (whole windows); returns how many it moved. `prune` calls it first. */
+  seal(now: number, limit: number): number;
+}
+
+interface Open {
+  series: number;
+  chunk: ChunkRow;
+  points: Map<number, RawPoint>;
+  dirty: boolean;
+}
+
+const ALL = -1; // LIMIT -1: no limit
+const HEAD_ROWS = 100;
+const sameValue = (p: RawPoint, r: Reading): boolean => p.v === r.v && p.q === r.q;
+const pointOf = (r: Reading): RawPoint =>
+  r.q === undefined ? { t: r.t, v: r.v } : { t: r.t, v: r.v, q: r.q };
+const sorted = (o: Open): RawPoint[] => [...o.points.values()].sort((a, b) => a.t - b.t);
+
+/** Round-robin over series from a cursor, so every series gets its turn however small a limit. */
+function roundRobin(st: ChunkStatements, cursor: { at: number }, step: (id: number) => boolean): void {
+  const rest = st.seriesAfter.all(cursor.at);
+  for (const { id } of rest.length > 0 ? rest : st.seriesAfter.all(0)) {
+    cursor.at = id;
+    if (!step(id)) return;
+  }
+  cursor.at = 0;
+}
+
+export function openChunkedHistory(
+  db: Database,
+  retention: Retention,
+  options: ChunkOptions = {},
+): ChunkHistoryStore {
+  const windowMs = options.windowMs ?? 6 * HOUR;
+  const lag = options.sealLagMs ?? HOUR;
+  if (!(windowMs >= HOUR && windowMs % HOUR === 0))
+    throw new Error("history chunk window must be a whole number of hours");
+  migrateChunks(db);
+  const st = prepareChunks(db);
+
+  const seriesId = (device: string, channel: string): number => {
+    const found = st.series.get(device, channel);
+    return found ? found.id : Number(st.addSeries.run(device, channel).lastInsertRowid);
+  };
+
+  /** A reading for a sealed window: into its points (and its bucket rows when rolled). */
+  const intoChunk = (o: Open, r: Reading, result: AddResult): void => {
+    const old = o.points.get(r.t);
+    if (old && sameValue(old, r)) {
+      result.duplicates++;
+      return;
+    }
+    o.points.set(r.t, pointOf(r));
+    o.dirty = true;
+    result.added++;
+    if (o.chunk.rolled === 0) return;
+    if (old) rebuildRows(st, o.series, o.points.values(), r.t);
+    else mergeIntoRows(st, o.series, r.t, r.v);
+  };
+
+  const addAll = db.transaction((device: string, readings: readonly Reading[], now: number): AddResult => {
+    const result: AddResult = { added: 0, duplicates: 0, tooOld: 0 };
+    const ids = new Map<string, number>();
+    const open = new Map<string, Open | null>();
+    const head: HeadParam[] = [];
+    for (const r of readings) {
+      if (r.t < now - retention.raw) {
+        result.tooOld++;
+        continue;
+      }
+      const series = ids.get(r.c) ?? seriesId(device, r.c);
+      ids.set(r.c, series);
+      const start = bucketStart(r.t, windowMs);
+      const key = `${series}/${start}`;
+      let o = open.get(key);
+      if (o === undefined) {
+        const chunk = st.chunk.get(series, start);
+        o = chunk
+          ? { series, chunk, points: new Map(decodeChunk(chunk.data).map((p) => [p.t, p])), dirty: false }
+          : null;
+        open.set(key, o);
+      }
+      if (o) intoChunk(o, r, result);
+      else {
+        const c = toColumns(r.v);
+        head.push(series, r.t, c.v, c.k, r.q ?? null);
+      }
+    }
+    // Head rows in statements of HEAD_ROWS readings: one call into SQLite for many rows.
+    for (let i = 0; i < head.length; i += 5 * HEAD_ROWS) {
+      const rows = head.slice(i, i + 5 * HEAD_ROWS);
+      const changed = st.putHead(rows.length / 5).run(...rows).changes;
+      result.added += changed;
+      result.duplicates += rows.length / 5 - changed;
+    }
+    for (const o of open.values()) {
+      if (!o?.dirty) continue;
+      const points = sorted(o);
+      st.putChunk.run(o.series, o.chunk.start, o.chunk.rolled, points.length, encodeChunk(points));
+    }
+    return result;
+  });
+
+  const sealCursor = { at: 0 };
+  const seal = (now: number, limit: number): number => {
+    let moved = 0;
+    roundRobin(st, sealCursor, (series) => {
+      for (;;) {
+        const oldest = st.headOldest.get(series)?.t;
+        if (oldest === null || oldest === undefined) break;
+        const start = bucketStart(oldest, windowMs);
+        // Also a window retention has reached, however recent its end: `trim` needs it sealed.
+        if (start + windowMs > now - lag && start >= now - retention.raw) break;
+        const points = st.headRange.all(series, start, start + windowMs, ALL).map(toPoint);
+        st.putChunk.run(series, start, 0, points.length, encodeChunk(points));
+        st.dropHead.run(series, start, start + windowMs);
+        moved += points.length;
+        if (moved >= limit) return false;
+      }
+      return true;
+    });
+    return moved;
+  };
+
+  /** Trims sealed windows past the raw tier's retention, writing their buckets out first. */
+  const trimCursor = { at: 0 };
+  const trim = (now: number, limit: number): number => {
+    const cutoff = now - retention.raw;
+    let done = 0;
+    if (!Number.isFinite(cutoff)) return 0;
+    roundRobin(st, trimCursor, (series) => {
+      for (const chunk of st.oldest.all(series, cutoff, limit - done)) {
+        const points = decodeChunk(chunk.data);
+        if ((points[0]?.t ?? cutoff) >= cutoff) break;
+        if (chunk.rolled === 0) writeBuckets(st, series, points);
+        const kept = points.filter((p) => p.t >= cutoff);
+        if (kept.length > 0) st.putChunk.run(series, chunk.start, 1, kept.length, encodeChunk(kept));
+        else st.dropChunk.run(chunk.id);
+        done++;
+      }
+      return done < limit;
+    });
+    return done;
+  };
+
+  /** Deletes written-out buckets past their tier's retention (a bucket when all of it is past). */
+  const bucketCursor = { at: 0 };
+  const pruneBuckets = (now: number, limit: number): number => {
+    let done = 0;
+    roundRobin(st, bucketCursor, (series) => {
+      for (const tier of ["1m", "1h"] as const) {
+        const cutoff = now - retention[tier] - (BUCKET_MS[tier] - 1);
+        if (Number.isFinite(cutoff) && done < limit)
+          done += st.rollup[tier].prune.run(series, cutoff, limit - done).changes;
+      }
+      return done < limit;
+    });
+    return done;
+  };
+
+  return {
+    add: (device, readings, now) => addAll(device, readings, now),
+    query: (q) => queryChunks(st, windowMs, q),
+    channels: (device) => st.channels.all(device).map((r) => r.channel),
+    seal: db.transaction(seal),
+    prune: db.transaction((now: number, limit: number): number => {
+      let done = seal(now, limit);
+      if (done < limit) done += trim(now, limit - done);
+      if (done < limit) done += pruneBuckets(now, limit - done);
+      return done;
+    }),
+    forget: db.transaction((device: string) => {
+      for (const { id } of st.seriesOf.all(device)) {
+        st.forgetHead.run(id);
+        st.forgetChunks.run(id);
+        st.rollup["1m"].forget.run(id);
+        st.rollup["1h"].forget.run(id);
+        st.dropSeries.run(id);
+      }
+    }),
+  };
+}
