@@ -7,7 +7,6 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openFileOutboxStore } from "../../agent/outbox/file";
 import { bucketStart } from "../../hub/history/buckets";
@@ -16,33 +15,12 @@ import { encode } from "../../shared/exi";
 import type { JsonObject } from "../../shared/exi/types";
 import { itemId, type Reading, readingsNode } from "../../shared/model";
 import type { ClientConnection } from "../../shared/xmpp/client";
-import {
-  type HistoryAnswer,
-  type HistoryRequest,
-  makeHistoryQuery,
-  parseHistoryAnswer,
-} from "../../shared/xmpp/history";
 import { eventually, fetchAllItems, readingKey, runAgent } from "../helpers/agent/e2e";
+import { allPages, pointsOf } from "../helpers/history";
 import { type Account, startServer, type TestServer } from "./server";
 
 const HUB = "hub.localhost";
 const BOOT = "0.outage";
-
-async function allPages(client: ClientConnection, r: HistoryRequest): Promise<HistoryAnswer[]> {
-  const pages: HistoryAnswer[] = [];
-  let after: string | undefined;
-  do {
-    const iq = makeHistoryQuery(HUB, `o${pages.length}`, { ...r, ...(after ? { after } : {}) });
-    const parsed = parseHistoryAnswer((await client.request(iq)).getChild("query") as Element);
-    if (!parsed.ok) throw new Error(parsed.text);
-    pages.push(parsed.value);
-    after = parsed.value.next;
-  } while (after && pages.length < 500);
-  return pages;
-}
-
-const points = (pages: HistoryAnswer[]): Reading[] =>
-  pages.flatMap((p) => p.series.flatMap((s) => s.points.map((pt) => ({ c: s.channel, t: pt.t, v: pt.v }))));
 
 describe("history after three days offline", () => {
   let server: TestServer;
@@ -108,7 +86,7 @@ describe("history after three days offline", () => {
       );
       await run.proc.stop("SIGTERM");
       const range = { device: device.username, channels: ["temperature", "humidity"], from: start, to: now };
-      const raw = points(await allPages(reader, { ...range, resolution: "raw", max: 2000 }));
+      const raw = pointsOf(await allPages(reader, { ...range, resolution: "raw", max: 2000 }));
       const keys = raw.map(readingKey);
       expect(new Set(keys).size).toBe(keys.length);
       expect([...keys].sort()).toEqual(readings.map(readingKey).sort());
@@ -141,7 +119,7 @@ describe("history after three days offline", () => {
       let raw: Reading[] = [];
       await eventually(
         async () => {
-          raw = points(await allPages(reader, { ...range, resolution: "raw", max: 2000 }));
+          raw = pointsOf(await allPages(reader, { ...range, resolution: "raw", max: 2000 }));
           return (raw[0]?.t ?? 0) >= Date.now() - DAY - MINUTE;
         },
         30_000,

@@ -1,43 +1,17 @@
-/* Telemetry history against a real Prosody, hub and agent: every reading the hub acknowledged is
- * in history exactly once, also after the hub was killed with SIGKILL in the middle of ingest;
- * the 1-minute rollups agree with the raw readings they cover; readers get it by the history
- * query and by `xiot export`, anyone else the same answer as for a device that does not exist.
- * References: docs/history.md. */
-import type { Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bucketStart } from "../../hub/history/buckets";
 import { MINUTE } from "../../hub/history/types";
 import type { Reading } from "../../shared/model";
 import { readingsNode } from "../../shared/model";
-import type { ClientConnection } from "../../shared/xmpp/client";
-import {
-  type HistoryAnswer,
-  type HistoryRequest,
-  makeHistoryQuery,
-  parseHistoryAnswer,
-} from "../../shared/xmpp/history";
+import { makeHistoryQuery } from "../../shared/xmpp/history";
 import { StanzaError } from "../../shared/xmpp/stanza-error";
 import { decodeItem, eventually, fetchAllItems, readingKey, runAgent } from "../helpers/agent/e2e";
 import { untilStored } from "../helpers/agent/verify";
 import { runXiot } from "../helpers/cli";
+import { allPages, pointsOf } from "../helpers/history";
 import { type Account, startServer, type TestServer } from "./server";
 
 const HUB = "hub.localhost";
-
-/** Every page of a history query, as one answer per page. */
-async function allPages(client: ClientConnection, r: HistoryRequest): Promise<HistoryAnswer[]> {
-  const pages: HistoryAnswer[] = [];
-  let after: string | undefined;
-  do {
-    const iq = makeHistoryQuery(HUB, `h${pages.length}`, { ...r, ...(after ? { after } : {}) });
-    const answer = (await client.request(iq)).getChild("query") as Element;
-    const parsed = parseHistoryAnswer(answer);
-    if (!parsed.ok) throw new Error(parsed.text);
-    pages.push(parsed.value);
-    after = parsed.value.next;
-  } while (after && pages.length < 1000);
-  return pages;
-}
 
 describe("telemetry history", () => {
   let server: TestServer;
@@ -91,11 +65,7 @@ describe("telemetry history", () => {
     const to = Math.max(...acknowledged.map((r) => r.t)) + 1;
     const base = { device: device.username, channels: [], from, to };
 
-    const raw = (await allPages(reader, { ...base, resolution: "raw", max: 400 })).flatMap((p) =>
-      p.series.flatMap((s) =>
-        s.points.map((pt): Reading => ({ c: s.channel, t: pt.t, v: pt.v, ...(pt.q ? { q: pt.q } : {}) })),
-      ),
-    );
+    const raw = pointsOf(await allPages(reader, { ...base, resolution: "raw", max: 400 }));
     const keys = raw.map(readingKey);
     expect(new Set(keys).size).toBe(keys.length); // nothing twice
     expect([...keys].sort()).toEqual(acknowledged.map(readingKey).sort()); // nothing lost
