@@ -3,10 +3,10 @@
  * hold the same time: head rows, chunks, and (for rollups) written-out bucket rows. */
 import { bucketStart, firstTime, publicBucket } from "./buckets";
 import { decodeChunk } from "./chunk-codec";
-import { bucketsOf, toState } from "./chunk-rollup";
+import { bucketsOf } from "./chunk-rollup";
 import type { ChunkStatements } from "./chunk-statements";
 import type { RawRow } from "./sqlite-statements";
-import { fromColumns } from "./sqlite-values";
+import { bucketFromRow, fromColumns } from "./sqlite-values";
 import { BUCKET_MS, type Bucket, type HistoryPage, type HistoryQuery, type RawPoint } from "./types";
 
 const ALL = -1; // LIMIT -1: no limit
@@ -60,7 +60,7 @@ export function queryChunks(st: ChunkStatements, windowMs: number, q: HistoryQue
   const width = BUCKET_MS[q.tier];
   const headPoints = st.headRange.all(id, ceilTo(lower, width), ceilTo(q.to, width), ALL).map(toPoint);
   const head = bucketsOf(headPoints, width, lower, q.to).map(publicBucket);
-  const rows = st.rollup[q.tier].range.all(id, lower, q.to, most).map((r) => publicBucket(toState(r)));
+  const rows = st.rollup[q.tier].range.all(id, lower, q.to, most).map((r) => publicBucket(bucketFromRow(r)));
   const sealed: Bucket[] = [];
   for (const c of chunks) {
     if (c.rolled === 1) continue; // its buckets are rows

@@ -6,26 +6,12 @@
 import type { ReadingValue } from "../../shared/model";
 import { type BucketState, bucketOf, bucketStart, mergeBuckets, mergeReading, recompute } from "./buckets";
 import type { ChunkStatements } from "./chunk-statements";
-import type { BucketRow } from "./sqlite-statements";
-import { fromColumns, toColumns } from "./sqlite-values";
+import { bucketFromRow, bucketParams } from "./sqlite-values";
 import { BUCKET_MS, type RawPoint } from "./types";
 
 type Rollup = "1m" | "1h";
 const ROLLUPS = ["1m", "1h"] as const;
 const ALL = -1; // LIMIT -1: no limit
-
-export const toState = (r: BucketRow): BucketState => ({
-  t: r.t,
-  n: r.n,
-  sum: r.sum,
-  min: r.min,
-  max: r.max,
-  numeric: r.numeric === 1,
-  firstT: r.first_t,
-  first: fromColumns(r.first_v, r.first_k),
-  lastT: r.last_t,
-  last: fromColumns(r.last_v, r.last_k),
-});
 
 /** mergeReading (./buckets.ts) in place, on a bucket this module made: no allocation per point. */
 function mergeInPlace(b: BucketState, t: number, v: ReadingValue): void {
@@ -68,12 +54,7 @@ export function bucketsOf(
 }
 
 function putBucket(st: ChunkStatements, tier: Rollup, series: number, b: BucketState): void {
-  const first = toColumns(b.first);
-  const last = toColumns(b.last);
-  st.rollup[tier].put.run(
-    ...([series, b.t, b.n, b.sum, b.min, b.max, b.numeric ? 1 : 0] as const),
-    ...([b.firstT, first.v, first.k, b.lastT, last.v, last.k] as const),
-  );
+  st.rollup[tier].put.run(...bucketParams(series, b));
 }
 
 /** Writes a window's buckets out as rows. */
@@ -88,7 +69,7 @@ export function mergeIntoRows(st: ChunkStatements, series: number, t: number, v:
   for (const tier of ROLLUPS) {
     const width = BUCKET_MS[tier];
     const row = st.rollup[tier].get.get(series, bucketStart(t, width));
-    putBucket(st, tier, series, row ? mergeReading(toState(row), t, v) : bucketOf(t, width, t, v));
+    putBucket(st, tier, series, row ? mergeReading(bucketFromRow(row), t, v) : bucketOf(t, width, t, v));
   }
 }
 
@@ -105,7 +86,7 @@ export function rebuildRows(
   const minute = recompute(m, BUCKET_MS["1m"], inMinute);
   if (minute) putBucket(st, "1m", series, minute);
   const h = bucketStart(t, BUCKET_MS["1h"]);
-  const minutes = st.rollup["1m"].range.all(series, h, h + BUCKET_MS["1h"], ALL).map(toState);
+  const minutes = st.rollup["1m"].range.all(series, h, h + BUCKET_MS["1h"], ALL).map(bucketFromRow);
   const hour = minutes.reduce<BucketState | undefined>(
     (a, b) => (a ? mergeBuckets(a, b) : { ...b, t: h }),
     undefined,

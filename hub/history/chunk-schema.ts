@@ -9,6 +9,7 @@
  *   engine's rollup tables).
  * References: https://sqlite.org/withoutrowid.html §4. */
 import type { Database } from "better-sqlite3";
+import { migrateVersioned } from "./sqlite-schema";
 
 const BUCKET_COLUMNS = `series INTEGER NOT NULL, t INTEGER NOT NULL, n INTEGER NOT NULL, sum REAL NOT NULL,
      min REAL NOT NULL, max REAL NOT NULL, numeric INTEGER NOT NULL,
@@ -47,20 +48,5 @@ const MIGRATIONS: readonly string[] = [
 export const CHUNK_SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Brings the chunk tables to CHUNK_SCHEMA_VERSION; refuses tables from a newer hub. */
-export function migrateChunks(db: Database): void {
-  db.exec("CREATE TABLE IF NOT EXISTS history_chunk_schema (version INTEGER NOT NULL)");
-  const row = db.prepare("SELECT version FROM history_chunk_schema").get() as { version: number } | undefined;
-  const current = row?.version ?? 0;
-  if (current > CHUNK_SCHEMA_VERSION)
-    throw new Error(
-      `history chunk tables in ${db.name} have schema version ${current}, newer than this hub ` +
-        `understands (${CHUNK_SCHEMA_VERSION}): run the newer hub. The file was not changed.`,
-    );
-  for (let version = current; version < CHUNK_SCHEMA_VERSION; version++) {
-    db.transaction(() => {
-      db.exec(MIGRATIONS[version] as string);
-      db.exec("DELETE FROM history_chunk_schema");
-      db.prepare("INSERT INTO history_chunk_schema (version) VALUES (?)").run(version + 1);
-    })();
-  }
-}
+export const migrateChunks = (db: Database): void =>
+  migrateVersioned(db, "history_chunk_schema", "history chunk tables", MIGRATIONS);

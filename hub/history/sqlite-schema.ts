@@ -40,24 +40,37 @@ const MIGRATIONS: readonly string[] = [
 
 export const HISTORY_SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Brings the history tables to HISTORY_SCHEMA_VERSION; refuses tables from a newer hub. */
-export function migrateHistory(db: Database): void {
-  db.exec("CREATE TABLE IF NOT EXISTS history_schema (version INTEGER NOT NULL)");
-  const row = db.prepare("SELECT version FROM history_schema").get() as { version: number } | undefined;
+/**
+ * Brings a set of tables to the version `migrations` reach, each step in one transaction with the
+ * version bump (a crash mid-step leaves the previous version); refuses tables from a newer hub.
+ * The version lives in its own one-row table, since the file's user_version is PubSub's.
+ */
+export function migrateVersioned(
+  db: Database,
+  versionTable: string,
+  label: string,
+  migrations: readonly string[],
+): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS ${versionTable} (version INTEGER NOT NULL)`);
+  const row = db.prepare(`SELECT version FROM ${versionTable}`).get() as { version: number } | undefined;
   const current = row?.version ?? 0;
-  if (current > HISTORY_SCHEMA_VERSION)
+  if (current > migrations.length)
     throw new Error(
-      `history tables in ${db.name} have schema version ${current}, newer than this hub understands ` +
-        `(${HISTORY_SCHEMA_VERSION}): run the newer hub. The file was not changed.`,
+      `${label} in ${db.name} have schema version ${current}, newer than this hub understands ` +
+        `(${migrations.length}): run the newer hub. The file was not changed.`,
     );
-  for (let version = current; version < HISTORY_SCHEMA_VERSION; version++) {
+  for (let version = current; version < migrations.length; version++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version] as string);
-      db.exec("DELETE FROM history_schema");
-      db.prepare("INSERT INTO history_schema (version) VALUES (?)").run(version + 1);
+      db.exec(migrations[version] as string);
+      db.exec(`DELETE FROM ${versionTable}`);
+      db.prepare(`INSERT INTO ${versionTable} (version) VALUES (?)`).run(version + 1);
     })();
   }
 }
+
+/** Brings the row engine's tables to HISTORY_SCHEMA_VERSION. */
+export const migrateHistory = (db: Database): void =>
+  migrateVersioned(db, "history_schema", "history tables", MIGRATIONS);
 
 const ensureFlags = (db: Database): void => {
   db.exec(

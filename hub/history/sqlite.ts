@@ -15,8 +15,8 @@ import {
   recompute,
 } from "./buckets";
 import { migrateHistory } from "./sqlite-schema";
-import { type BucketRow, prepareHistory, type RawRow, ROLLUPS, TIERS } from "./sqlite-statements";
-import { fromColumns, toColumns } from "./sqlite-values";
+import { prepareHistory, type RawRow, ROLLUPS, TIERS } from "./sqlite-statements";
+import { bucketFromRow, bucketParams, fromColumns, toColumns } from "./sqlite-values";
 import {
   type AddResult,
   BUCKET_MS,
@@ -25,19 +25,6 @@ import {
   type RawPoint,
   type Retention,
 } from "./types";
-
-const toState = (r: BucketRow): BucketState => ({
-  t: r.t,
-  n: r.n,
-  sum: r.sum,
-  min: r.min,
-  max: r.max,
-  numeric: r.numeric === 1,
-  firstT: r.first_t,
-  first: fromColumns(r.first_v, r.first_k),
-  lastT: r.last_t,
-  last: fromColumns(r.last_v, r.last_k),
-});
 
 const toPoint = (r: RawRow): RawPoint => {
   const p: RawPoint = { t: r.t, v: fromColumns(r.v, r.k) };
@@ -58,15 +45,10 @@ export function openSqliteHistory(db: Database, retention: Retention): HistorySt
 
   const getBucket = (tier: "1m" | "1h", series: number, t: number): BucketState | undefined => {
     const row = st.rollup[tier].get.get(series, t);
-    return row && toState(row);
+    return row && bucketFromRow(row);
   };
   const putBucket = (tier: "1m" | "1h", series: number, b: BucketState): void => {
-    const first = toColumns(b.first);
-    const last = toColumns(b.last);
-    st.rollup[tier].put.run(
-      ...([series, b.t, b.n, b.sum, b.min, b.max, b.numeric ? 1 : 0] as const),
-      ...([b.firstT, first.v, first.k, b.lastT, last.v, last.k] as const),
-    );
+    st.rollup[tier].put.run(...bucketParams(series, b));
   };
 
   const merge = (series: number, r: Reading): void => {
@@ -88,7 +70,7 @@ export function openSqliteHistory(db: Database, retention: Retention): HistorySt
     );
     if (minute) putBucket("1m", series, minute);
     const h = bucketStart(t, BUCKET_MS["1h"]);
-    const minutes = st.rollup["1m"].range.all(series, h, h + BUCKET_MS["1h"], ALL).map(toState);
+    const minutes = st.rollup["1m"].range.all(series, h, h + BUCKET_MS["1h"], ALL).map(bucketFromRow);
     const hour = minutes.reduce<BucketState | undefined>(
       (a, b) => (a ? mergeBuckets(a, b) : { ...b, t: h }),
       undefined,
@@ -135,7 +117,7 @@ export function openSqliteHistory(db: Database, retention: Retention): HistorySt
       const rows = found ? st.rollup[q.tier].range.all(found.id, lower, q.to, q.limit + 1) : [];
       return {
         tier: q.tier,
-        buckets: rows.slice(0, q.limit).map((r) => publicBucket(toState(r))),
+        buckets: rows.slice(0, q.limit).map((r) => publicBucket(bucketFromRow(r))),
         more: rows.length > q.limit,
       };
     },
