@@ -30,7 +30,9 @@ export interface HubMetrics {
   published(node: string, items?: number): void;
   /** Notifications sent to subscribers (one per message). */
   delivered(count?: number): void;
-  /** One command's definitive outcome (`done`, `refused`, `offline`, `expired`, `timeout`, `failed`). */
+  /** One command's definitive outcome (`done`, `refused`, `offline`, `expired`, `timeout`, `failed`).
+   * By outcome only: the device's refusals (clock unknown, stamped in the future, a newer command
+   * ran) are `refused`, their reason is in the control log. */
   commandOutcome(kind: string): void;
   /** The Prometheus text of every metric. */
   text(): Promise<string>;

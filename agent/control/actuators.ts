@@ -37,13 +37,15 @@ export interface Origin {
   cmd?: CommandMeta;
 }
 
-/** Error codes of shared/xmpp/errors.ts. `conflict`: not applied, because a newer command of the
- * same issuer was, or because the id was seen before and the channel is no longer as it asked. */
+/** Error codes of shared/xmpp/errors.ts. Not applied: `stale-seq`, because a newer command of the
+ * same issuer was; `conflict`, because the id was seen before and the channel is no longer as it
+ * asked. */
 export type ApplyError =
   | "unknown-field"
   | "bad-value"
   | "device-error"
   | "conflict"
+  | "stale-seq"
   | "storage-full"
   | TimingError;
 
@@ -190,7 +192,7 @@ export class Actuators {
       const last = seen.lastSeq(by, s.channel);
       if (last !== undefined && last > seq) {
         const message = `${reply.superseded(s.channel)} (seq ${seq} < ${last})`;
-        return { ok: false, error: "conflict", field: s.channel, message };
+        return { ok: false, error: "stale-seq", field: s.channel, message };
       }
     }
     return undefined;

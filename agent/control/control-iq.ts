@@ -1,7 +1,9 @@
 /* XEP-0325 `set` requests → actuators, answered when the change is done.
  * References: XEP-0325 §3.1–3.3 (set, answered once done), §3.5 (errors naming the parameter),
  * docs/design.md §2 (`<cmd/>` metadata: deduplication, TTL by the hub's clock once known, seq per
- * channel and issuer; a command not applied is an error, never a setResponse). */
+ * channel and issuer; a command not applied is an error, never a setResponse), docs/protocol.md
+ * ("XEP-0325 control": the refusals `clock-unknown`, `issued-in-future` and `stale-seq` carry an
+ * application condition in `urn:xiot:command:0`). */
 import type { Element } from "@xmpp/xml";
 import type { Logger } from "../../shared/log";
 import {
@@ -23,7 +25,8 @@ export interface ControlOptions {
   operate?: (op: Operation, from: string) => void;
 }
 
-/** XEP-0325 §3.5: a refused set, naming the parameter when the problem is about one. The codes
+/** XEP-0325 §3.5: a refused set, naming the parameter when the problem is about one (in
+ * `<paramError/>`, or in the `var` of a command refusal such as `<stale-seq/>`). The codes
  * (ApplyResult's among them) are in shared/xmpp/errors.ts. */
 const refuse = (code: ErrorCode, problem: ControlProblem): Element =>
   makeError(code, { text: problem.message, ...(problem.field !== undefined && { param: problem.field }) });

@@ -36,16 +36,16 @@ export async function hubTime(t: HubTime): Promise<number | undefined> {
   return (await t.whenClockKnown(t.clockHoldMs ?? CLOCK_HOLD_MS)) ? t.hubNow() : undefined;
 }
 
-/** Error codes of shared/xmpp/errors.ts: `internal-server-error` (wait) while the hub's time is not
- * known, `expired` past `issued + ttl`, `not-acceptable` (modify) when `issued` lies in the future. */
-export type TimingError = "internal-server-error" | "expired" | "not-acceptable";
+/** Error codes of shared/xmpp/errors.ts: `clock-unknown` (wait) while the hub's time is not known,
+ * `expired` past `issued + ttl`, `issued-in-future` (modify) when `issued` lies ahead of it. */
+export type TimingError = "clock-unknown" | "expired" | "issued-in-future";
 export interface TimingProblem {
   error: TimingError;
   message: string;
 }
 
 export const clockUnknown = (): TimingProblem => ({
-  error: "internal-server-error",
+  error: "clock-unknown",
   message: reply.clockUnknown(),
 });
 
@@ -55,6 +55,6 @@ export function judgeCommand(cmd: CommandMeta, now: number, t: HubTime): TimingP
     return { error: "expired", message: `command ${cmd.id} expired (issued + ttl has passed)` };
   const ahead = cmd.issued - now;
   if (ahead > (t.futureToleranceMs ?? FUTURE_TOLERANCE_MS))
-    return { error: "not-acceptable", message: reply.issuedInFuture(ahead) };
+    return { error: "issued-in-future", message: reply.issuedInFuture(ahead) };
   return undefined;
 }

@@ -1,7 +1,8 @@
 /* `xiot set <device> <channel> <value>`: switch or set an actuator through the hub, as a logged-in
  * user; prints the outcome and exits non-zero unless the device applied it.
  * References: docs/design.md §3 (commands with the same permission check as their XEP form),
- * hub/control (outcomes: done, refused, offline, expired, timed out, failed). */
+ * hub/control (outcomes: done, refused, offline, expired, timed out, failed; with --json, `reason`
+ * names the device's refusal when it gave one: clock-unknown, issued-in-future, stale-seq). */
 import { z } from "zod";
 import { needsReexec, reexecWithCa } from "../../shared/xmpp/ca";
 import {

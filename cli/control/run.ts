@@ -10,6 +10,8 @@ export interface CliOutcome {
   text: string;
   /** done, refused, offline, expired, timeout, failed (set); ok or refused (get). */
   outcome: string;
+  /** The result form's fields; `reason` names a refusal the device gave (`clock-unknown`,
+   * `issued-in-future`, `stale-seq`; hub/control/refusals.ts). */
   fields: Record<string, string>;
 }
 

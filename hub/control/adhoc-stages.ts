@@ -123,6 +123,9 @@ export function createControlStages(deps: StagesDeps) {
       single("outcome", "Outcome", outcome.kind),
     ];
     if (outcome.kind === "done") fields.push(single("value", "New state", showValue(outcome.value)));
+    // Which refusal, for scripts (`xiot set --json`): the note says it in words.
+    if (outcome.kind === "refused" && outcome.refusal)
+      fields.push(single("reason", "Reason", outcome.refusal));
     if (outcome.id) fields.push(single("command", "Command id", outcome.id));
     return finish(title, outcome.kind === "done", outcomeText(device, channel, outcome), fields);
   }

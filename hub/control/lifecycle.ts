@@ -5,7 +5,8 @@
  * (`<cmd xmlns='urn:xiot:command:0' id issued ttl seq/>`: issued by the hub's clock), docs/design.md §4
  * (a hibernating session may get the IQ minutes later: the TTL makes the device refuse it),
  * RFC 6120 §8.3.3 (service-unavailable, recipient-unavailable, item-not-found: nobody there),
- * docs/protocol.md ("XEP-0325 control": which errors mean "not applied").
+ * docs/protocol.md ("XEP-0325 control": which errors mean "not applied"; the refusals named by an
+ * application condition in `urn:xiot:command:0`, refusals.ts).
  *
  * Nothing is queued: an offline device gets nothing (its availability says so, or the server
  * bounces the IQ). When the hub's own link to the server drops while a command is out, the
@@ -21,6 +22,7 @@ import { IqTimeoutError } from "../../shared/xmpp/iq-caller";
 import { NS_IOT_CONTROL } from "../../shared/xmpp/ns";
 import { StanzaError } from "../../shared/xmpp/stanza-error";
 import type { DeviceInfo } from "./device-info";
+import { refusalOf, refusalReason, refusedChannel } from "./refusals";
 import type { ControlStore } from "./store";
 import type { ControlOutcome, ControlRequest, ControlSettings, TypedParameter } from "./types";
 import { typeValue } from "./values";
@@ -56,10 +58,21 @@ const NOBODY_THERE = new Set([
 ]);
 
 /** The outcome of an error answer from (or for) the device (docs/protocol.md, "XEP-0325 control").
- * A command the device did not apply is never done: a newer command applied first (`conflict`)
- * or a command dated in the future (`modify`/`not-acceptable`) is refused, in the device's words;
- * a device that does not know the hub's time yet (`wait`/`internal-server-error`) failed it. */
-export function outcomeOfError(id: string, error: StanzaError, device?: string): ControlOutcome {
+ * A command the device did not apply is never done. A refusal the device names (it does not know
+ * the hub's time yet, the command is stamped in the future, a newer command for the channel ran)
+ * is refused in the hub's words (refusals.ts). Without one, as from an agent that predates them:
+ * `conflict` and `modify`/`not-acceptable` are refused in the device's words. */
+export function outcomeOfError(
+  id: string,
+  error: StanzaError,
+  device?: string,
+  channel?: string,
+): ControlOutcome {
+  const refusal = refusalOf(error);
+  if (refusal) {
+    const reason = refusalReason(refusal, device, refusedChannel(error) ?? channel);
+    return { kind: "refused", id, reason, refusal };
+  }
   const parameter = error.application?.is("paramError", NS_IOT_CONTROL) === true;
   const reason = error.text ?? error.condition;
   const said = device === undefined ? reason : `${device}: ${reason}`;
@@ -125,7 +138,7 @@ export function createCommandLifecycle(deps: CommandLifecycleDeps) {
         await deps.iq.request(iq, left);
         return { kind: "done", id, value: param.value } as const;
       } catch (error) {
-        if (error instanceof StanzaError) return outcomeOfError(id, error, device);
+        if (error instanceof StanzaError) return outcomeOfError(id, error, device, param.name);
         if (error instanceof IqTimeoutError) return { kind: "timeout", id } as const;
         // The hub's link dropped with the command out: send it again (same id) once it is back.
         if (!(await deps.whenOnline(deadline - clock.now()))) return { kind: "timeout", id } as const;

@@ -21,7 +21,8 @@ export interface ControlRequest {
  * - done: the device answered that the change is applied (`value` is the new state);
  * - refused: the hub or the device refused, and nothing moved (no access, unknown device or
  *   channel, bad value; or the device did not apply it: a newer command for the channel was
- *   applied first, its clock is not yet set against the hub's, or the command is dated ahead);
+ *   applied first, it does not know the hub's time yet, or the command is stamped ahead of it:
+ *   `refusal` says which, when the device named it);
  * - offline: no available agent session; nothing was sent or the server bounced it;
  * - expired: the device refused it as past its TTL;
  * - timeout: no answer in time: the state is unknown;
@@ -29,13 +30,17 @@ export interface ControlRequest {
  */
 export type ControlOutcome =
   | { kind: "done"; id: string; value: ControlValue }
-  | { kind: "refused"; id?: string; reason: string }
+  | { kind: "refused"; id?: string; reason: string; refusal?: DeviceRefusal }
   | { kind: "offline"; id?: string }
   | { kind: "expired"; id: string }
   | { kind: "timeout"; id: string }
   | { kind: "failed"; id: string; reason: string };
 
 export type OutcomeKind = ControlOutcome["kind"];
+
+/** The device's refusals of a sound command, by their application condition in `urn:xiot:command:0`
+ * (shared/xmpp/errors.ts; refusals.ts words them). */
+export type DeviceRefusal = "clock-unknown" | "issued-in-future" | "stale-seq";
 
 export interface TypedParameter {
   name: string;

@@ -5,9 +5,10 @@
  * References: RFC 6120 §8.3.2 (syntax: defined condition, optional <text/>, optional application
  * condition), §8.3.3 (the defined conditions); XEP-0060 §§6–8 (error cases of every use case) and
  * §14.2 (the pubsub#errors application conditions); XEP-0325 §3.5 (<paramError/> naming the
- * parameter); XEP-0050 §4.4 (ad-hoc command errors); XEP-0347 §3.5 (claim errors). */
+ * parameter); XEP-0050 §4.4 (ad-hoc command errors); XEP-0347 §3.5 (claim errors); docs/design.md
+ * §2 (command metadata: the refusals of `urn:xiot:command:0`). */
 import xml, { type Element } from "@xmpp/xml";
-import { NS_COMMANDS, NS_IOT_CONTROL, NS_PUBSUB_ERRORS, NS_STANZAS } from "./ns";
+import { NS_COMMANDS, NS_IOT_CONTROL, NS_PUBSUB_ERRORS, NS_STANZAS, NS_XIOT_COMMAND } from "./ns";
 
 /** RFC 6120 §8.3.2: the `type` attribute of `<error/>`. */
 export const ERROR_TYPES = ["auth", "cancel", "continue", "modify", "wait"] as const;
@@ -55,6 +56,7 @@ export interface ErrorSpec {
 
 const pubsub = (name: string): AppCondition => ({ ns: NS_PUBSUB_ERRORS, name });
 const paramError: AppCondition = { ns: NS_IOT_CONTROL, name: "paramError" };
+const command = (name: string): AppCondition => ({ ns: NS_XIOT_COMMAND, name });
 
 /** Every service error code, with the stanza error it is sent as. */
 export const ERRORS = {
@@ -118,6 +120,30 @@ export const ERRORS = {
   /** Refused after `issued + ttl` by the hub's clock (docs/design.md §2). */
   expired: { type: "cancel", condition: "not-acceptable" }, // RFC 6120 §8.3.3.9
 
+  // Command metadata (docs/design.md §2): a sound command the device would not judge or apply, told
+  // apart by an application condition in the namespace of `<cmd/>` itself. The defined condition
+  // and type alone tell a controller that knows none of them what to do: retry later, fix the
+  // clock, or give up.
+  /** The device does not know the hub's time yet (it waited for it first): nothing moved, and the
+   * same command may well be applied a few seconds later. §8.3.3.22 unexpected-request with `wait`:
+   * the request is understood but comes before the device can take it, and retrying later is the
+   * remedy. Not internal-server-error (nothing is broken), nor resource-constraint (the device is
+   * not busy or short of anything it could free). */
+  "clock-unknown": { type: "wait", condition: "unexpected-request", app: command("clock-unknown") }, // RFC 6120 §8.3.3.22
+  /** `issued` lies ahead of the hub's clock beyond the tolerance. §8.3.3.9 not-acceptable with
+   * `modify`: the request fails the device's criteria and only a command stamped anew (by a clock
+   * put right) can pass; `modify` also tells it from `expired` (`cancel`). */
+  "issued-in-future": {
+    type: "modify",
+    condition: "not-acceptable",
+    app: command("issued-in-future"),
+  }, // RFC 6120 §8.3.3.9
+  /** A lower `seq` than the issuer last had applied to the channel: a newer command holds it.
+   * §8.3.3.2 conflict with `cancel`: sending the same command again can never succeed. The
+   * condition names the channel in `var`, as `<paramError/>` would (one application condition per
+   * error, RFC 6120 §8.3.2). */
+  "stale-seq": { type: "cancel", condition: "conflict", app: command("stale-seq") }, // RFC 6120 §8.3.3.2
+
   // Ad-hoc commands (XEP-0050 §4.4).
   "malformed-action": {
     type: "modify",
@@ -131,7 +157,8 @@ export type ErrorCode = keyof typeof ERRORS;
 export interface ErrorDetail {
   /** The `feature` attribute of pubsub#errors `<unsupported/>` (a feature name without its prefix). */
   feature?: string;
-  /** The parameter an XEP-0325 `<paramError/>` names (its `var`); it carries `text` too. */
+  /** The parameter an XEP-0325 `<paramError/>` names (its `var`); it carries `text` too. The
+   * channel a command refusal of `urn:xiot:command:0` names (its `var`; no text). */
   param?: string;
   /** Human-readable text; never echo client data such as payloads here. */
   text?: string;
@@ -167,6 +194,8 @@ function makeAppCondition(app: AppCondition, detail: ErrorDetail): Element | und
     );
   }
   const attrs: Record<string, string> = { xmlns: app.ns };
+  // docs/design.md §2: a command refusal about one channel names it (`<stale-seq var='relay'/>`).
+  if (app.ns === NS_XIOT_COMMAND && detail.param !== undefined) attrs.var = detail.param;
   // XEP-0060 §7.1.3.2 etc.: <unsupported feature='…'/> names the missing feature.
   if (app.ns === NS_PUBSUB_ERRORS && app.name === "unsupported" && detail.feature !== undefined)
     attrs.feature = detail.feature;

@@ -3,7 +3,7 @@ import xml, { type Element } from "@xmpp/xml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ClientConnection } from "../../shared/xmpp/client";
 import { type CommandMeta, makeControlSet } from "../../shared/xmpp/control";
-import { NS_IOT_CONTROL, NS_IOT_SENSORDATA } from "../../shared/xmpp/ns";
+import { NS_IOT_CONTROL, NS_IOT_SENSORDATA, NS_XIOT_COMMAND } from "../../shared/xmpp/ns";
 import { makeReadoutRequest, parseFields } from "../../shared/xmpp/sensordata";
 import type { StanzaError } from "../../shared/xmpp/stanza-error";
 import { type AgentRun, readJsonLines, runAgent } from "../helpers/agent/e2e";
@@ -143,8 +143,9 @@ describe("xiot agent: readout, control and chat round trips", () => {
       }),
     );
     expect(repeated.condition).toBe("conflict");
+    expect(repeated.application).toBeUndefined(); // not a stale seq: the plain conflict
     expect(actuatorLog().length).toBe(before + 1);
-    // A lower seq from the same issuer is refused, never acknowledged as done.
+    // A lower seq from the same issuer is refused, never acknowledged as done, and says so.
     const lower = await refusal(
       control(operator, [{ name: "relay", type: "boolean", value: true }], {
         id: "c2",
@@ -153,7 +154,11 @@ describe("xiot agent: readout, control and chat round trips", () => {
         seq: 3,
       }),
     );
-    expect(lower.condition).toBe("conflict");
+    expect([lower.type, lower.condition]).toEqual(["cancel", "conflict"]);
+    expect([lower.application?.name, lower.application?.attrs]).toEqual([
+      "stale-seq",
+      { xmlns: NS_XIOT_COMMAND, var: "relay" },
+    ]);
     expect(actuatorLog().length).toBe(before + 1);
     const expired = await refusal(
       control(operator, [{ name: "relay", type: "boolean", value: true }], {
@@ -162,7 +167,11 @@ describe("xiot agent: readout, control and chat round trips", () => {
         ttl: 1000,
       }),
     );
-    expect(expired.condition).toBe("not-acceptable");
+    expect([expired.type, expired.condition, expired.application]).toEqual([
+      "cancel",
+      "not-acceptable",
+      undefined,
+    ]);
     expect(actuatorLog().length).toBe(before + 1);
     expect(await chat(operator, "relay?")).toBe("relay: off");
   });

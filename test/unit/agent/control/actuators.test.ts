@@ -135,7 +135,7 @@ describe("actuators", () => {
     const lower = { id: "c2", issued: 999_000, ttl: 5000, seq: 6 };
     expect(
       await s.actuators.apply([{ channel: "relay", value: false }], { ...origin, cmd: lower }),
-    ).toMatchObject({ ok: false, error: "conflict" });
+    ).toMatchObject({ ok: false, error: "stale-seq", field: "relay" });
     const old = { id: "c3", issued: 990_000, ttl: 9_999 };
     expect(
       await s.actuators.apply([{ channel: "relay", value: false }], { ...origin, cmd: old }),
@@ -153,7 +153,7 @@ describe("actuators", () => {
         ...origin,
         cmd: { ...lower, id: "c4" },
       }),
-    ).toMatchObject({ ok: false, error: "conflict" });
+    ).toMatchObject({ ok: false, error: "stale-seq" });
   });
 
   it("forgets ids long expired when it reopens", async () => {

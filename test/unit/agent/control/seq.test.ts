@@ -16,7 +16,7 @@ import { simulatedRelay } from "../../../../devices/simulated/drivers";
 import type { ActuatorChannel } from "../../../../devices/types";
 import { silentLogger } from "../../../../shared/log";
 import { type CommandMeta, makeCommandMeta, makeControlSet } from "../../../../shared/xmpp/control";
-import { NS_STANZAS } from "../../../../shared/xmpp/ns";
+import { NS_STANZAS, NS_XIOT_COMMAND } from "../../../../shared/xmpp/ns";
 import { manualClock } from "../../../helpers/devices/clock";
 
 const NOW = 1_800_000_000_000;
@@ -78,6 +78,11 @@ async function board(dir = mkdtempSync(join(tmpdir(), "xiot-seq-"))) {
 
 const cmd = (id: string, seq: number): CommandMeta => ({ id, issued: NOW - 100, ttl: 5000, seq });
 const condition = (e: Element) => e.getChildElements().find((c) => c.attrs.xmlns === NS_STANZAS)?.name;
+const apps = (e: Element) =>
+  e
+    .getChildElements()
+    .filter((c) => c.attrs.xmlns !== NS_STANZAS)
+    .map((c) => ({ name: c.name, attrs: c.attrs }));
 
 describe("seq per channel and issuer", () => {
   it("XEP-0325: a direct seq=1000000 does not lock out the hub's sequence", async () => {
@@ -97,6 +102,8 @@ describe("seq per channel and issuer", () => {
     expect(stale.getChildText("text", NS_STANZAS)).toBe(
       "a newer command for relay was applied first; this one was not applied (seq 6 < 7)",
     );
+    // The one application condition names the refusal and the channel (no <paramError/> beside it).
+    expect(apps(stale)).toEqual([{ name: "stale-seq", attrs: { xmlns: NS_XIOT_COMMAND, var: "relay" } }]);
     expect(b.changes).toEqual(["relay=true"]);
   });
 
@@ -124,6 +131,11 @@ describe("seq per channel and issuer", () => {
     expect((await b.set(false, cmd("hub-2", 2))).name).toBe("setResponse");
     const late = await b.set(true, cmd("hub-1", 1));
     expect([late.name, condition(late)]).toEqual(["error", "conflict"]);
+    // Not a stale seq (its seq was the newest when it ran): the plain conflict, as before.
+    expect(apps(late)).toEqual([]);
+    expect(late.getChildText("text", NS_STANZAS)).toBe(
+      "relay: command hub-1 was received before and is not applied again; relay is now off",
+    );
     expect(b.changes).toEqual(["relay=true", "relay=false"]);
   });
 
@@ -138,7 +150,8 @@ describe("seq per channel and issuer", () => {
     expect(again.seen.lastSeq(HUB, "relay")).toBe(5);
     expect(again.seen.lastSeq(BOB, "relay")).toBe(50);
     expect(again.seen.has(HUB, "hub-5")).toBe(true);
-    expect(condition(await again.set(true, cmd("hub-4", 4)))).toBe("conflict");
+    const stale = await again.set(true, cmd("hub-4", 4));
+    expect([condition(stale), apps(stale)[0]?.name]).toEqual(["conflict", "stale-seq"]);
     expect((await again.set(true, cmd("hub-6", 6))).name).toBe("setResponse");
     again.seen.close();
   });

@@ -19,7 +19,7 @@ import { simulatedRelay } from "../../../../devices/simulated/drivers";
 import type { ActuatorChannel } from "../../../../devices/types";
 import { silentLogger } from "../../../../shared/log";
 import { makeCommandMeta, makeControlSet } from "../../../../shared/xmpp/control";
-import { NS_DELAY, NS_STANZAS } from "../../../../shared/xmpp/ns";
+import { NS_DELAY, NS_STANZAS, NS_XIOT_COMMAND } from "../../../../shared/xmpp/ns";
 import { manualClock } from "../../../helpers/devices/clock";
 
 const DAY = 86_400_000;
@@ -100,6 +100,11 @@ async function board() {
 /** Lets pending promise callbacks run (no time passes). */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 const condition = (e: Element) => e.getChildElements().find((c) => c.attrs.xmlns === NS_STANZAS)?.name;
+/** The application condition of an error, as name and attributes. */
+const refusal = (e: Element) => {
+  const app = e.getChildElements().find((c) => c.attrs.xmlns !== NS_STANZAS);
+  return app && { name: app.name, attrs: app.attrs };
+};
 
 describe("no command is judged before the offset to the hub's clock is known", () => {
   it("chat: a message stored 9 s (TTL 5 s) waits for the offset, then is refused as too old", async () => {
@@ -159,25 +164,29 @@ describe("no command is judged before the offset to the hub's clock is known", (
     expect(result.name).toBe("error");
     expect(result.attrs.type).toBe("cancel");
     expect(condition(result)).toBe("not-acceptable");
+    expect(refusal(result)).toBeUndefined();
     expect(b.changes).toEqual([]);
   });
 
-  it("XEP-0325 direct: refused with wait/internal-server-error when the offset stays unknown", async () => {
+  it("XEP-0325 direct: refused with wait/unexpected-request and <clock-unknown/> when the offset stays unknown", async () => {
     const b = await board();
     const answer = b.set({ id: "c2", issued: HUB_NOW, ttl: 5000 }, `${OWNER}/laptop`);
     await settle();
     b.timers.advance(CLOCK_HOLD_MS);
     const result = await answer;
     expect(result.attrs.type).toBe("wait");
-    expect(condition(result)).toBe("internal-server-error");
+    expect(condition(result)).toBe("unexpected-request");
+    expect(refusal(result)).toEqual({ name: "clock-unknown", attrs: { xmlns: NS_XIOT_COMMAND } });
+    expect(result.getChildText("text", NS_STANZAS)).toMatch(/^the device does not know the hub's time yet/);
     expect(b.changes).toEqual([]);
   });
 
-  it("XEP-0325: issued in the future beyond the tolerance is refused (modify/not-acceptable); within it, applied", async () => {
+  it("XEP-0325: issued in the future beyond the tolerance is refused (modify/not-acceptable, <issued-in-future/>); within it, applied", async () => {
     const b = await board();
     b.clock.setOffset(DAY);
     const ahead = await b.set({ id: "c3", issued: HUB_NOW + 60_000, ttl: 5000 });
     expect([ahead.name, ahead.attrs.type, condition(ahead)]).toEqual(["error", "modify", "not-acceptable"]);
+    expect(refusal(ahead)).toEqual({ name: "issued-in-future", attrs: { xmlns: NS_XIOT_COMMAND } });
     expect(b.changes).toEqual([]);
     const near = await b.set({ id: "c4", issued: HUB_NOW + 500, ttl: 5000 });
     expect(near.name).toBe("setResponse");

@@ -137,7 +137,7 @@ describe("control router", () => {
     expect(outcomeOfError("i", errorIq("auth", "forbidden"))).toMatchObject({ kind: "refused" });
   });
 
-  it("never reports done for a command the device did not apply, and says why in the device's words", async () => {
+  it("never reports done for a command the device did not apply; without a refusal condition (an older agent) says why in the device's words", async () => {
     const c = await owned();
     const newer = "a newer command for relay was applied first; this one was not applied (seq 4 < 5)";
     c.h.answer = async () => {

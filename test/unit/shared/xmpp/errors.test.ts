@@ -13,6 +13,7 @@ const ST = "urn:ietf:params:xml:ns:xmpp-stanzas";
 const ERR = "http://jabber.org/protocol/pubsub#errors";
 const CTL = "urn:xmpp:iot:control";
 const CMD = "http://jabber.org/protocol/commands";
+const XC = "urn:xiot:command:0";
 
 describe("stanza errors", () => {
   it("builds the condition with its pubsub#errors child", () => {
@@ -52,7 +53,7 @@ describe("stanza errors", () => {
 
 describe("the error table", () => {
   const entries = Object.entries(ERRORS) as [ErrorCode, ErrorSpec][];
-  const APP_NAMESPACES = new Set([ERR, CTL, CMD]);
+  const APP_NAMESPACES = new Set([ERR, CTL, CMD, XC]);
 
   it("lists the 22 defined conditions of RFC 6120 §8.3.3 once each", () => {
     expect(DEFINED_CONDITIONS).toHaveLength(22);
@@ -155,5 +156,46 @@ describe("hub and readout errors", () => {
     expect(makeError("malformed-action", { feature: "x" }).getChild("malformed-action", CMD)?.attrs).toEqual({
       xmlns: CMD,
     });
+  });
+});
+
+describe("command refusals (docs/design.md §2), as the agent sends them", () => {
+  it("sends an unknown hub time as wait/unexpected-request with <clock-unknown/>", () => {
+    expect(
+      makeError("clock-unknown", { text: "the device does not know the hub's time yet" }).toString(),
+    ).toBe(
+      `<error type="wait"><unexpected-request xmlns="${ST}"/><text xmlns="${ST}" xml:lang="en">the device does not know the hub's time yet</text><clock-unknown xmlns="${XC}"/></error>`,
+    );
+  });
+
+  it("sends a command stamped in the future as modify/not-acceptable with <issued-in-future/>", () => {
+    expect(makeError("issued-in-future", { text: "dated 1 h ahead" }).toString()).toBe(
+      `<error type="modify"><not-acceptable xmlns="${ST}"/><text xmlns="${ST}" xml:lang="en">dated 1 h ahead</text><issued-in-future xmlns="${XC}"/></error>`,
+    );
+  });
+
+  it("sends a stale seq as cancel/conflict with <stale-seq/> naming the channel, and no text inside it", () => {
+    expect(makeError("stale-seq", { param: "relay", text: "seq 6 < 7" }).toString()).toBe(
+      `<error type="cancel"><conflict xmlns="${ST}"/><text xmlns="${ST}" xml:lang="en">seq 6 &lt; 7</text><stale-seq xmlns="${XC}" var="relay"/></error>`,
+    );
+    expect(makeError("stale-seq").toString()).toBe(
+      `<error type="cancel"><conflict xmlns="${ST}"/><stale-seq xmlns="${XC}"/></error>`,
+    );
+  });
+
+  it("leaves the errors they replace as they were on the wire", () => {
+    // A repeated id whose channel moved since: the plain conflict, whatever parameter is given.
+    expect(makeError("conflict", { param: "relay", text: "moved" }).toString()).toBe(
+      `<error type="cancel"><conflict xmlns="${ST}"/><text xmlns="${ST}" xml:lang="en">moved</text></error>`,
+    );
+    expect(makeError("not-acceptable").toString()).toBe(
+      `<error type="modify"><not-acceptable xmlns="${ST}"/></error>`,
+    );
+    expect(makeError("internal-server-error").toString()).toBe(
+      `<error type="wait"><internal-server-error xmlns="${ST}"/></error>`,
+    );
+    expect(makeError("expired").toString()).toBe(
+      `<error type="cancel"><not-acceptable xmlns="${ST}"/></error>`,
+    );
   });
 });
