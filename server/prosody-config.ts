@@ -24,6 +24,24 @@ export interface ProsodyConfigOptions {
   admins?: string[];
   /** Invitation lifetime in seconds (mod_invites' invite_expiry). */
   inviteExpirySeconds?: number;
+  /** Bytes/s read from each c2s and incoming s2s session ("96kb/s"), or "off" (mod_limits). */
+  rates?: { c2s: string; s2sin: string };
+}
+
+/** mod_limits (Prosody 0.12): with the epoll backend a limited connection pauses reading for
+ * bytes/rate after each read, so a session is held to its rate at its own socket and the backlog
+ * stays in its TCP buffers; `burst` only applies to other backends. A type left out of the table
+ * gets the module's defaults (c2s 10 kB/s, s2sin 30 kB/s), so "off" loads no module at all when
+ * both are off, and otherwise an unlimited type gets a rate no link reaches. */
+function renderLimits(rates: { c2s: string; s2sin: string } | undefined): { module?: string; line: string } {
+  if (rates === undefined || (rates.c2s === "off" && rates.s2sin === "off")) {
+    return { line: "limits = {}" };
+  }
+  const rate = (value: string) => lua(value === "off" ? "1000000mb/s" : value.replace(" ", "").toLowerCase());
+  return {
+    module: "limits",
+    line: `limits = { c2s = { rate = ${rate(rates.c2s)}, burst = "2s" }, s2sin = { rate = ${rate(rates.s2sin)}, burst = "2s" } }`,
+  };
 }
 
 const lua = (value: string) => JSON.stringify(value);
@@ -31,6 +49,7 @@ const list = (values: readonly (string | number)[]) =>
   `{ ${values.map((v) => (typeof v === "number" ? String(v) : lua(v))).join(", ")} }`;
 
 export function renderProsodyConfig(o: ProsodyConfigOptions): string {
+  const limits = renderLimits(o.rates);
   const modules = [
     "roster",
     "saslauth",
@@ -54,6 +73,7 @@ export function renderProsodyConfig(o: ProsodyConfigOptions): string {
     "websocket",
     "bosh",
     "http",
+    ...(limits.module ? [limits.module] : []),
   ];
   const disabled = o.ports.s2s === undefined ? ["s2s", "s2s_auth_certs"] : [];
   const lines = [
@@ -91,8 +111,8 @@ export function renderProsodyConfig(o: ProsodyConfigOptions): string {
     `smacks_hibernation_time = ${o.smacksHibernationSeconds}`,
     `admins = ${list(o.admins ?? [])}`,
     `invite_expiry = ${o.inviteExpirySeconds ?? 7 * 86400}`,
-    // No rate limits: the Debian sample config's 10 kB/s c2s throttle breaks bulk publishing.
-    "limits = {}",
+    // Never Debian's sample 10 kB/s c2s throttle, which breaks bulk publishing: our own rates.
+    limits.line,
     // TCP_NODELAY: with Nagle on, a second small write waits ~40 ms for a delayed ACK (measured:
     // command round trips p99 60 ms with it, 12 ms without; BENCHMARKS.md "Control").
     "network_settings = { nagle = false }",

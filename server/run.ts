@@ -87,6 +87,7 @@ export async function runServer(config: ServerConfig, log: Logger): Promise<Runn
         smacksHibernationSeconds: config.smacksHibernation,
         admins: config.admins,
         inviteExpirySeconds: config.inviteExpiry,
+        rates: { c2s: config.c2sRate, s2sin: config.s2sRate },
       }),
     );
     const services = (Object.keys(ports) as PortName[]).filter((name) => ports[name] !== undefined);
@@ -159,13 +160,22 @@ function describe(
   };
 }
 
+/** 24 random bytes as base64url, never starting with "-": pasted after `--xmpp.password` such a
+ * secret reads as a flag (1 start in 64 would). */
+export function componentSecret(): string {
+  for (;;) {
+    const secret = randomBytes(24).toString("base64url");
+    if (!secret.startsWith("-")) return secret;
+  }
+}
+
 function ensureSecret(dir: string): string {
   const file = join(dir, "hub-secret");
   if (existsSync(file)) {
     const secret = readFileSync(file, "utf8").trim();
     if (secret) return secret;
   }
-  const secret = randomBytes(24).toString("base64url");
+  const secret = componentSecret();
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
 }

@@ -8,6 +8,7 @@ import { makeEncodedReadingsPayload } from "../../shared/exi/payload";
 import { createLogger } from "../../shared/log";
 import { readingsNode } from "../../shared/model";
 import { createClient } from "../../shared/xmpp/client";
+import { IqTimeoutError } from "../../shared/xmpp/iq-caller";
 import { makePublish } from "../../shared/xmpp/pubsub";
 import { stanzaCondition } from "../pubsub/measure";
 import { makePayload } from "../pubsub/phase";
@@ -33,6 +34,9 @@ const outcome: Record<string, number> = {};
 const tally = (k: string) => {
   outcome[k] = (outcome[k] ?? 0) + 1;
 };
+/** Unanswered requests are one outcome, not one per IQ id. */
+const timeoutOrMessage = (error: Error) =>
+  error instanceof IqTimeoutError ? "no answer in 60 s" : error.message;
 const pending: Promise<void>[] = [];
 const start = performance.now();
 const perTick = Math.max(1, Math.round(count / (seconds * 100))); // a tick every 10 ms
@@ -43,7 +47,7 @@ for (let sent = 0; sent < count; ) {
     pending.push(
       connection.request(iq, 60_000).then(
         () => tally("ok"),
-        (error) => tally(stanzaCondition(error) ?? (error as Error).message),
+        (error) => tally(stanzaCondition(error) ?? timeoutOrMessage(error as Error)),
       ),
     );
   }

@@ -4,28 +4,27 @@
  * publishes in 10 s by default, most refused with `wait`). Prints p50/p99 of both phases and
  * the ratio (target: flood p99 ≤ 2 × baseline p99), with what the flooder got back.
  * Run: npm run bench:flood [-- --seconds 10 --flood 10000 --rate 20 --limit-rate 200 --limit-burst 1000
+ *      --c2s-rate 96kb/s|off; or --drain [--documents 3000 --rates off,96kb/s,64kb/s]
  *      --dir <parent folder> --keep]
  * References: hub/pubsub/rate-limit.ts, BENCHMARKS.md "Flood"; helpers from bench/pubsub/. */
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { DEFAULT_RATES } from "../../server/config";
 import { fromBase64 } from "../../shared/exi";
 import { makeEncodedReadingsPayload } from "../../shared/exi/payload";
 import { createLogger } from "../../shared/log";
 import { readingsNode } from "../../shared/model";
-import { type ClientConnection, createClient } from "../../shared/xmpp/client";
+import type { ClientConnection } from "../../shared/xmpp/client";
 import { makePublish } from "../../shared/xmpp/pubsub";
-import { makeCreate } from "../../shared/xmpp/pubsub-owner";
-import { registerAccount } from "../../shared/xmpp/register";
-import { type Child, spawnReady } from "../pubsub/children";
 import { makePayload } from "../pubsub/phase";
-import { type BenchServer, startBenchServer } from "../pubsub/prosody";
+import type { BenchServer } from "../pubsub/prosody";
+import { runDrain } from "./drain";
+import { DOMAIN, PASSWORD, ROOT, startFloodStack } from "./stack";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const { values: args } = parseArgs({
   options: {
     seconds: { type: "string", default: "10" },
@@ -34,6 +33,12 @@ const { values: args } = parseArgs({
     /** The hub's per-JID publish limit (its defaults); lower them to see refusals alone. */
     "limit-rate": { type: "string", default: "200" },
     "limit-burst": { type: "string", default: "1000" },
+    /** Prosody's per-session read rate (`xiot server --c2s-rate`); "off" for none. */
+    "c2s-rate": { type: "string", default: DEFAULT_RATES.c2s },
+    /** Measure a legitimate backlog drain per c2s rate instead of the flood (drain.ts). */
+    drain: { type: "boolean", default: false },
+    documents: { type: "string", default: "3000" },
+    rates: { type: "string", default: `off,${DEFAULT_RATES.c2s}` },
     dir: { type: "string" },
     keep: { type: "boolean", default: false },
   },
@@ -41,8 +46,6 @@ const { values: args } = parseArgs({
 const SECONDS = Number(args.seconds);
 const FLOOD = Number(args.flood);
 const RATE = Number(args.rate);
-const DOMAIN = "localhost";
-const PASSWORD = "bench flood password";
 const log = createLogger({ level: "warn" });
 const dir = mkdtempSync(join(args.dir ?? tmpdir(), "xiot-bench-flood-"));
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -50,17 +53,6 @@ const cleanups: (() => Promise<unknown>)[] = [];
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 const sleepUntil = (t: number) => new Promise((r) => setTimeout(r, Math.max(0, t - performance.now())));
-
-async function device(server: BenchServer, name: string): Promise<ClientConnection> {
-  const config = { service: server.c2s, domain: DOMAIN, username: name, password: PASSWORD };
-  await registerAccount({ config, log });
-  const connection = createClient({ config: { ...config, resource: "agent" }, log });
-  cleanups.push(() => connection.stop());
-  await connection.start();
-  // Before provisioning a device may create its own nodes (docs/design.md §2).
-  await connection.request(makeCreate(server.components.hub.jid, readingsNode(name)));
-  return connection;
-}
 
 const readings = makeEncodedReadingsPayload(fromBase64(makePayload("flood-quiet")) ?? new Uint8Array());
 
@@ -103,32 +95,20 @@ async function startFlooder(server: BenchServer, hub: string) {
 }
 
 async function main(): Promise<void> {
-  const prosodyDir = join(dir, "prosody");
-  mkdirSync(prosodyDir, { recursive: true });
-  const server = await startBenchServer({ dir: prosodyDir, domain: DOMAIN, admins: [], log });
-  cleanups.push(() => server.prosody.stop());
-  const { jid, secret } = server.components.hub;
-  const hubDir = join(dir, "hub");
-  const hub: Child = await spawnReady(
-    "hub",
-    [
-      join(ROOT, "bin/xiot.js"),
-      "hub",
-      ...["--xmpp.service", server.component, "--xmpp.domain", jid, "--xmpp.password", secret],
-      ...["--dir", hubDir, "--storage.path", join(hubDir, "hub.sqlite"), "--log.level", "warn"],
-      ...["--http.port", "0"],
-      ...[
-        "--pubsub.publishRate",
-        String(args["limit-rate"]),
-        "--pubsub.publishBurst",
-        String(args["limit-burst"]),
-      ],
-    ],
-    { cwd: ROOT },
-  );
-  cleanups.push(() => hub.stop());
-  const quiet = await device(server, "flood-quiet");
-  await (await device(server, "flood-loud")).stop(); // the account and its node; the flood runs elsewhere
+  const {
+    server,
+    hubJid: jid,
+    device,
+  } = await startFloodStack({
+    dir,
+    log,
+    c2sRate: args["c2s-rate"],
+    publishRate: args["limit-rate"],
+    publishBurst: args["limit-burst"],
+    cleanups,
+  });
+  const quiet = await device("flood-quiet");
+  await (await device("flood-loud")).stop(); // the account and its node; the flood runs elsewhere
   const flooder = await startFlooder(server, jid);
   await quietPhase(quiet, jid, "w.1"); // warm-up, discarded
   const base = await quietPhase(quiet, jid, "b.1");
@@ -138,7 +118,8 @@ async function main(): Promise<void> {
     `  ${name.padEnd(12)} n=${t.length}  p50 ${f(quantile(t, 0.5))} ms  p99 ${f(quantile(t, 0.99))} ms  max ${f(t.at(-1) ?? Number.NaN)} ms`;
   console.log(
     `Flood: quiet device publishing ${RATE}/s for ${SECONDS} s, alone then beside one flooding ${FLOOD} ` +
-      `publishes in ${SECONDS} s (hub limits: ${args["limit-rate"]}/s, burst ${args["limit-burst"]}); Node ${process.version}, ` +
+      `publishes in ${SECONDS} s (hub limits: ${args["limit-rate"]}/s, burst ${args["limit-burst"]}; ` +
+      `Prosody c2s rate ${args["c2s-rate"]}); Node ${process.version}, ` +
       `${cpus().length} × ${cpus()[0]?.model ?? "?"}; data in ${dir}`,
   );
   console.log(row("baseline", base));
@@ -155,7 +136,8 @@ async function main(): Promise<void> {
 }
 
 try {
-  await main();
+  if (args.drain) await runDrain(dir, args.rates.split(","), Number(args.documents), log);
+  else await main();
 } catch (error) {
   process.exitCode = 1;
   console.error(`bench:flood failed: ${(error as Error).stack ?? error}`);

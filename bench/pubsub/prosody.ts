@@ -3,13 +3,14 @@
  * Prosody's mod_pubsub, the do-nothing component and the hub (already in the rendered config).
  * References: Prosody 0.12 configuration (Component, admins), XEP-0114, mod_pubsub. */
 
-import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { DEFAULT_RATES } from "../../server/config";
 import { ensureProsody } from "../../server/install";
 import { pickFreePort } from "../../server/ports";
 import { BindError, type RunningProsody, startProsody } from "../../server/process";
 import { renderProsodyConfig } from "../../server/prosody-config";
+import { componentSecret } from "../../server/run";
 import { hubJid } from "../../shared/jid";
 import type { Logger } from "../../shared/log";
 
@@ -32,6 +33,8 @@ export interface BenchServerOptions {
   /** Accounts that may create nodes on mod_pubsub (its default policy lets only admins create). */
   admins: string[];
   log: Logger;
+  /** Bytes/s Prosody reads per client session; `xiot server`'s default unless given. */
+  c2sRate?: string;
 }
 
 export type ComponentName = "hub" | "hub-tmpfs" | "null";
@@ -54,13 +57,13 @@ export function renderBenchConfig(
     runAsRoot: process.getuid?.() === 0,
     logLevel: "info",
     smacksHibernationSeconds: 60,
+    // Once, from the rendered config: a second `admins` line is a duplicate option, which
+    // Prosody 0.12.3 may fail to report and then refuses the whole file.
+    admins: o.admins,
+    rates: { ...DEFAULT_RATES, c2s: o.c2sRate ?? DEFAULT_RATES.c2s },
   });
-  // Global options must come before the first host section: admins go just above VirtualHost.
-  const marker = `\nVirtualHost ${lua(o.domain)}`;
-  if (!base.includes(marker)) throw new Error("rendered Prosody config has no VirtualHost section");
-  const admins = `\nadmins = { ${o.admins.map(lua).join(", ")} }\n`;
   return [
-    base.replace(marker, `${admins}${marker}`),
+    base,
     `Component ${lua(`pubsub.${o.domain}`)} "pubsub"`,
     "",
     ...(["hub-tmpfs", "null"] as const).flatMap((name) => [
@@ -74,7 +77,7 @@ export function renderBenchConfig(
 /** Starts Prosody on free loopback ports; picks again on a bind race (docs/design.md §4). */
 export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
   const binary = ensureProsody(options.log);
-  const secret = () => randomBytes(24).toString("base64url");
+  const secret = componentSecret;
   const secrets: Secrets = { hub: secret(), "hub-tmpfs": secret(), null: secret() };
   const configFile = join(options.dir, "prosody.cfg.lua");
   for (let attempt = 1; ; attempt++) {

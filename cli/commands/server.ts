@@ -26,6 +26,11 @@ export const serverCommand: Command = {
     { flag: "--smacks-hibernation S", description: "seconds a broken client session is kept (default 600)" },
     { flag: "--admins JID,...", description: "server administrators (may create invites)" },
     { flag: "--invite-expiry S", description: "seconds an invitation stays valid (default 604800)" },
+    {
+      flag: "--c2s-rate R",
+      description: 'bytes/s read from each client session (default 96kb/s; "off")',
+    },
+    { flag: "--s2s-rate R", description: 'bytes/s read from each federated server (default 1mb/s; "off")' },
     { flag: "--prosody-log-level L", description: "Prosody's own log level (default info)" },
     { flag: "--log.level L", description: "fatal|error|warn|info|debug|trace|silent (default info)" },
     { flag: "--config FILE", description: "JSON file with any of these keys" },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_RATES, serverSchema } from "../../../server/config";
 import { renderProsodyConfig } from "../../../server/prosody-config";
 
 const base = {
@@ -68,5 +69,49 @@ describe("the generated Prosody configuration", () => {
     expect(renderProsodyConfig({ ...base, hubSecret: 'a"b\\c' })).toContain(
       'component_secret = "a\\"b\\\\c"',
     );
+  });
+
+  it("holds each client and federated session to its read rate with mod_limits", () => {
+    const limited = renderProsodyConfig({ ...base, rates: { c2s: "64KB/s", s2sin: "1mb/s" } });
+    expect(limited).toMatch(/modules_enabled = \{[^}]*"limits"/);
+    expect(limited).toContain(
+      'limits = { c2s = { rate = "64kb/s", burst = "2s" }, s2sin = { rate = "1mb/s", burst = "2s" } }',
+    );
+    expect(limited.match(/^limits = /gm)).toHaveLength(1);
+  });
+
+  it("never lets a type fall back to mod_limits' own defaults (c2s 10 kB/s, s2sin 30 kB/s)", () => {
+    const c2sOff = renderProsodyConfig({ ...base, rates: { c2s: "off", s2sin: "1mb/s" } });
+    expect(c2sOff).toContain('c2s = { rate = "1000000mb/s"');
+    const allOff = renderProsodyConfig({ ...base, rates: { c2s: "off", s2sin: "off" } });
+    expect(allOff).toContain("limits = {}");
+    expect(allOff).not.toMatch(/modules_enabled = \{[^}]*"limits"/);
+  });
+
+  it("writes every global option once (Prosody 0.12 may refuse a file with a duplicate)", () => {
+    const lines = renderProsodyConfig({ ...base, admins: ["a@example.org"], rates: DEFAULT_RATES })
+      .split("\n")
+      .filter((line) => /^[a-z_]+ = /.test(line))
+      .map((line) => line.split(" = ")[0]);
+    expect(new Set(lines).size).toBe(lines.length);
+  });
+});
+
+describe("xiot server's rate keys", () => {
+  it("default to the measured rates and accept Prosody's spelling or off", () => {
+    const config = serverSchema.parse({});
+    expect([config.c2sRate, config.s2sRate]).toEqual([DEFAULT_RATES.c2s, DEFAULT_RATES.s2sin]);
+    expect(serverSchema.parse({ c2sRate: "off", s2sRate: "2 MB/s" })).toMatchObject({
+      c2sRate: "off",
+      s2sRate: "2 MB/s",
+    });
+  });
+
+  it("refuse a rate Prosody would misread, naming the key", () => {
+    for (const bad of ["256k", "fast", "0kb/s", "10 kb", "-1kb/s"]) {
+      const result = serverSchema.safeParse({ c2sRate: bad });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues[0]?.path).toEqual(["c2sRate"]);
+    }
   });
 });
