@@ -25,6 +25,9 @@ export interface AffiliationChange {
   affiliation: Affiliation;
 }
 
+/** One stored change to a subscription. */
+type Effect = { put: SubscriptionRecord; remove?: undefined } | { remove: string; put?: undefined };
+
 const AFFILIATIONS: ReadonlySet<string> = new Set([
   "owner",
   "publisher",
@@ -62,16 +65,16 @@ export function createOwnerOps(
     return node.ok ? ok(await ctx.store.getSubscriptions(node.value.id)) : node;
   }
 
-  async function setState(node: NodeRecord, jid: string, state: "subscribed" | "none"): Promise<void> {
+  /** What setting `jid`'s subscription to `state` changes: a record to put, a JID to remove,
+   * or nothing. */
+  async function plan(
+    node: NodeRecord,
+    jid: string,
+    state: "subscribed" | "none",
+  ): Promise<Effect | undefined> {
     const current = await ctx.store.getSubscription(node.id, jid);
-    if (state === "none") {
-      if (!current) return;
-      await ctx.store.removeSubscription(node.id, jid);
-      ctx.broadcaster.broadcast({ type: "subscription", node: node.id, jid, state: "none" });
-      await ctx.events.emit({ type: "subscription-changed", node: node.id, jid, state: "none" });
-      return;
-    }
-    if (current?.state === "subscribed") return;
+    if (state === "none") return current ? { remove: jid } : undefined;
+    if (current?.state === "subscribed") return undefined;
     const sub: SubscriptionRecord = current
       ? { ...current, state: "subscribed" }
       : {
@@ -81,23 +84,54 @@ export function createOwnerOps(
           state: "subscribed",
           options: { "pubsub#deliver": ["true"] },
         };
-    await ctx.store.putSubscription(sub);
-    const change = { node: node.id, jid, state: "subscribed" as const, subid: sub.subid };
-    ctx.broadcaster.broadcast({ type: "subscription", ...change });
-    await ctx.events.emit({ type: "subscription-changed", ...change });
-    await sendLastItem(node, sub);
+    return { put: sub };
+  }
+
+  /** Stores every effect in one write (all or none), then tells each subscriber (§8.8.4) and
+   * sends the last item to each new one. */
+  async function apply(node: NodeRecord, effects: Effect[]): Promise<void> {
+    if (effects.length === 0) return;
+    const put = effects.flatMap((e) => (e.put ? [e.put] : []));
+    const remove = effects.flatMap((e) => (e.remove ? [e.remove] : []));
+    await ctx.store.changeSubscriptions(node.id, put, remove);
+    for (const jid of remove) {
+      ctx.broadcaster.broadcast({ type: "subscription", node: node.id, jid, state: "none" });
+      await ctx.events.emit({ type: "subscription-changed", node: node.id, jid, state: "none" });
+    }
+    for (const sub of put) {
+      const change = { node: node.id, jid: sub.jid, state: "subscribed" as const, subid: sub.subid };
+      ctx.broadcaster.broadcast({ type: "subscription", ...change });
+      await ctx.events.emit({ type: "subscription-changed", ...change });
+      await sendLastItem(node, sub);
+    }
   }
 
   async function modifySubscriptions(
     from: string,
     nodeId: string | undefined,
     changes: SubscriptionChange[],
-  ) {
+  ): Promise<Result<void>> {
     const node = await asOwner(from, nodeId);
     if (!node.ok) return node;
     const parsed = parseJids(changes);
     if (!parsed.ok) return parsed;
-    for (const change of parsed.value) await setState(node.value, change.parsed.full, change.state); // §8.8.2
+    // §8.8.2: the last change for a JID wins; nothing is stored unless every change may be.
+    const last = new Map(parsed.value.map((c) => [c.parsed.full, c]));
+    const effects: Effect[] = [];
+    for (const [jid, change] of last) {
+      if (change.state === "subscribed") {
+        // An owner may subscribe only whom the node's access model would let subscribe (an owner's
+        // act is the approval, so "pending" is fine): no outcast, no stranger to a whitelist (§4.5).
+        const decision = subscribeDecision(
+          node.value,
+          await affiliationOf(ctx, node.value.id, change.parsed.bare),
+        );
+        if (typeof decision !== "string") return decision;
+      }
+      const effect = await plan(node.value, jid, change.state);
+      if (effect) effects.push(effect);
+    }
+    await apply(node.value, effects);
     return ok(undefined);
   }
 
@@ -121,9 +155,13 @@ export function createOwnerOps(
     for (const c of parsed.value) after.set(c.parsed.bare, c.affiliation);
     // §8.9.2: a node is never left without an owner.
     if (![...after.values()].includes("owner")) return fail("not-acceptable");
+    // One write for the whole request: never half applied, not even on a full disk.
+    await ctx.store.setAffiliations(
+      node.value.id,
+      parsed.value.map((c) => ({ jid: c.parsed.bare, affiliation: c.affiliation })),
+    );
     for (const c of parsed.value) {
       const jid = c.parsed.bare;
-      await ctx.store.setAffiliation(node.value.id, jid, c.affiliation);
       if ((before.get(jid) ?? "none") !== c.affiliation) {
         before.set(jid, c.affiliation); // the same JID twice in one request changes once per value
         await ctx.events.emit({
@@ -142,16 +180,15 @@ export function createOwnerOps(
    * may not subscribe to the node as it is now (§4.1 outcasts, §4.5 access models). */
   async function dropLostAccess(node: NodeRecord, only?: ReadonlySet<string>): Promise<number> {
     const subs = [...(await ctx.store.getSubscriptions(node.id))];
-    let dropped = 0;
+    const effects: Effect[] = [];
     for (const sub of subs) {
       const bare = bareOf(sub.jid);
       if (only && !only.has(bare)) continue;
       const decision = subscribeDecision(node, await affiliationOf(ctx, node.id, bare));
-      if (typeof decision === "string") continue;
-      await setState(node, sub.jid, "none"); // §8.8.4: the subscriber is told
-      dropped++;
+      if (typeof decision !== "string") effects.push({ remove: sub.jid });
     }
-    return dropped;
+    await apply(node, effects); // §8.8.4: each subscriber is told
+    return effects.length;
   }
 
   // An access-model change (§8.2) may take access from subscribers without an affiliation.
@@ -173,7 +210,8 @@ export function createOwnerOps(
     if (!jid) return fail("invalid-jid");
     const current = await ctx.store.getSubscription(node.value.id, jid.full);
     if (current?.state !== "pending") return fail("item-not-found");
-    await setState(node.value, jid.full, allow ? "subscribed" : "none");
+    const effect = await plan(node.value, jid.full, allow ? "subscribed" : "none");
+    await apply(node.value, effect ? [effect] : []);
     return ok(undefined);
   }
 

@@ -133,6 +133,22 @@ export function pubsubStoreContract(name: string, factory: StoreFactory): void {
         expect(await store.getAffiliation("a", "bob@example.org")).toBe("none");
         expect(await store.getAffiliations("a")).toEqual(new Map([["alice@example.org", "owner"]]));
       });
+
+      it("setAffiliations applies a batch in order, the last change for a JID winning", async () => {
+        await store.createNode(node("a"), "alice@example.org");
+        await store.setAffiliations("a", [
+          { jid: "bob@example.org", affiliation: "publisher" },
+          { jid: "carol@example.org", affiliation: "member" },
+          { jid: "bob@example.org", affiliation: "outcast" },
+          { jid: "alice@example.org", affiliation: "none" },
+        ]);
+        expect(await store.getAffiliations("a")).toEqual(
+          new Map([
+            ["bob@example.org", "outcast"],
+            ["carol@example.org", "member"],
+          ]),
+        );
+      });
     });
 
     describe("subscriptions", () => {
@@ -171,6 +187,23 @@ export function pubsubStoreContract(name: string, factory: StoreFactory): void {
         await Promise.all(["x", "y", "z"].map((u) => store.putSubscription(sub(`${u}@example.org`))));
         const subs = await store.getSubscriptions("a");
         expect(subs.map((s) => s.jid).sort()).toEqual(["x@example.org", "y@example.org", "z@example.org"]);
+      });
+
+      it("changeSubscriptions puts and removes in one write", async () => {
+        await store.createNode(node("a"), "alice@example.org");
+        await store.putSubscription(sub("x@example.org"));
+        await store.putSubscription(sub("y@example.org", "pending"));
+        await store.changeSubscriptions(
+          "a",
+          [sub("y@example.org"), sub("z@example.org/desk")],
+          ["x@example.org", "nobody@example.org"],
+        );
+        const subs = await store.getSubscriptions("a");
+        expect(subs.map((s) => `${s.jid} ${s.state}`).sort()).toEqual([
+          "y@example.org subscribed",
+          "z@example.org/desk subscribed",
+        ]);
+        expect((await store.subscriptionsOf("z@example.org")).map((s) => s.node)).toEqual(["a"]);
       });
     });
 

@@ -85,6 +85,42 @@ describe("SQLite stores on a full disk", () => {
     await reopened.close();
   });
 
+  it("pubsub: an owner's batch that fills the disk midway is stored whole or not at all", async () => {
+    const store = openSqliteStore({ path: join(dir, "owner.sqlite") });
+    await store.createNode(node("o"), "alice@example.org");
+    await store.putSubscription({
+      node: "o",
+      jid: "x@example.org",
+      subid: "s",
+      state: "subscribed",
+      options: {},
+    });
+    // ~3 MB of affiliations against a 2 MiB disk: the write runs out of space part way through.
+    const local = (i: number) => `${String(i).padStart(4, "0")}${"u".repeat(996)}`;
+    const batch = Array.from({ length: 3000 }, (_, i) => ({
+      jid: `${local(i)}@example.org`,
+      affiliation: "member" as const,
+    }));
+    await expect(store.setAffiliations("o", batch)).rejects.toMatchObject(FULL);
+    expect(await store.getAffiliations("o")).toEqual(new Map([["alice@example.org", "owner"]]));
+    const subs = batch.map((b, i) => ({
+      node: "o",
+      jid: b.jid,
+      subid: `s${i}`,
+      state: "subscribed" as const,
+      options: {},
+    }));
+    await expect(store.changeSubscriptions("o", subs, ["x@example.org"])).rejects.toMatchObject(FULL);
+    expect((await store.getSubscriptions("o")).map((s) => s.jid)).toEqual(["x@example.org"]);
+    // Space was never taken by the failed writes: a small batch goes in whole.
+    await store.setAffiliations("o", batch.slice(0, 3));
+    expect((await store.getAffiliations("o")).size).toBe(4);
+    await store.close();
+    rmSync(join(dir, "owner.sqlite"), { force: true });
+    rmSync(join(dir, "owner.sqlite-wal"), { force: true });
+    rmSync(join(dir, "owner.sqlite-shm"), { force: true });
+  });
+
   it("devices: rejects a write with storage-full and accepts it when space returns", async () => {
     const store = openSqliteDeviceStore({ path: join(dir, "devices.sqlite") });
     await store.createDevice(device("d0"));

@@ -121,6 +121,14 @@ export function createMemoryStore(): PubsubStore {
       if (affiliation === "none") state.affiliations.delete(jid);
       else state.affiliations.set(jid, affiliation);
     },
+    async setAffiliations(node, changes) {
+      const state = get(node);
+      if (!state) return;
+      for (const { jid, affiliation } of changes) {
+        if (affiliation === "none") state.affiliations.delete(jid);
+        else state.affiliations.set(jid, affiliation);
+      }
+    },
     async getSubscriptions(node) {
       const state = get(node);
       if (!state) return [];
@@ -162,6 +170,13 @@ export function createMemoryStore(): PubsubStore {
       if (!state?.subscriptions.delete(jid)) return false;
       state.subList = undefined;
       return true;
+    },
+    async changeSubscriptions(node, put, remove) {
+      const state = get(node);
+      if (!state) return;
+      for (const sub of put) if (sub.node === node) state.subscriptions.set(sub.jid, clone(sub));
+      for (const jid of remove) state.subscriptions.delete(jid);
+      state.subList = undefined;
     },
     async countSubscriptions(node) {
       return get(node)?.subscriptions.size ?? 0;

@@ -176,6 +176,13 @@ export function openSqliteStore(
         if (affiliation === "none") q.delAff.run(node, jid);
         else q.setAff.run(node, jid, affiliation);
       }),
+    setAffiliations: (node, changes) =>
+      gc.run(() => {
+        for (const { jid, affiliation } of changes) {
+          if (affiliation === "none") q.delAff.run(node, jid);
+          else q.setAff.run(node, jid, affiliation);
+        }
+      }),
     getSubscriptions: async (node) => subsOf(node),
     getSubscription: async (node, jid) => {
       const sub = subsOf(node).find((s) => s.jid === jid);
@@ -202,6 +209,15 @@ export function openSqliteStore(
         const removed = q.delSub.run(node, jid).changes > 0;
         subCache.delete(node);
         return removed;
+      }),
+    changeSubscriptions: (node, put, remove) =>
+      gc.run(() => {
+        for (const sub of put) {
+          if (sub.node !== node) continue;
+          q.putSub.run(sub.node, sub.jid, bareOf(sub.jid), sub.subid, sub.state, JSON.stringify(sub.options));
+        }
+        for (const jid of remove) q.delSub.run(node, jid);
+        subCache.delete(node);
       }),
     countSubscriptions: async (node) => subsOf(node).length,
 

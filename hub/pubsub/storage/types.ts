@@ -97,6 +97,13 @@ export interface ItemPage {
   cursorFound: boolean;
 }
 
+export interface AffiliationWrite {
+  /** Bare JID, normalised. */
+  jid: string;
+  /** "none" removes the affiliation. */
+  affiliation: Affiliation;
+}
+
 /** What addSubscription() did: added, found one for that JID (kept as it is), or hit the quota. */
 export type AddSubscriptionResult =
   | { status: "added" }
@@ -124,6 +131,9 @@ export interface NodeStore {
   affiliationsOf(jid: string): Promise<Array<{ node: string; affiliation: Affiliation }>>;
   /** "none" removes the affiliation. */
   setAffiliation(node: string, jid: string, affiliation: Affiliation): Promise<void>;
+  /** Every change in one write, in order: all of them are stored or none (an owner's request,
+   * XEP-0060 §8.9.2, is never half applied, not even on a full disk). */
+  setAffiliations(node: string, changes: ReadonlyArray<AffiliationWrite>): Promise<void>;
 
   /** All subscriptions of a node (every state). Callers must not mutate the result. */
   getSubscriptions(node: string): Promise<readonly SubscriptionRecord[]>;
@@ -138,6 +148,12 @@ export interface NodeStore {
    */
   addSubscription(sub: SubscriptionRecord, maxPerNode: number): Promise<AddSubscriptionResult>;
   removeSubscription(node: string, jid: string): Promise<boolean>;
+  /** Puts and removes subscriptions of one node in one write: all or none (§8.8.2). */
+  changeSubscriptions(
+    node: string,
+    put: ReadonlyArray<SubscriptionRecord>,
+    remove: ReadonlyArray<string>,
+  ): Promise<void>;
   countSubscriptions(node: string): Promise<number>;
 }
 

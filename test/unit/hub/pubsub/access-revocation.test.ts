@@ -90,6 +90,30 @@ describe("revoked access", () => {
     expect(h.sent.map(canon)).toEqual([none("n", BOB, "id2")]);
   });
 
+  it("an owner cannot subscribe whom the node refuses (stranger to a whitelist, outcast): nothing of the request is stored", async () => {
+    const h = await subscribed([field("pubsub#access_model", "whitelist")]);
+    const carol = "carol@example.org";
+    const subscribe = (...jids: string[]) =>
+      `<pubsub xmlns='${PSO}'><subscriptions node='n'>${jids
+        .map((j) => `<subscription jid='${j}' subscription='subscribed'/>`)
+        .join("")}</subscriptions></pubsub>`;
+    const affiliate = (jid: string, a: string) =>
+      `<pubsub xmlns='${PSO}'><affiliations node='n'><affiliation jid='${jid}' affiliation='${a}'/></affiliations></pubsub>`;
+    expect(await h.set(ALICE, affiliate(carol, "member"))).toBeUndefined();
+    h.sent.length = 0;
+    // Carol may be subscribed, Bob may not: the whole request is refused and Carol stays out too.
+    expect(canon(await h.set(ALICE, subscribe(carol, BOB)))).toBe(closedNode);
+    expect(await h.store.getSubscriptions("n")).toEqual([]);
+    expect(h.sent).toEqual([]);
+    expect(await h.set(ALICE, affiliate(carol, "outcast"))).toBeUndefined();
+    expect(canon(await h.set(ALICE, subscribe(carol)))).toBe(
+      canon(`<error type='auth'><forbidden xmlns='${ST}'/></error>`),
+    );
+    expect(await h.store.getSubscriptions("n")).toEqual([]);
+    await h.set(ALICE, publish("n", "a"));
+    expect(h.sent).toEqual([]);
+  });
+
   it("configuration notifications carry the node_config form when payloads are delivered (§8.2.5.3)", async () => {
     const h = await subscribed([field("pubsub#notify_config", "1")]);
     await h.set(BOB, `<pubsub xmlns='${PS}'><subscribe node='n' jid='${BOB}'/></pubsub>`);
