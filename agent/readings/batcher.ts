@@ -35,6 +35,9 @@ export interface BatcherOptions {
   /** Sequence numbers for this boot (default: a new counter from 0). */
   sequence?: SequenceCounter;
   timers?: BatcherTimers;
+  /** Called with each reading before it is batched, with the seq and clk of the document it goes
+   * in (the open document's journal, journal.ts). */
+  journal?: (seq: number, clk: ClockStatus, reading: Reading) => void;
   /** Receives each document, in sequence order, with why it was emitted (for measurements). */
   onDocument: (doc: ReadingsDocumentV1, reason: FlushReason) => void;
 }
@@ -81,6 +84,7 @@ export class Batcher {
         this.#emit("delay");
       }, this.maxDelayMs);
     }
+    this.#o.journal?.(this.#seq.peek(), this.#clk, reading);
     this.#open.push({ ...reading });
     if (this.#open.length >= this.maxCount) this.#emit("count");
     return { ok: true, value: undefined };

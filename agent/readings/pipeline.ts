@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { encode } from "../../shared/exi";
 import type { JsonObject } from "../../shared/exi/types";
 import type { Logger } from "../../shared/log";
-import type { Reading, ReadingsDocument } from "../../shared/model";
+import { itemId, type Reading, type ReadingsDocument } from "../../shared/model";
 import type { AgentConfig } from "../config";
 import { documentRecord, type EncodeDocument, encodeJson } from "../outbox/document";
 import { openFileOutboxStore } from "../outbox/file";
@@ -21,6 +21,7 @@ import { Outbox, type Publish } from "../outbox/outbox";
 import type { BuildRecord, NewRecord, OutboxStore } from "../outbox/store";
 import { Batcher } from "./batcher";
 import { type BootId, nextBootId } from "./boot-id";
+import { journalledDocuments, OpenJournal } from "./journal";
 
 export const encodeExi: EncodeDocument = (doc) => encode(doc as unknown as JsonObject);
 
@@ -70,6 +71,8 @@ export async function openPipeline(o: PipelineOptions): Promise<ReadingsPipeline
   const encodeDoc = config.encoding === "json" ? encodeJson : encodeExi;
   const record = config.debug.recordReadings;
   const outstanding = new Set<Promise<unknown>>();
+  const journalDir = join(stateDir, "open");
+  const journal = new OpenJournal(journalDir, log);
   const enqueue = (doc: ReadingsDocument) => {
     const build = documentRecord(doc, encodeDoc);
     let built: NewRecord | undefined;
@@ -91,6 +94,8 @@ export async function openPipeline(o: PipelineOptions): Promise<ReadingsPipeline
           appendLine(join(stateDir, "appended.jsonl"), line);
         }
       })
+      // Stored, or counted in a gap: either way the journal has done its job.
+      .then(() => journal.done(doc.boot, doc.seq))
       // Only a bug or a closed store gets here: the store turns every write failure into a gap.
       .catch((err) =>
         log.error({ err, seq: doc.seq, readings: doc.r.length }, "outbox append failed; readings lost"),
@@ -98,11 +103,24 @@ export async function openPipeline(o: PipelineOptions): Promise<ReadingsPipeline
       .finally(() => outstanding.delete(p));
     outstanding.add(p);
   };
+  // Documents a killed run had batched but not handed to the outbox go first, under their own ids.
+  const held = new Set([...store.list(), ...(await store.quarantined())].map((r) => r.itemId));
+  const recovered = journalledDocuments(journalDir, config.device.id);
+  for (const doc of recovered) {
+    if (held.has(itemId(doc.boot, doc.seq))) journal.done(doc.boot, doc.seq);
+    else enqueue(doc);
+  }
+  if (recovered.length > 0)
+    log.info(
+      { documents: recovered.length, readings: recovered.reduce((n, d) => n + d.r.length, 0) },
+      "recovered the open documents of the previous run",
+    );
   const batcher = new Batcher({
     deviceId: config.device.id,
     bootId: boot.id,
     maxCount: config.batch.maxReadings,
     maxDelayMs: config.batch.maxDelayMs,
+    journal: (seq, clk, reading) => journal.add(boot.id, seq, clk, reading),
     onDocument: enqueue,
   });
   log.info({ boot: boot.id }, "boot");
@@ -123,6 +141,7 @@ export async function openPipeline(o: PipelineOptions): Promise<ReadingsPipeline
       batcher.stop();
       await Promise.all([...outstanding]);
       await outbox.stop();
+      journal.close();
       await store.close();
     },
   };

@@ -7,8 +7,9 @@
  * full (each on its own small tmpfs, filled with a ballast file, then freed).
  *
  * The oracle (test/helpers/faults/oracle.ts), after a drain: every generated reading is stored
- * exactly once or counted in a gap (readings only in memory at an agent's SIGKILL are counted
- * apart, and only within its last batch window); the outbox is empty; no command actuates without
+ * exactly once or counted in a gap (an agent's open document survives SIGKILL in its journal; only
+ * the last reading of a killed run, recorded just before it was journalled, is counted apart); the
+ * outbox is empty; no command actuates without
  * authority, twice, or after its issued + ttl by the hub's clock.
  * References: docs/design.md §2 (item ids, `gap`, command metadata), docs/design.md §4 (delivery
  * without XEP-0198: outbox plus idempotent ids). XIOT_FAULT_ROUNDS sets the number of faults
@@ -191,7 +192,7 @@ describe("fault campaign: kills, cuts, stalls and full disks", () => {
     const c = readings.counts;
     log(
       `readings: generated ${c.generated}, stored ${c.stored} in ${docs.length} documents, duplicates ${c.duplicates}, ` +
-        `gaps ${c.gaps} (in ${c.gapDocuments} documents), lost in memory at SIGKILL ${c.lostAtKill}, ` +
+        `gaps ${c.gaps} (in ${c.gapDocuments} documents), last reading of a killed run not yet journalled ${c.lostAtKill}, ` +
         `unaccounted ${c.unaccounted}, phantom ${c.phantom}; generated - stored - gaps = ${c.generated - c.stored - c.gaps}`,
     );
     log(
