@@ -8,9 +8,14 @@ import {
   reconnectSchema,
   serviceSchema,
 } from "../shared/config/common";
+import { DEVICE_ID_RE } from "../shared/model";
 import { parseDuration } from "../shared/time-range";
 import { DEFAULT_MAX_REPLY_BYTES } from "../shared/xmpp/budget";
-import { checkRetention, DEFAULT_RETENTION } from "./history/types";
+import { checkRetention, DEFAULT_RETENTION, type Retention } from "./history/types";
+
+/** The tiers a device sets itself (zod leaves the others as undefined keys). */
+const definedOf = (r: Partial<Retention>): Partial<Retention> =>
+  Object.fromEntries(Object.entries(r).filter(([, ms]) => ms !== undefined));
 
 const positive = z.number().int().positive();
 
@@ -133,11 +138,51 @@ export const hubSchema = z.object({
           if (problem)
             ctx.addIssue({ code: "custom", message: problem.replace(/^history\.retention\.\S+ /, "") });
         }),
+      /** Devices with their own retention: `history.devices.<id>.retention.<tier>`; a tier left
+       * out is the hub's. */
+      devices: z
+        .record(
+          z.string().regex(DEVICE_ID_RE, `a device id (${DEVICE_ID_RE.source})`),
+          z
+            .object({
+              retention: z
+                .object({
+                  raw: durationSchema.optional(),
+                  "1m": durationSchema.optional(),
+                  "1h": durationSchema.optional(),
+                })
+                .strict()
+                .prefault({}),
+            })
+            .strict(),
+        )
+        .default({}),
       /** How often retention is enforced, and how many rows one step deletes at most. */
       pruneIntervalMs: positive.default(60_000),
       pruneBatch: positive.default(5000),
     })
-    .prefault({}),
+    .prefault({})
+    .superRefine((h, ctx) => {
+      for (const [id, own] of Object.entries(h.devices)) {
+        const problem = checkRetention({ ...h.retention, ...definedOf(own.retention) });
+        if (!problem) continue;
+        const tier = /^history\.retention\.(\S+) /.exec(problem)?.[1] ?? "raw";
+        ctx.addIssue({
+          code: "custom",
+          path: ["devices", id, "retention", tier],
+          message: `${problem.replace(/^history\.retention\.\S+ /, "")} (with the hub's retention for the tiers not set)`,
+        });
+      }
+    })
+    .transform(({ devices, ...h }) => ({
+      ...h,
+      retention: {
+        ...h.retention,
+        devices: Object.fromEntries(
+          Object.entries(devices).map(([id, own]) => [id, { ...h.retention, ...definedOf(own.retention) }]),
+        ) as Record<string, Retention>,
+      },
+    })),
   storage: z
     .object({
       /** SQLite file; default <dir>/hub.sqlite. */

@@ -48,8 +48,8 @@ export function prepareChunks(db: Database) {
       "SELECT channel FROM history_chunk_series WHERE device = ? ORDER BY channel",
     ),
     seriesOf: db.prepare<[string], { id: number }>("SELECT id FROM history_chunk_series WHERE device = ?"),
-    seriesAfter: db.prepare<[number], { id: number }>(
-      "SELECT id FROM history_chunk_series WHERE id > ? ORDER BY id",
+    seriesAfter: db.prepare<[number], { id: number; device: string }>(
+      "SELECT id, device FROM history_chunk_series WHERE id > ? ORDER BY id",
     ),
     dropSeries: db.prepare<[number]>("DELETE FROM history_chunk_series WHERE id = ?"),
     /** Inserts or replaces `rows` head readings (series, t, v, k, q each); a reading already

@@ -18,7 +18,8 @@ import {
   type HistoryQuery,
   type HistoryStore,
   type RawPoint,
-  type Retention,
+  type RetentionPolicy,
+  retentionOf,
 } from "./types";
 
 interface Series {
@@ -30,7 +31,7 @@ interface Series {
 const key = (device: string, channel: string): string => `${device}\u0000${channel}`;
 const sameValue = (a: RawPoint, r: Reading): boolean => a.v === r.v && a.q === r.q;
 
-export function createMemoryHistory(retention: Retention): HistoryStore {
+export function createMemoryHistory(policy: RetentionPolicy): HistoryStore {
   const series = new Map<string, Series>();
 
   const seriesOf = (device: string, channel: string): Series => {
@@ -69,6 +70,7 @@ export function createMemoryHistory(retention: Retention): HistoryStore {
   return {
     add(device, readings, now) {
       const result: AddResult = { added: 0, duplicates: 0, tooOld: 0 };
+      const retention = retentionOf(policy, device);
       for (const r of readings) {
         if (r.t < now - retention.raw) {
           result.tooOld++;
@@ -118,7 +120,8 @@ export function createMemoryHistory(retention: Retention): HistoryStore {
 
     prune(now, limit) {
       let deleted = 0;
-      for (const s of series.values()) {
+      for (const [k, s] of series) {
+        const retention = retentionOf(policy, k.slice(0, k.indexOf("\u0000")));
         for (const tier of ["raw", "1m", "1h"] as const) {
           // A raw reading is past when its time is; a bucket when its end is.
           const cutoff = now - retention[tier] - (tier === "raw" ? 0 : BUCKET_MS[tier] - 1);

@@ -18,7 +18,15 @@ import { mergeIntoRows, rebuildRows, writeBuckets } from "./chunk-rollup";
 import { migrateChunks } from "./chunk-schema";
 import { type ChunkRow, type ChunkStatements, type HeadParam, prepareChunks } from "./chunk-statements";
 import { toColumns } from "./sqlite-values";
-import { type AddResult, BUCKET_MS, type HistoryStore, HOUR, type RawPoint, type Retention } from "./types";
+import {
+  type AddResult,
+  BUCKET_MS,
+  type HistoryStore,
+  HOUR,
+  type RawPoint,
+  type RetentionPolicy,
+  retentionOf,
+} from "./types";
 
 export interface ChunkOptions {
   /** Width of a sealed window, a whole number of hours; default 6 h. */
@@ -48,18 +56,22 @@ const pointOf = (r: Reading): RawPoint =>
 const sorted = (o: Open): RawPoint[] => [...o.points.values()].sort((a, b) => a.t - b.t);
 
 /** Round-robin over series from a cursor, so every series gets its turn however small a limit. */
-function roundRobin(st: ChunkStatements, cursor: { at: number }, step: (id: number) => boolean): void {
+function roundRobin(
+  st: ChunkStatements,
+  cursor: { at: number },
+  step: (id: number, device: string) => boolean,
+): void {
   const rest = st.seriesAfter.all(cursor.at);
-  for (const { id } of rest.length > 0 ? rest : st.seriesAfter.all(0)) {
+  for (const { id, device } of rest.length > 0 ? rest : st.seriesAfter.all(0)) {
     cursor.at = id;
-    if (!step(id)) return;
+    if (!step(id, device)) return;
   }
   cursor.at = 0;
 }
 
 export function openChunkedHistory(
   db: Database,
-  retention: Retention,
+  policy: RetentionPolicy,
   options: ChunkOptions = {},
 ): ChunkHistoryStore {
   const windowMs = options.windowMs ?? 6 * HOUR;
@@ -91,6 +103,7 @@ export function openChunkedHistory(
 
   const addAll = db.transaction((device: string, readings: readonly Reading[], now: number): AddResult => {
     const result: AddResult = { added: 0, duplicates: 0, tooOld: 0 };
+    const retention = retentionOf(policy, device);
     const ids = new Map<string, number>();
     const open = new Map<string, Open | null>();
     const head: HeadParam[] = [];
@@ -135,7 +148,8 @@ export function openChunkedHistory(
   const sealCursor = { at: 0 };
   const seal = (now: number, limit: number): number => {
     let moved = 0;
-    roundRobin(st, sealCursor, (series) => {
+    roundRobin(st, sealCursor, (series, device) => {
+      const retention = retentionOf(policy, device);
       for (;;) {
         const oldest = st.headOldest.get(series)?.t;
         if (oldest === null || oldest === undefined) break;
@@ -156,10 +170,10 @@ export function openChunkedHistory(
   /** Trims sealed windows past the raw tier's retention, writing their buckets out first. */
   const trimCursor = { at: 0 };
   const trim = (now: number, limit: number): number => {
-    const cutoff = now - retention.raw;
     let done = 0;
-    if (!Number.isFinite(cutoff)) return 0;
-    roundRobin(st, trimCursor, (series) => {
+    roundRobin(st, trimCursor, (series, device) => {
+      const cutoff = now - retentionOf(policy, device).raw;
+      if (!Number.isFinite(cutoff)) return true;
       for (const chunk of st.oldest.all(series, cutoff, limit - done)) {
         const points = decodeChunk(chunk.data);
         if ((points[0]?.t ?? cutoff) >= cutoff) break;
@@ -178,7 +192,8 @@ export function openChunkedHistory(
   const bucketCursor = { at: 0 };
   const pruneBuckets = (now: number, limit: number): number => {
     let done = 0;
-    roundRobin(st, bucketCursor, (series) => {
+    roundRobin(st, bucketCursor, (series, device) => {
+      const retention = retentionOf(policy, device);
       for (const tier of ["1m", "1h"] as const) {
         const cutoff = now - retention[tier] - (BUCKET_MS[tier] - 1);
         if (Number.isFinite(cutoff) && done < limit)

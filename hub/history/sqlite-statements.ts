@@ -75,8 +75,8 @@ export function prepareHistory(db: Database) {
       "SELECT channel FROM history_series WHERE device = ? ORDER BY channel",
     ),
     seriesOf: db.prepare<[string], { id: number }>("SELECT id FROM history_series WHERE device = ?"),
-    seriesAfter: db.prepare<[number], { id: number }>(
-      "SELECT id FROM history_series WHERE id > ? ORDER BY id",
+    seriesAfter: db.prepare<[number], { id: number; device: string }>(
+      "SELECT id, device FROM history_series WHERE id > ? ORDER BY id",
     ),
     dropSeries: db.prepare<[number]>("DELETE FROM history_series WHERE id = ?"),
     getRaw: db.prepare<[number, number], RawRow>(

@@ -23,7 +23,8 @@ import {
   type HistoryPage,
   type HistoryStore,
   type RawPoint,
-  type Retention,
+  type RetentionPolicy,
+  retentionOf,
 } from "./types";
 
 const toPoint = (r: RawRow): RawPoint => {
@@ -34,7 +35,7 @@ const toPoint = (r: RawRow): RawPoint => {
 
 const ALL = -1; // LIMIT -1: no limit
 
-export function openSqliteHistory(db: Database, retention: Retention): HistoryStore {
+export function openSqliteHistory(db: Database, policy: RetentionPolicy): HistoryStore {
   migrateHistory(db);
   const st = prepareHistory(db);
 
@@ -80,6 +81,7 @@ export function openSqliteHistory(db: Database, retention: Retention): HistorySt
 
   const addAll = db.transaction((device: string, readings: readonly Reading[], now: number): AddResult => {
     const result: AddResult = { added: 0, duplicates: 0, tooOld: 0 };
+    const retention = retentionOf(policy, device);
     const ids = new Map<string, number>();
     for (const r of readings) {
       if (r.t < now - retention.raw) {
@@ -129,7 +131,8 @@ export function openSqliteHistory(db: Database, retention: Retention): HistorySt
       // Round-robin over series, so every series is pruned in turn however small `limit` is.
       let deleted = 0;
       const rest = st.seriesAfter.all(pruneCursor);
-      for (const { id } of rest.length > 0 ? rest : st.seriesAfter.all(0)) {
+      for (const { id, device } of rest.length > 0 ? rest : st.seriesAfter.all(0)) {
+        const retention = retentionOf(policy, device);
         for (const tier of TIERS) {
           // A raw reading is past when its time is; a bucket when its end is.
           const cutoff = now - retention[tier] - (tier === "raw" ? 0 : BUCKET_MS[tier] - 1);

@@ -32,6 +32,16 @@ export interface Retention {
   "1h": number;
 }
 
+/** The hub's retention, and the devices that have their own (`history.devices.<id>.retention`,
+ * each tier it leaves out taken from the hub's). */
+export interface RetentionPolicy extends Retention {
+  devices?: Readonly<Record<string, Retention>>;
+}
+
+/** The retention that applies to `device`'s series. */
+export const retentionOf = (policy: RetentionPolicy, device: string): Retention =>
+  policy.devices?.[device] ?? policy;
+
 export const DEFAULT_RETENTION: Readonly<Retention> = {
   raw: 30 * DAY,
   "1m": 365 * DAY,

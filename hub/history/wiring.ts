@@ -15,10 +15,11 @@ import { backfillHistory } from "./backfill";
 import { historyRoute } from "./service";
 import { openChunkedHistory } from "./sqlite-chunks";
 import { historyFlag, setHistoryFlag } from "./sqlite-schema";
-import type { HistoryStore, Retention } from "./types";
+import type { HistoryStore, RetentionPolicy } from "./types";
 
 export interface HubHistoryConfig {
-  retention: Retention;
+  /** The hub's retention and the devices' own (history.devices.<id>.retention). */
+  retention: RetentionPolicy;
   pruneIntervalMs: number;
   pruneBatch: number;
 }

@@ -1,11 +1,18 @@
 /* Shared contract for every HistoryStore engine (hub/history/types.ts). */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { bucketStart } from "../../hub/history/buckets";
-import { DAY, type HistoryStore, HOUR, MINUTE, type Retention } from "../../hub/history/types";
+import {
+  DAY,
+  type HistoryStore,
+  HOUR,
+  MINUTE,
+  type Retention,
+  type RetentionPolicy,
+} from "../../hub/history/types";
 import type { Reading } from "../../shared/model";
 
 export interface HistoryFactory {
-  open(retention: Retention): Promise<HistoryStore>;
+  open(retention: RetentionPolicy): Promise<HistoryStore>;
   /** Closes the store and opens the same data again (durable engines only). */
   reopen?(): Promise<HistoryStore>;
   cleanup?(): Promise<void>;
@@ -13,7 +20,14 @@ export interface HistoryFactory {
 
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
 const NOW = T0 + 2 * DAY;
-const RETENTION: Retention = { raw: 10 * DAY, "1m": 20 * DAY, "1h": 40 * DAY };
+/** "short" keeps its own raw tier for 2 days (history.devices.<id>.retention). */
+const SHORT: Retention = { raw: 2 * DAY, "1m": 20 * DAY, "1h": 40 * DAY };
+const RETENTION: RetentionPolicy = {
+  raw: 10 * DAY,
+  "1m": 20 * DAY,
+  "1h": 40 * DAY,
+  devices: { short: SHORT },
+};
 const r = (c: string, t: number, v: Reading["v"], q?: Reading["q"]): Reading =>
   q ? { c, t, v, q } : { c, t, v };
 
@@ -187,6 +201,28 @@ export function historyStoreContract(name: string, factory: HistoryFactory): voi
       expect(hours[0]?.t).toBeLessThanOrEqual(now - RETENTION["1h"] + HOUR);
       expect(hours.at(-1)?.t).toBe(bucketStart(now - 10 * MINUTE, HOUR));
       expect(store.prune(now, 500)).toBe(0);
+    });
+
+    it("keeps a device with its own retention by it, and every other device by the hub's", () => {
+      const start = Date.UTC(2026, 0, 1);
+      for (let t = start; t < start + 30 * DAY; t += 10 * MINUTE)
+        for (const device of ["d1", "short"]) store.add(device, [r("t", t, 1)], t);
+      const now = start + 30 * DAY;
+      while (store.prune(now, 500) > 0);
+      const oldest = (device: string, tier: "raw" | "1m") => {
+        const page = store.query({ device, channel: "t", from: 0, to: now, tier, limit: 1 });
+        return page.tier === "raw" ? page.points[0]?.t : page.buckets[0]?.t;
+      };
+      expect(oldest("short", "raw")).toBeGreaterThanOrEqual(now - SHORT.raw);
+      expect(oldest("short", "raw")).toBeLessThan(now - SHORT.raw + 10 * MINUTE);
+      expect(oldest("d1", "raw")).toBeGreaterThanOrEqual(now - RETENTION.raw);
+      expect(oldest("d1", "raw")).toBeLessThan(now - RETENTION.raw + 10 * MINUTE);
+      // Its rollups outlive its raw readings, by its own 1-minute retention.
+      expect(oldest("short", "1m")).toBeLessThan(now - SHORT["1m"] + 10 * MINUTE);
+      // A reading past its own raw tier is not taken; the same time is for another device.
+      const late = now - 3 * DAY + 5 * MINUTE;
+      expect(store.add("short", [r("t", late, 2)], now)).toEqual({ added: 0, duplicates: 0, tooOld: 1 });
+      expect(store.add("d1", [r("t", late, 2)], now)).toEqual({ added: 1, duplicates: 0, tooOld: 0 });
     });
 
     it("forgets a device", () => {
