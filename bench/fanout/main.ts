@@ -21,6 +21,7 @@ import { parseItemsEvent } from "../../shared/xmpp/pubsub-events";
 import { makeCreate, makeNodeSubscriptions } from "../../shared/xmpp/pubsub-owner";
 import { registerAccount } from "../../shared/xmpp/register";
 import { type Child, spawnReady } from "../pubsub/children";
+import { hubCommand } from "../pubsub/processes";
 import { type BenchServer, startBenchServer } from "../pubsub/prosody";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -102,18 +103,13 @@ async function main(): Promise<void> {
   mkdirSync(prosodyDir, { recursive: true });
   const server = await startBenchServer({ dir: prosodyDir, domain: DOMAIN, admins: [], log });
   cleanups.push(() => server.prosody.stop());
-  const { jid: hub, secret } = server.components.hub;
-  const hubDir = join(dir, "hub");
+  const { jid: hub } = server.components.hub;
   const hubProcess: Child = await spawnReady(
     "hub",
-    [
-      join(ROOT, "bin/xiot.js"),
-      "hub",
-      ...["--xmpp.service", server.component, "--xmpp.domain", hub, "--xmpp.password", secret],
-      ...["--dir", hubDir, "--storage.path", join(hubDir, "hub.sqlite"), "--log.level", "warn"],
+    hubCommand(ROOT, server, "hub", join(dir, "hub"), [
       ...["--http.port", "0", "--hub.allowLocalUsers"],
       ...["--pubsub.maxSubscriptionsPerNode", String(SUBSCRIBERS)],
-    ],
+    ]),
     { cwd: ROOT },
   );
   cleanups.push(() => hubProcess.stop());

@@ -11,6 +11,7 @@ import { type ClientConnection, createClient } from "../../shared/xmpp/client";
 import { makeCreate } from "../../shared/xmpp/pubsub-owner";
 import { registerAccount } from "../../shared/xmpp/register";
 import { type Child, spawnReady } from "../pubsub/children";
+import { hubCommand } from "../pubsub/processes";
 import { type BenchServer, startBenchServer } from "../pubsub/prosody";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -45,18 +46,13 @@ export async function startFloodStack(o: FloodStackOptions): Promise<FloodStack>
     c2sRate: o.c2sRate,
   });
   o.cleanups.push(() => server.prosody.stop());
-  const { jid, secret } = server.components.hub;
-  const hubDir = join(o.dir, "hub");
+  const { jid } = server.components.hub;
   const hub: Child = await spawnReady(
     "hub",
-    [
-      join(ROOT, "bin/xiot.js"),
-      "hub",
-      ...["--xmpp.service", server.component, "--xmpp.domain", jid, "--xmpp.password", secret],
-      ...["--dir", hubDir, "--storage.path", join(hubDir, "hub.sqlite"), "--log.level", "warn"],
+    hubCommand(ROOT, server, "hub", join(o.dir, "hub"), [
       ...["--http.port", "0"],
       ...["--pubsub.publishRate", o.publishRate, "--pubsub.publishBurst", o.publishBurst],
-    ],
+    ]),
     { cwd: ROOT },
   );
   o.cleanups.push(() => hub.stop());

@@ -20,18 +20,34 @@ export interface ProcessOptions {
 
 export type Started = Partial<Record<"hub" | "hub-tmpfs" | "null", Child>>;
 
-function hubArgs(o: ProcessOptions, name: "hub" | "hub-tmpfs", dir: string): string[] {
-  const { jid, secret } = o.server.components[name];
+/** The `xiot hub` command line for one of the bench server's hub components, its data in `dir`
+ * (every benchmark that runs the real hub starts it this way), then `extra`. */
+export function hubCommand(
+  root: string,
+  server: BenchServer,
+  name: "hub" | "hub-tmpfs",
+  dir: string,
+  extra: readonly string[] = [],
+): string[] {
+  const { jid, secret } = server.components[name];
   return [
-    join(o.root, "bin/xiot.js"),
+    join(root, "bin/xiot.js"),
     "hub",
-    ...["--xmpp.service", o.server.component, "--xmpp.domain", jid, "--xmpp.password", secret],
+    ...["--xmpp.service", server.component, "--xmpp.domain", jid, "--xmpp.password", secret],
     ...["--dir", dir, "--storage.path", join(dir, "hub.sqlite"), "--log.level", "warn"],
-    // The hub limits each publisher to 200/s by default (burst 1000); the other targets have no
-    // such limit, so it is lifted here to compare the publish paths themselves.
-    ...["--pubsub.publishRate", "1000000", "--pubsub.publishBurst", "1000000"],
+    ...extra,
   ];
 }
+
+// The hub limits each publisher to 200/s by default (burst 1000); the other targets have no such
+// limit, so it is lifted here to compare the publish paths themselves.
+const hubArgs = (o: ProcessOptions, name: "hub" | "hub-tmpfs", dir: string): string[] =>
+  hubCommand(o.root, o.server, name, dir, [
+    "--pubsub.publishRate",
+    "1000000",
+    "--pubsub.publishBurst",
+    "1000000",
+  ]);
 
 export async function startProcesses(o: ProcessOptions): Promise<Started> {
   const started: Started = {};
