@@ -93,7 +93,7 @@ function readTimes(r: ByteReader, n: number): number[] {
 }
 
 /** The smallest scale at which every number is an exact decimal, if any. */
-function decimalScale(values: readonly number[]): number | undefined {
+export function decimalScale(values: readonly number[]): number | undefined {
   for (let s = 0; s <= MAX_SCALE; s++) {
     const f = 10 ** s;
     let ok = true;

@@ -1,8 +1,11 @@
 /* Queries of the chunked history engine (./sqlite-chunks.ts). A window is in the head or sealed,
  * never both, and its buckets are rows only once rolled, so the sorted lists merged here never
- * hold the same time: head rows, chunks, and (for rollups) written-out bucket rows. */
+ * hold the same time: head rows, chunks, and (for rollups) written-out bucket rows. A sealed
+ * window's hours come from its hour buckets when it has them (./chunk-hours.ts), else from its
+ * readings. */
 import { bucketStart, firstTime, publicBucket } from "./buckets";
 import { decodeChunk } from "./chunk-codec";
+import { decodeHours } from "./chunk-hours";
 import { bucketsOf } from "./chunk-rollup";
 import type { ChunkStatements } from "./chunk-statements";
 import type { RawRow } from "./sqlite-statements";
@@ -46,8 +49,9 @@ export function queryChunks(st: ChunkStatements, windowMs: number, q: HistoryQue
   const id = found.id;
   const most = q.limit + 1;
   const lower = firstTime(q);
-  const chunks = st.chunks.all(id, bucketStart(lower, windowMs), q.to);
+  const firstWindow = bucketStart(lower, windowMs);
   if (q.tier === "raw") {
+    const chunks = st.chunks.all(id, firstWindow, q.to);
     const head = st.headRange.all(id, lower, q.to, most).map(toPoint);
     const sealed: RawPoint[] = [];
     for (const c of chunks) {
@@ -62,9 +66,13 @@ export function queryChunks(st: ChunkStatements, windowMs: number, q: HistoryQue
   const head = bucketsOf(headPoints, width, lower, q.to).map(publicBucket);
   const rows = st.rollup[q.tier].range.all(id, lower, q.to, most).map((r) => publicBucket(bucketFromRow(r)));
   const sealed: Bucket[] = [];
+  const chunks = q.tier === "1h" ? st.hours.all(id, firstWindow, q.to) : st.chunks.all(id, firstWindow, q.to);
   for (const c of chunks) {
     if (c.rolled === 1) continue; // its buckets are rows
-    for (const b of bucketsOf(decodeChunk(c.data), width, lower, q.to)) sealed.push(publicBucket(b));
+    if ("hours" in c && c.hours !== null) sealed.push(...decodeHours(c.hours, lower, q.to));
+    else
+      for (const b of bucketsOf(decodeChunk(c.data as Uint8Array), width, lower, q.to))
+        sealed.push(publicBucket(b));
     if (sealed.length >= most) break;
   }
   const buckets = mergeSorted(mergeSorted(head, rows, most), sealed, most);

@@ -4,7 +4,9 @@
  * - `history_chunk`: one row per sealed series window, `data` from ./chunk-codec.ts. `rolled` is
  *   1 once the window's 1-minute and 1-hour buckets were written out as rows (before retention
  *   trimmed its first raw reading); until then its buckets are computed from its readings.
- *   A rowid table: a chunk is larger than a WITHOUT ROWID row should be.
+ *   A rowid table: a chunk is larger than a WITHOUT ROWID row should be. `hours` holds the
+ *   window's 1-hour buckets (./chunk-hours.ts) while it is not rolled, when they can be encoded;
+ *   NULL otherwise (and in chunks sealed before version 2), and then they come from `data`.
  * - `history_chunk_1m`, `history_chunk_1h`: those written-out buckets (columns as the row
  *   engine's rollup tables).
  * References: https://sqlite.org/withoutrowid.html §4. */
@@ -43,6 +45,7 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE TABLE history_chunk_1m (${BUCKET_COLUMNS}) WITHOUT ROWID;
    CREATE TABLE history_chunk_1h (${BUCKET_COLUMNS}) WITHOUT ROWID;`,
+  "ALTER TABLE history_chunk ADD COLUMN hours BLOB;",
 ];
 
 export const CHUNK_SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,6 +10,14 @@ export interface ChunkRow {
   data: Uint8Array;
 }
 
+/** A chunk as a 1-hour query reads it: its readings only when it has no hour buckets. */
+export interface HoursRow {
+  start: number;
+  rolled: number;
+  hours: Uint8Array | null;
+  data: Uint8Array | null;
+}
+
 type Rollup = "1m" | "1h";
 const BUCKETS: Readonly<Record<Rollup, string>> = { "1m": "history_chunk_1m", "1h": "history_chunk_1h" };
 const CHUNK = "SELECT id, start, rolled, n, data FROM history_chunk";
@@ -80,12 +88,16 @@ export function prepareChunks(db: Database) {
     chunks: db.prepare<[number, number, number], ChunkRow>(
       `${CHUNK} WHERE series = ? AND start >= ? AND start < ? ORDER BY start`,
     ),
+    hours: db.prepare<[number, number, number], HoursRow>(
+      `SELECT start, rolled, hours, CASE WHEN hours IS NULL AND rolled = 0 THEN data END AS data
+       FROM history_chunk WHERE series = ? AND start >= ? AND start < ? ORDER BY start`,
+    ),
     /** The oldest chunks of a series starting before a time. */
     oldest: db.prepare<[number, number, number], ChunkRow>(
       `${CHUNK} WHERE series = ? AND start < ? ORDER BY start LIMIT ?`,
     ),
-    putChunk: db.prepare<[number, number, number, number, Uint8Array]>(
-      "INSERT OR REPLACE INTO history_chunk (series, start, rolled, n, data) VALUES (?, ?, ?, ?, ?)",
+    putChunk: db.prepare<[number, number, number, number, Uint8Array, Uint8Array | null]>(
+      "INSERT OR REPLACE INTO history_chunk (series, start, rolled, n, data, hours) VALUES (?, ?, ?, ?, ?, ?)",
     ),
     dropChunk: db.prepare<[number]>("DELETE FROM history_chunk WHERE id = ?"),
     forgetChunks: db.prepare<[number]>("DELETE FROM history_chunk WHERE series = ?"),

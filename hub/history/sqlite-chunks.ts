@@ -13,6 +13,7 @@ import type { Database } from "better-sqlite3";
 import type { Reading } from "../../shared/model";
 import { bucketStart } from "./buckets";
 import { decodeChunk, encodeChunk } from "./chunk-codec";
+import { encodeHours } from "./chunk-hours";
 import { queryChunks, toPoint } from "./chunk-query";
 import { mergeIntoRows, rebuildRows, writeBuckets } from "./chunk-rollup";
 import { migrateChunks } from "./chunk-schema";
@@ -81,6 +82,12 @@ export function openChunkedHistory(
   migrateChunks(db);
   const st = prepareChunks(db);
 
+  /** Writes a window's chunk, with its hour buckets while it is not rolled (./chunk-hours.ts). */
+  const putChunk = (series: number, start: number, rolled: number, points: readonly RawPoint[]): void => {
+    const hours = rolled === 0 ? encodeHours(points) : null;
+    st.putChunk.run(series, start, rolled, points.length, encodeChunk(points), hours);
+  };
+
   const seriesId = (device: string, channel: string): number => {
     const found = st.series.get(device, channel);
     return found ? found.id : Number(st.addSeries.run(device, channel).lastInsertRowid);
@@ -140,7 +147,7 @@ export function openChunkedHistory(
     for (const o of open.values()) {
       if (!o?.dirty) continue;
       const points = sorted(o);
-      st.putChunk.run(o.series, o.chunk.start, o.chunk.rolled, points.length, encodeChunk(points));
+      putChunk(o.series, o.chunk.start, o.chunk.rolled, points);
     }
     return result;
   });
@@ -157,7 +164,7 @@ export function openChunkedHistory(
         // Also a window retention has reached, however recent its end: `trim` needs it sealed.
         if (start + windowMs > now - lag && start >= now - retention.raw) break;
         const points = st.headRange.all(series, start, start + windowMs, ALL).map(toPoint);
-        st.putChunk.run(series, start, 0, points.length, encodeChunk(points));
+        putChunk(series, start, 0, points);
         st.dropHead.run(series, start, start + windowMs);
         moved += points.length;
         if (moved >= limit) return false;
@@ -179,7 +186,7 @@ export function openChunkedHistory(
         if ((points[0]?.t ?? cutoff) >= cutoff) break;
         if (chunk.rolled === 0) writeBuckets(st, series, points);
         const kept = points.filter((p) => p.t >= cutoff);
-        if (kept.length > 0) st.putChunk.run(series, chunk.start, 1, kept.length, encodeChunk(kept));
+        if (kept.length > 0) putChunk(series, chunk.start, 1, kept);
         else st.dropChunk.run(chunk.id);
         done++;
       }
