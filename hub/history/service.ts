@@ -19,9 +19,11 @@ import {
 import { NS_XIOT_HISTORY } from "../../shared/xmpp/ns";
 import type { AccessRule } from "../access/rule";
 import type { IqContext, IqRoute } from "../iq-types";
+import { summarize } from "./summary";
 import {
   autoTier,
   type Bucket,
+  DEFAULT_HISTORY_PAGE,
   type HistoryQuery,
   type HistoryStore,
   type RawPoint,
@@ -38,7 +40,7 @@ export interface HistoryServiceDeps {
   maxPerPage?: number;
 }
 
-export const DEFAULT_HISTORY_PAGE = 2000;
+export { DEFAULT_HISTORY_PAGE } from "./types";
 
 /** Whether `jid` may read the device's history now: the rule that guards its readings node. */
 export async function mayReadHistory(
@@ -54,6 +56,31 @@ export async function mayReadHistory(
 interface Page {
   entries: Map<string, Element[]>;
   next?: string;
+}
+
+/** A summary page: one merged bucket per channel (./summary.ts), channels in order until the
+ * count or the bytes run out; a cursor then names the channel to start from. */
+function readSummaries(deps: HistoryServiceDeps, r: HistoryRequest, tier: Tier, budget: number): Page {
+  const limit = Math.min(r.max ?? Number.POSITIVE_INFINITY, deps.maxPerPage ?? DEFAULT_HISTORY_PAGE);
+  const channels = r.channels.length > 0 ? r.channels : deps.history.channels(r.device);
+  const cursor = r.after === undefined ? undefined : parseCursor(r.after);
+  const start = cursor ? channels.indexOf(cursor.channel) : 0;
+  const entries = new Map<string, Element[]>();
+  if (start < 0) return { entries };
+  let count = 0;
+  let used = 0;
+  for (let i = start; i < channels.length; i++) {
+    const channel = channels[i] as string;
+    if (count >= Math.max(limit, 1)) return { entries, next: cursorOf(channel, r.from - 1) };
+    const b = summarize(deps.history, { device: r.device, channel, from: r.from, to: r.to, tier });
+    const els = b ? [bucketElement(b)] : [];
+    const size = els.reduce((sum, el) => sum + elementBytes(el), 0) + 64;
+    if (count > 0 && used + size > budget) return { entries, next: cursorOf(channel, r.from - 1) };
+    entries.set(channel, els);
+    used += size;
+    count++;
+  }
+  return { entries };
 }
 
 /** Reads one page: channels in order, entries in time order, until the count or the bytes run out.
@@ -113,9 +140,15 @@ export function historyRoute(deps: HistoryServiceDeps): IqRoute {
         return makeError("item-not-found", { text: `no device ${r.device} that you can read` });
       const tier: Tier = r.resolution === "auto" ? autoTier(r.from, r.to) : r.resolution;
       const budget = deps.maxReplyBytes - envelopeBytes(ctx, r.device);
-      const page = readPage(deps, r, tier, budget);
+      const page = (r.summary ? readSummaries : readPage)(deps, r, tier, budget);
       return makeHistoryAnswer(
-        { device: r.device, resolution: tier, series: [], ...(page.next ? { next: page.next } : {}) },
+        {
+          device: r.device,
+          resolution: tier,
+          series: [],
+          ...(page.next ? { next: page.next } : {}),
+          ...(r.summary ? { summary: true } : {}),
+        },
         page.entries,
       );
     },

@@ -48,6 +48,9 @@ export const DEFAULT_RETENTION: Readonly<Retention> = {
   "1h": Number.POSITIVE_INFINITY,
 };
 
+/** Most points or buckets in one page of a history answer, whatever the client asks. */
+export const DEFAULT_HISTORY_PAGE = 2000;
+
 /** One raw reading as history returns it. */
 export interface RawPoint {
   t: number;

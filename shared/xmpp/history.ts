@@ -23,6 +23,8 @@ export interface HistoryRequest {
   max?: number;
   /** RSM: the cursor of the last entry of the previous page. */
   after?: string;
+  /** One bucket per channel merging the whole range at the resolution (a range aggregate). */
+  summary?: boolean;
 }
 
 export interface HistoryPoint {
@@ -54,6 +56,8 @@ export interface HistoryAnswer {
   series: HistorySeries[];
   /** The cursor to ask `after` for the next page; undefined on the last page. */
   next?: string;
+  /** Each series holds one bucket merging the range (asked with `summary`). */
+  summary?: boolean;
 }
 
 // XEP-0082 DateTime: CCYY-MM-DDThh:mm:ss[.sss]TZD.
@@ -93,6 +97,7 @@ export function makeHistoryQuery(hub: string, id: string, r: HistoryRequest): El
         from: dateTime(r.from),
         to: dateTime(r.to),
         resolution: r.resolution,
+        ...(r.summary ? { summary: "true" } : {}),
       },
       ...r.channels.map((name) => xml("channel", { name })),
       ...(rsm.length > 0 ? [xml("set", { xmlns: NS_RSM }, ...rsm)] : []),
@@ -105,7 +110,7 @@ const bad = <T>(text: string): Parsed<T> => ({ ok: false, text });
 
 /** The request in a `<query xmlns='urn:xiot:history:0'/>`; `to` defaults to `now`. */
 export function parseHistoryQuery(query: Element, now: number): Parsed<HistoryRequest> {
-  const { device, from, to, resolution } = query.attrs as Record<string, string | undefined>;
+  const { device, from, to, resolution, summary } = query.attrs as Record<string, string | undefined>;
   if (!isDeviceId(device)) return bad("device: expected a device id");
   const fromMs = parseDateTime(from);
   if (fromMs === undefined) return bad("from: expected an XEP-0082 date-time, e.g. 2026-12-01T00:00:00Z");
@@ -121,6 +126,11 @@ export function parseHistoryQuery(query: Element, now: number): Parsed<HistoryRe
     if (!channels.includes(name)) channels.push(name);
   }
   const request: HistoryRequest = { device, channels, from: fromMs, to: toMs, resolution: res };
+  if (summary !== undefined) {
+    // xs:boolean (XML Schema Part 2 §3.2.2).
+    if (!["true", "false", "1", "0"].includes(summary)) return bad("summary: expected true or false");
+    if (summary === "true" || summary === "1") request.summary = true;
+  }
   const set = query.getChild("set", NS_RSM);
   if (set) {
     const max = set.getChildText("max");
@@ -169,7 +179,12 @@ export function bucketElement(b: HistoryBucket): Element {
 export function makeHistoryAnswer(a: HistoryAnswer, entries: Map<string, Element[]>): Element {
   return xml(
     "query",
-    { xmlns: NS_XIOT_HISTORY, device: a.device, resolution: a.resolution },
+    {
+      xmlns: NS_XIOT_HISTORY,
+      device: a.device,
+      resolution: a.resolution,
+      ...(a.summary ? { summary: "true" } : {}),
+    },
     ...[...entries].map(([channel, children]) => xml("series", { channel }, ...children)),
     ...(a.next ? [xml("set", { xmlns: NS_RSM }, xml("last", {}, a.next))] : []),
   );
@@ -177,7 +192,7 @@ export function makeHistoryAnswer(a: HistoryAnswer, entries: Map<string, Element
 
 /** The hub's answer: series with their points or buckets, and the cursor of the next page. */
 export function parseHistoryAnswer(query: Element): Parsed<HistoryAnswer> {
-  const { device, resolution } = query.attrs as Record<string, string | undefined>;
+  const { device, resolution, summary } = query.attrs as Record<string, string | undefined>;
   if (!isDeviceId(device)) return bad("answer without a device");
   if (resolution !== "raw" && resolution !== "1m" && resolution !== "1h")
     return bad("answer without a resolution");
@@ -209,5 +224,7 @@ export function parseHistoryAnswer(query: Element): Parsed<HistoryAnswer> {
     series.push({ channel, points, buckets });
   }
   const next = query.getChild("set", NS_RSM)?.getChildText("last") ?? undefined;
-  return { ok: true, value: { device, resolution, series, ...(next ? { next } : {}) } };
+  const value: HistoryAnswer = { device, resolution, series, ...(next ? { next } : {}) };
+  if (summary === "true") value.summary = true;
+  return { ok: true, value };
 }

@@ -41,7 +41,7 @@ function setup(maxReplyBytes = 256 * 1024) {
     const ctx: IqContext = { from, to: "hub", id: "q1", type: "get", stanza: iq, child };
     return (await route.handler(ctx)) as Element;
   };
-  return { ask, readers };
+  return { ask, readers, history };
 }
 
 const pointsOf = (answer: Element) => {
@@ -113,5 +113,97 @@ describe("history queries", () => {
     const bad = await ask("alice@example.org", { from: NOW + 1 });
     expect(bad.getChild("bad-request")).toBeDefined();
     expect(bad.getChildText("text")).toBe("to must be later than from");
+  });
+
+  it("answers a summary: one bucket per channel merging the range, at any tier", async () => {
+    const { ask } = setup();
+    const whole = { n: 500, first: 20, last: 20 + 499 / 100, min: 20, max: 20 + 499 / 100 };
+    for (const resolution of ["raw", "1m", "1h"] as const) {
+      const answer = pointsOf(await ask("alice@example.org", { resolution, summary: true }));
+      expect(answer.summary).toBe(true);
+      expect(answer.next).toBeUndefined();
+      expect(answer.series.map((s) => s.channel)).toEqual(["humidity", "temperature"]);
+      for (const s of answer.series) {
+        expect(s.buckets).toHaveLength(1);
+        const b = s.buckets[0];
+        expect({ ...b, mean: undefined, t: undefined }).toEqual({ ...whole, mean: undefined, t: undefined });
+        expect(b?.mean).toBeCloseTo(22.495, 9);
+        expect(b?.t).toBe(resolution === "1h" ? Math.floor(FROM / HOUR) * HOUR : FROM);
+      }
+    }
+    // A part of the range, and a channel without readings in it.
+    const part = pointsOf(
+      await ask("alice@example.org", {
+        from: FROM + 10_000,
+        to: FROM + 30_000,
+        summary: true,
+        channels: ["temperature"],
+      }),
+    );
+    expect(part.series[0]?.buckets).toEqual([
+      { t: FROM + 10_000, n: 2, first: 20.01, last: 20.02, min: 20.01, max: 20.02, mean: 20.015 },
+    ]);
+    const none = pointsOf(
+      await ask("alice@example.org", { from: NOW - 1000, summary: true, channels: ["temperature"] }),
+    );
+    expect(none.series).toEqual([{ channel: "temperature", points: [], buckets: [] }]);
+  });
+
+  it("summarises booleans and strings as count, first and last", async () => {
+    const { ask, history } = setup();
+    history.add(
+      "d1",
+      [true, false, true].map((v, i) => ({ c: "relay", t: FROM + i * 1000, v })),
+      NOW,
+    );
+    const answer = pointsOf(
+      await ask("alice@example.org", { channels: ["relay"], summary: true, resolution: "1m" }),
+    );
+    expect(answer.series[0]?.buckets).toEqual([{ t: FROM, n: 3, first: true, last: true }]);
+  });
+
+  it("pages summaries by channel, each channel exactly once", async () => {
+    const { ask } = setup();
+    const seen: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    do {
+      const page = pointsOf(
+        await ask("alice@example.org", { summary: true, max: 1, ...(after ? { after } : {}) }),
+      );
+      for (const s of page.series) seen.push(`${s.channel}:${s.buckets[0]?.n}`);
+      after = page.next;
+      pages++;
+    } while (after && pages < 10);
+    expect(seen).toEqual(["humidity:500", "temperature:500"]);
+    expect(pages).toBe(2);
+  });
+
+  it("refuses a summary attribute that is not a boolean, naming it", async () => {
+    const iq = makeHistoryQuery("hub", "q1", {
+      device: "d1",
+      channels: [],
+      from: FROM,
+      to: NOW,
+      resolution: "raw",
+    });
+    const query = iq.getChild("query") as Element;
+    query.attrs.summary = "yes";
+    const { handler } = historyRoute({
+      history: createMemoryHistory(DEFAULT_RETENTION),
+      access: { factsOf: async () => ({}) as never, refusal: async () => undefined },
+      now: () => NOW,
+      maxReplyBytes: 65536,
+    });
+    const answer = (await handler({
+      from: "a@x",
+      to: "hub",
+      id: "q1",
+      type: "get",
+      stanza: iq,
+      child: query,
+    })) as Element;
+    expect(answer.getChild("bad-request")).toBeDefined();
+    expect(answer.getChildText("text")).toBe("summary: expected true or false");
   });
 });
