@@ -1,7 +1,9 @@
 /* Telemetry history in the hub: the chunked SQLite engine (chosen by bench/history, BENCHMARKS.md
  * "History") on the item store's connection, so an accepted readings item and its readings are
  * one commit; the query route; retention (and the sealing of chunks) in bounded steps on a
- * timer; and the one-off backfill of items stored before history existed.
+ * timer, back to back while a step finds a full batch, so that it keeps up with any ingest rate
+ * and still lets publishes run between steps; and the one-off backfill of items stored before
+ * history existed.
  * References: docs/history.md. */
 
 import xml from "@xmpp/xml";
@@ -20,7 +22,9 @@ import type { HistoryStore, RetentionPolicy } from "./types";
 export interface HubHistoryConfig {
   /** The hub's retention and the devices' own (history.devices.<id>.retention). */
   retention: RetentionPolicy;
+  /** How long to wait after a step that found less than a full batch. */
   pruneIntervalMs: number;
+  /** Most rows one step moves or deletes. */
   pruneBatch: number;
 }
 
@@ -46,16 +50,26 @@ const BACKFILL = "backfill";
 
 export function createHubHistory(deps: HubHistoryDeps): HubHistory {
   const history = openChunkedHistory(deps.database, deps.config.retention);
-  let timer: ReturnType<typeof setInterval> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = false;
+
+  const schedule = (ms: number): void => {
+    if (!running) return;
+    timer = setTimeout(prune, ms);
+    timer.unref();
+  };
 
   const prune = (): void => {
+    let done = 0;
     try {
-      const deleted = history.prune(deps.now(), deps.config.pruneBatch);
-      if (deleted > 0) deps.log.debug({ deleted }, "history pruned");
+      done = history.prune(deps.now(), deps.config.pruneBatch);
+      if (done > 0) deps.log.debug({ done }, "history pruned");
     } catch (error) {
       // A full disk or a busy file: the next step tries again; publishes are not affected.
       deps.log.warn({ err: error }, "history retention step failed");
     }
+    // A full batch: there is more to do now; the next step after pending I/O (publishes first).
+    schedule(done >= deps.config.pruneBatch ? 0 : deps.config.pruneIntervalMs);
   };
 
   return {
@@ -75,11 +89,12 @@ export function createHubHistory(deps: HubHistoryDeps): HubHistory {
         });
         setHistoryFlag(deps.database, BACKFILL);
       }
-      timer = setInterval(prune, deps.config.pruneIntervalMs);
-      timer.unref();
+      running = true;
+      schedule(deps.config.pruneIntervalMs);
     },
     stop() {
-      if (timer) clearInterval(timer);
+      running = false;
+      if (timer) clearTimeout(timer);
       timer = undefined;
     },
   };
