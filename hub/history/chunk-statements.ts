@@ -59,6 +59,9 @@ export function prepareChunks(db: Database) {
     seriesAfter: db.prepare<[number], { id: number; device: string }>(
       "SELECT id, device FROM history_chunk_series WHERE id > ? ORDER BY id",
     ),
+    seriesUpTo: db.prepare<[number], { id: number; device: string }>(
+      "SELECT id, device FROM history_chunk_series WHERE id <= ? ORDER BY id",
+    ),
     dropSeries: db.prepare<[number]>("DELETE FROM history_chunk_series WHERE id = ?"),
     /** Inserts or replaces `rows` head readings (series, t, v, k, q each); a reading already
      * there with the same value is no change. */

@@ -56,18 +56,23 @@ const pointOf = (r: Reading): RawPoint =>
   r.q === undefined ? { t: r.t, v: r.v } : { t: r.t, v: r.v, q: r.q };
 const sorted = (o: Open): RawPoint[] => [...o.points.values()].sort((a, b) => a.t - b.t);
 
-/** Round-robin over series from a cursor, so every series gets its turn however small a limit. */
+/** Round-robin over every series once, from the one after the cursor, wrapping round, so every
+ * series gets its turn however small a limit. A step that stops (its limit reached) leaves the
+ * cursor before its series, so the next call resumes there: its work may not be finished. */
 function roundRobin(
   st: ChunkStatements,
   cursor: { at: number },
   step: (id: number, device: string) => boolean,
 ): void {
-  const rest = st.seriesAfter.all(cursor.at);
-  for (const { id, device } of rest.length > 0 ? rest : st.seriesAfter.all(0)) {
+  const after = st.seriesAfter.all(cursor.at);
+  const before = st.seriesUpTo.all(cursor.at);
+  for (const { id, device } of [...after, ...before]) {
+    if (!step(id, device)) {
+      cursor.at = id - 1;
+      return;
+    }
     cursor.at = id;
-    if (!step(id, device)) return;
   }
-  cursor.at = 0;
 }
 
 export function openChunkedHistory(
