@@ -7,16 +7,15 @@ import { bucketStart, firstTime, publicBucket } from "./buckets";
 import { decodeChunk } from "./chunk-codec";
 import { decodeHours } from "./chunk-hours";
 import { bucketsOf } from "./chunk-rollup";
-import type { ChunkStatements } from "./chunk-statements";
-import type { RawRow } from "./sqlite-statements";
+import type { ChunkStatements, HeadRow } from "./chunk-statements";
 import { bucketFromRow, fromColumns } from "./sqlite-values";
 import { BUCKET_MS, type Bucket, type HistoryPage, type HistoryQuery, type RawPoint } from "./types";
 
 const ALL = -1; // LIMIT -1: no limit
 
-export const toPoint = (r: RawRow): RawPoint => {
-  const p: RawPoint = { t: r.t, v: fromColumns(r.v, r.k) };
-  if (r.q !== null) p.q = r.q as RawPoint["q"];
+export const toPoint = ([t, v, k, q]: HeadRow): RawPoint => {
+  const p: RawPoint = { t, v: fromColumns(v, k) };
+  if (q !== null) p.q = q as RawPoint["q"];
   return p;
 };
 

@@ -40,6 +40,9 @@ function rollup(db: Database, table: string) {
   };
 }
 
+/** A head reading as `headRange` returns it: t, v, k, q. */
+export type HeadRow = [t: number, v: RawRow["v"], k: RawRow["k"], q: RawRow["q"]];
+
 /** One bound value of a head row. */
 export type HeadParam = number | string | null;
 
@@ -80,9 +83,13 @@ export function prepareChunks(db: Database) {
     headOldest: db.prepare<[number], { t: number | null }>(
       "SELECT MIN(t) AS t FROM history_chunk_head WHERE series = ?",
     ),
-    headRange: db.prepare<[number, number, number, number], RawRow>(
-      "SELECT t, v, k, q FROM history_chunk_head WHERE series = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?",
-    ),
+    /** Head readings as [t, v, k, q] arrays: a window is sealed from hundreds of them, and an
+     * array per row costs half an object with named columns. */
+    headRange: db
+      .prepare<[number, number, number, number], HeadRow>(
+        "SELECT t, v, k, q FROM history_chunk_head WHERE series = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?",
+      )
+      .raw(true),
     dropHead: db.prepare<[number, number, number]>(
       "DELETE FROM history_chunk_head WHERE series = ? AND t >= ? AND t < ?",
     ),
