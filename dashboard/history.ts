@@ -100,7 +100,8 @@ async function pages(
   let after: string | undefined;
   const max = o.maxPages ?? MAX_PAGES;
   do {
-    const base = { device: o.device, channels: o.channels, from: o.from, to: o.to, resolution };
+    // JSON entries: one text per series to parse (a hub that predates them answers elements).
+    const base = { device: o.device, channels: o.channels, from: o.from, to: o.to, resolution, json: true };
     const iq = makeHistoryQuery(o.hub, `hist-${++queryIds}`, { ...base, ...(after ? { after } : {}) });
     const query = (await request(iq)).getChild("query", NS_XIOT_HISTORY);
     const parsed = query

@@ -68,7 +68,8 @@ export async function exportHistory(
   let header = r.format === "csv";
   let page = 0;
   do {
-    const iq = makeHistoryQuery(hub, `export-${page++}`, { ...r, ...(after ? { after } : {}) });
+    // JSON entries: one text per series (a hub that predates them answers elements).
+    const iq = makeHistoryQuery(hub, `export-${page++}`, { ...r, json: true, ...(after ? { after } : {}) });
     const answer = await request(iq);
     const parsed = parseHistoryAnswer(answer.getChild("query") ?? answer);
     if (!parsed.ok) throw new Error(`the hub's history answer is malformed: ${parsed.text}`);

@@ -16,6 +16,7 @@ import {
   parseHistoryQuery,
   pointElement,
 } from "../../shared/xmpp/history";
+import { bucketJson, pointJson } from "../../shared/xmpp/history-json";
 import { NS_XIOT_HISTORY } from "../../shared/xmpp/ns";
 import type { AccessRule } from "../access/rule";
 import type { IqContext, IqRoute } from "../iq-types";
@@ -54,9 +55,35 @@ export async function mayReadHistory(
 }
 
 interface Page {
-  entries: Map<string, Element[]>;
+  entries: Map<string, (Element | string)[]>;
   next?: string;
 }
+
+/** How entries are written and what each costs of the budget: an element each, counted with the
+ * series wrapper and the cursor (generously); or JSON (`format='json'`), counted with its XML
+ * escapes, and a series wrapper once per channel. */
+interface Encoder {
+  point(p: RawPoint): Element | string;
+  bucket(b: Bucket): Element | string;
+  size(entry: Element | string): number;
+  perSeries: number;
+}
+
+const XML_ENTRIES: Encoder = {
+  point: pointElement,
+  bucket: bucketElement,
+  size: (e) => elementBytes(e as Element) + 64,
+  perSeries: 0,
+};
+
+const JSON_ENTRIES: Encoder = {
+  point: pointJson,
+  bucket: bucketJson,
+  size: (e) => Buffer.byteLength(e as string) + 1 + 4 * ((e as string).match(/[&<>"']/g)?.length ?? 0),
+  perSeries: 64,
+};
+
+const encoderOf = (r: HistoryRequest): Encoder => (r.json ? JSON_ENTRIES : XML_ENTRIES);
 
 /** A summary page: one merged bucket per channel (./summary.ts), channels in order until the
  * count or the bytes run out; a cursor then names the channel to start from. */
@@ -65,16 +92,17 @@ function readSummaries(deps: HistoryServiceDeps, r: HistoryRequest, tier: Tier, 
   const channels = r.channels.length > 0 ? r.channels : deps.history.channels(r.device);
   const cursor = r.after === undefined ? undefined : parseCursor(r.after);
   const start = cursor ? channels.indexOf(cursor.channel) : 0;
-  const entries = new Map<string, Element[]>();
+  const entries = new Map<string, (Element | string)[]>();
   if (start < 0) return { entries };
+  const encode = encoderOf(r);
   let count = 0;
   let used = 0;
   for (let i = start; i < channels.length; i++) {
     const channel = channels[i] as string;
     if (count >= Math.max(limit, 1)) return { entries, next: cursorOf(channel, r.from - 1) };
     const b = summarize(deps.history, { device: r.device, channel, from: r.from, to: r.to, tier });
-    const els = b ? [bucketElement(b)] : [];
-    const size = els.reduce((sum, el) => sum + elementBytes(el), 0) + 64;
+    const els = b ? [encode.bucket(b)] : [];
+    const size = els.reduce((sum, el) => sum + encode.size(el), encode.perSeries + 64);
     if (count > 0 && used + size > budget) return { entries, next: cursorOf(channel, r.from - 1) };
     entries.set(channel, els);
     used += size;
@@ -91,8 +119,9 @@ function readPage(deps: HistoryServiceDeps, r: HistoryRequest, tier: Tier, budge
   const channels = r.channels.length > 0 ? r.channels : deps.history.channels(r.device);
   const cursor = r.after === undefined ? undefined : parseCursor(r.after);
   const start = cursor ? channels.indexOf(cursor.channel) : 0;
-  const entries = new Map<string, Element[]>();
+  const entries = new Map<string, (Element | string)[]>();
   if (start < 0) return { entries }; // a cursor past every channel: nothing more
+  const encode = encoderOf(r);
   const beforeFrom = r.from - 1;
   let count = 0;
   let used = 0;
@@ -106,13 +135,14 @@ function readPage(deps: HistoryServiceDeps, r: HistoryRequest, tier: Tier, budge
     });
     const rows =
       page.tier === "raw"
-        ? page.points.map((p) => ({ t: p.t, el: pointElement(p) }))
-        : page.buckets.map((b) => ({ t: b.t, el: bucketElement(b) }));
-    const list: Element[] = [];
+        ? page.points.map((p) => ({ t: p.t, el: encode.point(p) }))
+        : page.buckets.map((b) => ({ t: b.t, el: encode.bucket(b) }));
+    const list: (Element | string)[] = [];
     entries.set(channel, list);
+    used += encode.perSeries;
     let lastT = after ?? beforeFrom;
     for (const row of rows) {
-      const size = elementBytes(row.el) + 64; // the series wrapper and the cursor, generously
+      const size = encode.size(row.el);
       if (count > 0 && used + size > budget) return { entries, next: cursorOf(channel, lastT) };
       list.push(row.el);
       used += size;
@@ -148,6 +178,7 @@ export function historyRoute(deps: HistoryServiceDeps): IqRoute {
           series: [],
           ...(page.next ? { next: page.next } : {}),
           ...(r.summary ? { summary: true } : {}),
+          ...(r.json ? { json: true } : {}),
         },
         page.entries,
       );

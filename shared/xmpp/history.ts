@@ -6,6 +6,7 @@
  * References: XEP-0082 §3.3 (DateTime), XEP-0059 §2.1–§2.2 (limiting, paging forwards). */
 import xml, { type Element } from "@xmpp/xml";
 import { isChannelName, isDeviceId, type Quality, type ReadingValue } from "../model";
+import { parseSeriesJson, seriesJson } from "./history-json";
 import { NS_RSM, NS_XIOT_HISTORY } from "./ns";
 
 export type HistoryResolution = "raw" | "1m" | "1h" | "auto";
@@ -25,6 +26,9 @@ export interface HistoryRequest {
   after?: string;
   /** One bucket per channel merging the whole range at the resolution (a range aggregate). */
   summary?: boolean;
+  /** The answer's entries as one JSON text per series (`format='json'`, ./history-json.ts)
+   * instead of an element each. */
+  json?: boolean;
 }
 
 export interface HistoryPoint {
@@ -58,6 +62,8 @@ export interface HistoryAnswer {
   next?: string;
   /** Each series holds one bucket merging the range (asked with `summary`). */
   summary?: boolean;
+  /** Entries as one JSON text per series (asked with `format='json'`). */
+  json?: boolean;
 }
 
 // XEP-0082 DateTime: CCYY-MM-DDThh:mm:ss[.sss]TZD.
@@ -98,6 +104,7 @@ export function makeHistoryQuery(hub: string, id: string, r: HistoryRequest): El
         to: dateTime(r.to),
         resolution: r.resolution,
         ...(r.summary ? { summary: "true" } : {}),
+        ...(r.json ? { format: "json" } : {}),
       },
       ...r.channels.map((name) => xml("channel", { name })),
       ...(rsm.length > 0 ? [xml("set", { xmlns: NS_RSM }, ...rsm)] : []),
@@ -110,7 +117,7 @@ const bad = <T>(text: string): Parsed<T> => ({ ok: false, text });
 
 /** The request in a `<query xmlns='urn:xiot:history:0'/>`; `to` defaults to `now`. */
 export function parseHistoryQuery(query: Element, now: number): Parsed<HistoryRequest> {
-  const { device, from, to, resolution, summary } = query.attrs as Record<string, string | undefined>;
+  const { device, from, to, resolution, summary, format } = query.attrs as Record<string, string | undefined>;
   if (!isDeviceId(device)) return bad("device: expected a device id");
   const fromMs = parseDateTime(from);
   if (fromMs === undefined) return bad("from: expected an XEP-0082 date-time, e.g. 2026-12-01T00:00:00Z");
@@ -130,6 +137,10 @@ export function parseHistoryQuery(query: Element, now: number): Parsed<HistoryRe
     // xs:boolean (XML Schema Part 2 §3.2.2).
     if (!["true", "false", "1", "0"].includes(summary)) return bad("summary: expected true or false");
     if (summary === "true" || summary === "1") request.summary = true;
+  }
+  if (format !== undefined) {
+    if (format !== "xml" && format !== "json") return bad("format: expected xml or json");
+    if (format === "json") request.json = true;
   }
   const set = query.getChild("set", NS_RSM);
   if (set) {
@@ -176,7 +187,13 @@ export function bucketElement(b: HistoryBucket): Element {
   return xml("b", { ...attrs, ...valueAttrs("first", b.first), ...valueAttrs("last", b.last) });
 }
 
-export function makeHistoryAnswer(a: HistoryAnswer, entries: Map<string, Element[]>): Element {
+/** The answer; `entries` per channel are elements (pointElement, bucketElement), or with
+ * `a.json` the entries' JSON (./history-json.ts). */
+export function makeHistoryAnswer(
+  a: HistoryAnswer,
+  entries: Map<string, readonly (Element | string)[]>,
+): Element {
+  const json = a.json === true;
   return xml(
     "query",
     {
@@ -184,15 +201,20 @@ export function makeHistoryAnswer(a: HistoryAnswer, entries: Map<string, Element
       device: a.device,
       resolution: a.resolution,
       ...(a.summary ? { summary: "true" } : {}),
+      ...(json ? { format: "json" } : {}),
     },
-    ...[...entries].map(([channel, children]) => xml("series", { channel }, ...children)),
+    ...[...entries].map(([channel, children]) =>
+      json
+        ? xml("series", { channel }, seriesJson(children as string[]))
+        : xml("series", { channel }, ...children),
+    ),
     ...(a.next ? [xml("set", { xmlns: NS_RSM }, xml("last", {}, a.next))] : []),
   );
 }
 
 /** The hub's answer: series with their points or buckets, and the cursor of the next page. */
 export function parseHistoryAnswer(query: Element): Parsed<HistoryAnswer> {
-  const { device, resolution, summary } = query.attrs as Record<string, string | undefined>;
+  const { device, resolution, summary, format } = query.attrs as Record<string, string | undefined>;
   if (!isDeviceId(device)) return bad("answer without a device");
   if (resolution !== "raw" && resolution !== "1m" && resolution !== "1h")
     return bad("answer without a resolution");
@@ -200,6 +222,12 @@ export function parseHistoryAnswer(query: Element): Parsed<HistoryAnswer> {
   for (const s of query.getChildren("series")) {
     const channel = s.attrs.channel as string | undefined;
     if (!isChannelName(channel)) return bad("series without a channel");
+    if (format === "json") {
+      const got = parseSeriesJson(channel, s.text());
+      if (!got.ok) return bad(got.text);
+      series.push({ channel, points: got.points, buckets: got.buckets });
+      continue;
+    }
     const points: HistoryPoint[] = [];
     const buckets: HistoryBucket[] = [];
     for (const e of s.getChildElements()) {
@@ -226,5 +254,6 @@ export function parseHistoryAnswer(query: Element): Parsed<HistoryAnswer> {
   const next = query.getChild("set", NS_RSM)?.getChildText("last") ?? undefined;
   const value: HistoryAnswer = { device, resolution, series, ...(next ? { next } : {}) };
   if (summary === "true") value.summary = true;
+  if (format === "json") value.json = true;
   return { ok: true, value };
 }

@@ -206,4 +206,46 @@ describe("history queries", () => {
     expect(answer.getChild("bad-request")).toBeDefined();
     expect(answer.getChildText("text")).toBe("summary: expected true or false");
   });
+
+  it("answers in JSON exactly what it answers in elements, at every tier and for summaries", async () => {
+    const { ask, history } = setup();
+    history.add(
+      "d1",
+      [true, false].map((v, i) => ({ c: "relay", t: FROM + i * 1000, v })),
+      NOW,
+    );
+    for (const r of [
+      { resolution: "raw" },
+      { resolution: "1m" },
+      { resolution: "1h", summary: true },
+    ] as const) {
+      const plain = pointsOf(await ask("alice@example.org", r));
+      const json = pointsOf(await ask("alice@example.org", { ...r, json: true }));
+      expect(json.json).toBe(true);
+      expect({ ...json, json: undefined }).toEqual(plain);
+    }
+  });
+
+  it("keeps every JSON page under the byte budget, with far fewer pages than elements take", async () => {
+    const budget = 8 * 1024;
+    const { ask } = setup(budget + 1024 + 64);
+    const pages = async (json: boolean) => {
+      let after: string | undefined;
+      let total = 0;
+      let n = 0;
+      do {
+        const el = await ask("alice@example.org", { json, ...(after ? { after } : {}) });
+        expect(xml("iq", {}, el).toString().length).toBeLessThan(budget + 1024);
+        const page = pointsOf(el);
+        total += page.series.reduce((k, s) => k + s.points.length, 0);
+        after = page.next;
+        n++;
+      } while (after && n < 500);
+      expect(total).toBe(1000);
+      return n;
+    };
+    const json = await pages(true);
+    expect(json).toBeGreaterThan(1);
+    expect(json * 3).toBeLessThan(await pages(false));
+  });
 });
