@@ -1,14 +1,21 @@
-/* `npm run bench:history`: xiot's history engines against VictoriaMetrics and InfluxDB, in one
- * run, on the same generated readings (./data.ts), fed in the same batches, each then compacted
- * its own way and measured: ingest readings/s, bytes on disk per reading, and the median time of
- * three queries (raw last 24 h of one channel; the whole span at 1 h of one channel; the maximum
- * over the span of 100 channels, for xiot 100 queries of the 1-hour tier).
+/* `npm run bench:history`: xiot's history against VictoriaMetrics and InfluxDB, in one run, on
+ * the same generated readings (./data.ts), fed in the same batches, each then compacted its own
+ * way and measured: ingest readings/s, bytes on disk per reading, and the median time of three
+ * queries (raw last 24 h of one channel; the whole span at 1 h of one channel; the maximum over
+ * the span of 100 channels).
+ *
+ * Engines: `hub` is xiot as users run it, fed through real publishes via Prosody to the hub and
+ * queried over XMPP (./hub.ts); `chunks` and `rows` are xiot's history engines fed in-process
+ * (./xiot.ts), without XMPP, to show what the engine itself costs; `victoria` and `influx` are the
+ * peers, fed and queried over their HTTP APIs.
  *
  * Flags: --devices 60 --channels 4 --days 30 --cadence 60 (s) --batch 1000 (readings per
- * publish) --runs 5 (per query) --engines rows,chunks,victoria,influx --xiot engine --keep
- * (leave the run's folder); --quick is a ~10^5-reading smoke run. Peers come from Debian's
- * packages (installed when missing, as root) and run as user processes on loopback ports in a
- * temporary folder, stopped on the way out, also on failure and SIGINT. */
+ * publish) --writers 4 (batches in flight, each acknowledged before its writer's next; the same
+ * for every engine) --runs 5 (per query) --engines hub,chunks,victoria,influx (also: rows) --keep (leave
+ * the run's folder); --quick is a ~10^5-reading smoke run. The data ends on a 6-hour boundary at
+ * least 70 minutes before now, so the hub's every window is due to be sealed. Peers come from
+ * Debian's packages (installed when missing, as root) and run as user processes on loopback ports
+ * in a temporary folder, stopped on the way out, also on failure and SIGINT. */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +30,7 @@ import {
   startOf,
 } from "./data";
 import type { Engine } from "./engine";
+import { hubEngine } from "./hub";
 import { influxEngine } from "./influx";
 import { ensurePeers } from "./proc";
 import { type Figures, printFigures, printTargets, QUERIES, type QueryName } from "./report";
@@ -41,21 +49,20 @@ const text = (name: string, fallback: string): string => {
 };
 const quick = argv.includes("--quick");
 const cadenceMs = flag("cadence", 60) * 1000;
+const WINDOW = 6 * 3_600_000; // the hub's chunk window (hub/history/sqlite-chunks.ts)
+const SEAL_DUE = 70 * 60_000; // a window is sealed an hour after it ends, and a prune step later
 const options: DataOptions = {
   devices: flag("devices", quick ? 3 : 60),
   channels: flag("channels", 4),
   days: flag("days", quick ? 6 : 30),
   batch: flag("batch", 1000),
   cadenceMs,
-  end: Math.floor(Date.now() / cadenceMs) * cadenceMs,
+  end: Math.floor((Date.now() - SEAL_DUE) / WINDOW) * WINDOW,
   seed: flag("seed", 1),
 };
 const runs = flag("runs", 5);
-const names = text("engines", "rows,chunks,victoria,influx").split(",");
-if (text("xiot", "engine") !== "engine") {
-  console.error("--xiot hub: the hub does not write readings into history yet; only --xiot engine runs");
-  process.exit(2);
-}
+const writers = flag("writers", 4);
+const names = text("engines", "hub,chunks,victoria,influx").split(",");
 
 const dir = mkdtempSync(join(tmpdir(), "xiot-bench-history-"));
 let current: Engine | undefined;
@@ -70,10 +77,17 @@ for (const signal of ["SIGINT", "SIGTERM"] as const)
   });
 
 function makeEngine(name: string): Engine {
-  if (name === "rows" || name === "chunks") return xiotEngine(name, dir, benchRetention(options.days));
+  const retention = benchRetention(options.days);
+  if (name === "hub")
+    return hubEngine(
+      join(dir, "hub"),
+      Array.from({ length: options.devices }, (_, d) => deviceId(d)),
+      retention,
+    );
+  if (name === "rows" || name === "chunks") return xiotEngine(name, dir, retention);
   if (name === "victoria") return victoriaEngine(dir);
   if (name === "influx") return influxEngine(dir);
-  throw new Error(`unknown engine ${name} (rows, chunks, victoria, influx)`);
+  throw new Error(`unknown engine ${name} (hub, chunks, rows, victoria, influx)`);
 }
 
 async function median(run: () => Promise<number>): Promise<{ ms: number; answer: number }> {
@@ -92,10 +106,16 @@ async function measure(e: Engine): Promise<Figures> {
   await e.start();
   let readings = 0;
   const t0 = performance.now();
-  for (const b of batches(options)) {
-    await e.write(b);
-    readings += b.readings.length;
-  }
+  // `writers` batches in flight at once, as that many devices publishing at the same time; each
+  // writer waits for its batch to be acknowledged before it takes the next.
+  const source = batches(options);
+  const writer = async () => {
+    for (let next = source.next(); !next.done; next = source.next()) {
+      await e.write(next.value);
+      readings += next.value.readings.length;
+    }
+  };
+  await Promise.all(Array.from({ length: writers }, writer));
   const ingestS = (performance.now() - t0) / 1000;
   console.log(`${e.name}: ${readings} readings in ${ingestS.toFixed(1)} s; compacting`);
   const c0 = performance.now();
@@ -122,7 +142,8 @@ async function main(): Promise<void> {
   const total = options.devices * options.channels * sampleCount(options);
   console.log(
     `bench:history: ${options.devices} devices × ${options.channels} channels every ${cadenceMs / 1000} s ` +
-      `for ${options.days} days (${total} slots, a few gaps), batches of ${options.batch}, ${runs} runs per query; ` +
+      `for ${options.days} days (${total} slots, a few gaps), batches of ${options.batch}, ${writers} writers, ` +
+      `${runs} runs per query; ` +
       `folder ${dir}`,
   );
   const all: Figures[] = [];

@@ -19,13 +19,13 @@ const num = (x: number, digits = 0) =>
 
 export function printFigures(all: readonly Figures[]): void {
   console.log(
-    `\n${pad("engine", 18)}${pad("fed by", 22)}${pad("readings/s", 12)}${pad("B/reading", 11)}` +
+    `\n${pad("engine", 18)}${pad("fed by", 28)}${pad("readings/s", 12)}${pad("B/reading", 11)}` +
       QUERIES.map((q) => pad(`${q} ms`, 20)).join(""),
   );
   for (const f of all)
     console.log(
       pad(f.name, 18) +
-        pad(f.feed, 22) +
+        pad(f.feed, 28) +
         pad(num(f.readings / f.ingestS), 12) +
         pad(num(f.bytes / f.readings, 3), 11) +
         QUERIES.map((q) => pad(`${num(f.queries[q].ms, 2)} (=${num(f.queries[q].answer, 2)})`, 20)).join(""),

@@ -3,13 +3,14 @@
  * hub's group commit. `prune` runs every simulated hour with a bound, as the hub would run it
  * (for the chunked engine that is also when windows are sealed), inside the timed ingest.
  * Compaction: the chunked engine seals every window still in its head; then both checkpoint the
- * WAL, VACUUM and checkpoint again. Retention: the hub's default, raw at least the data's span. Bytes: the file and its WAL, as allocated on disk.
- * A `hub` feed (real publishes through Prosody to the hub) takes the same Engine shape. */
+ * WAL, VACUUM and checkpoint again. Retention: the hub's default, raw at least the data's span.
+ * Bytes: the file and its WAL, as allocated on disk. The hub itself is ./hub.ts. */
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { openSqliteHistory } from "../../hub/history/sqlite";
 import { openChunkedHistory } from "../../hub/history/sqlite-chunks";
+import { summarize } from "../../hub/history/summary";
 import { DAY, DEFAULT_RETENTION, type HistoryStore, HOUR, type Retention } from "../../hub/history/types";
 import type { Batch, SeriesRef } from "./data";
 import type { Engine } from "./engine";
@@ -100,9 +101,12 @@ export function xiotEngine(kind: XiotKind, dir: string, retention: Retention): E
     },
     hourly: async (s, from, to) => buckets(s, from, to).length,
     async max(series, from, to) {
+      // The range aggregate the hub answers a `summary` query with (hub/history/summary.ts).
       let max = Number.NEGATIVE_INFINITY;
-      for (const s of series)
-        for (const b of buckets(s, from, to)) if ((b.max ?? max) > max) max = b.max ?? max;
+      for (const s of series) {
+        const b = store && summarize(store, { device: s.device, channel: s.channel, from, to, tier: "1h" });
+        if ((b?.max ?? max) > max) max = b?.max ?? max;
+      }
       return max;
     },
     async stop() {
