@@ -155,18 +155,27 @@ function checkValue(v: unknown, path: string): ModelError | null {
   return new ModelError("invalid-document", path, "must be a number, boolean or string");
 }
 
-function checkReading(x: unknown, path: string): ModelError | null {
-  const bad = (sub: string, msg: string) => new ModelError("invalid-document", `${path}.${sub}`, msg);
-  if (!isObject(x)) return new ModelError("invalid-document", path, "reading must be an object");
-  const keys = checkKeys(x, ["c", "t", "v", "q"], path);
-  if (keys) return keys;
-  if (!isChannelName(x.c)) return bad("c", `channel must match ${CHANNEL_RE.source}`);
-  if (!isSeq(x.t)) return bad("t", "time must be a non-negative integer (ms since epoch)");
-  const value = checkValue(x.v, `${path}.v`);
-  if (value) return value;
-  if (x.q !== undefined && !QUALITIES.includes(x.q as Quality)) {
-    return bad("q", `quality must be one of ${QUALITIES.join(", ")} (omitted when good)`);
+const READING_KEYS: ReadonlySet<string> = new Set(["c", "t", "v", "q"]);
+
+/** `at` is the reading's path, or its index in a document's `r` (the path is then only spelled
+ * out for an error: a document of a thousand readings builds no strings when it is valid). */
+const readingPath = (at: string | number): string => (typeof at === "number" ? `r[${at}]` : at);
+const readingError = (at: string | number, sub: string, msg: string): ModelError =>
+  new ModelError("invalid-document", sub ? `${readingPath(at)}.${sub}` : readingPath(at), msg);
+
+function checkReading(x: unknown, at: string | number): ModelError | null {
+  if (!isObject(x)) return readingError(at, "", "reading must be an object");
+  for (const k in x)
+    if (Object.hasOwn(x, k) && !READING_KEYS.has(k))
+      return readingError(at, "", `unknown field ${JSON.stringify(k)}`);
+  if (!isChannelName(x.c)) return readingError(at, "c", `channel must match ${CHANNEL_RE.source}`);
+  if (!isSeq(x.t)) return readingError(at, "t", "time must be a non-negative integer (ms since epoch)");
+  if (typeof x.v !== "number" || !Number.isFinite(x.v)) {
+    const value = checkValue(x.v, `${readingPath(at)}.v`);
+    if (value) return value;
   }
+  if (x.q !== undefined && !QUALITIES.includes(x.q as Quality))
+    return readingError(at, "q", `quality must be one of ${QUALITIES.join(", ")} (omitted when good)`);
   return null;
 }
 
@@ -198,7 +207,7 @@ function checkV1(x: Record<string, unknown>): ModelError | null {
   if (x.clk !== "sync" && x.clk !== "unsync") return bad("clk", 'must be "sync" or "unsync"');
   if (!Array.isArray(x.r)) return bad("r", "must be an array");
   for (let i = 0; i < x.r.length; i++) {
-    const err = checkReading(x.r[i], `r[${i}]`);
+    const err = checkReading(x.r[i], i);
     if (err) return err;
   }
   return x.gap === undefined ? null : checkGap(x.gap);
