@@ -85,6 +85,21 @@ describe("telemetry history", () => {
     }
     expect(minutes.reduce((n, b) => n + b.n, 0)).toBe(raw.length);
 
+    // The same readings with JSON entries, and summaries that merge exactly the raw readings.
+    const json = await allPages(reader, { ...base, resolution: "raw", max: 400, json: true });
+    expect(json.every((p) => p.json)).toBe(true);
+    expect(pointsOf(json).map(readingKey).sort()).toEqual([...keys].sort());
+    const [summary] = await allPages(reader, { ...base, resolution: "raw", summary: true, json: true });
+    const channels = [...new Set(raw.map((r) => r.c))].sort();
+    expect(summary?.series.map((s) => s.channel)).toEqual(channels);
+    for (const s of summary?.series ?? []) {
+      const covered = raw.filter((r) => r.c === s.channel);
+      const values = covered.map((r) => r.v).filter((v): v is number => typeof v === "number");
+      expect(s.buckets).toHaveLength(1);
+      expect(s.buckets[0]?.n).toBe(covered.length);
+      if (values.length === covered.length) expect(s.buckets[0]?.max).toBe(Math.max(...values));
+    }
+
     // xiot export as the reader: the same readings, one JSON line each.
     const exported = runXiot([
       "export",
