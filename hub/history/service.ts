@@ -83,18 +83,22 @@ const JSON_ENTRIES: Encoder = {
   perSeries: 64,
 };
 
-const encoderOf = (r: HistoryRequest): Encoder => (r.json ? JSON_ENTRIES : XML_ENTRIES);
-
-/** A summary page: one merged bucket per channel (./summary.ts), channels in order until the
- * count or the bytes run out; a cursor then names the channel to start from. */
-function readSummaries(deps: HistoryServiceDeps, r: HistoryRequest, tier: Tier, budget: number): Page {
+/** What every page starts from: its count limit, the channels in order, the cursor and the
+ * index of its channel (-1: past every channel), and how entries are written. */
+function pageStart(deps: HistoryServiceDeps, r: HistoryRequest) {
   const limit = Math.min(r.max ?? Number.POSITIVE_INFINITY, deps.maxPerPage ?? DEFAULT_HISTORY_PAGE);
   const channels = r.channels.length > 0 ? r.channels : deps.history.channels(r.device);
   const cursor = r.after === undefined ? undefined : parseCursor(r.after);
   const start = cursor ? channels.indexOf(cursor.channel) : 0;
+  return { limit, channels, cursor, start, encode: r.json ? JSON_ENTRIES : XML_ENTRIES };
+}
+
+/** A summary page: one merged bucket per channel (./summary.ts), channels in order until the
+ * count or the bytes run out; a cursor then names the channel to start from. */
+function readSummaries(deps: HistoryServiceDeps, r: HistoryRequest, tier: Tier, budget: number): Page {
+  const { limit, channels, start, encode } = pageStart(deps, r);
   const entries = new Map<string, (Element | string)[]>();
-  if (start < 0) return { entries };
-  const encode = encoderOf(r);
+  if (start < 0) return { entries }; // a cursor past every channel: nothing more
   let count = 0;
   let used = 0;
   for (let i = start; i < channels.length; i++) {
@@ -115,13 +119,9 @@ function readSummaries(deps: HistoryServiceDeps, r: HistoryRequest, tier: Tier, 
  * The cursor names the channel and time of the last entry sent; a page that ends exactly at the
  * end of a channel points at the start of the next one. */
 function readPage(deps: HistoryServiceDeps, r: HistoryRequest, tier: Tier, budget: number): Page {
-  const limit = Math.min(r.max ?? Number.POSITIVE_INFINITY, deps.maxPerPage ?? DEFAULT_HISTORY_PAGE);
-  const channels = r.channels.length > 0 ? r.channels : deps.history.channels(r.device);
-  const cursor = r.after === undefined ? undefined : parseCursor(r.after);
-  const start = cursor ? channels.indexOf(cursor.channel) : 0;
+  const { limit, channels, cursor, start, encode } = pageStart(deps, r);
   const entries = new Map<string, (Element | string)[]>();
   if (start < 0) return { entries }; // a cursor past every channel: nothing more
-  const encode = encoderOf(r);
   const beforeFrom = r.from - 1;
   let count = 0;
   let used = 0;
