@@ -149,6 +149,11 @@ export class Actuators {
         const message = `the device could not record command ${cmd.id} (${errorCode(error)}); nothing was changed`;
         return { ok: false, error: "storage-full", message };
       }
+      // Judged again at the last moment: recording the id (an fsync, slow on a busy disk) may have
+      // taken the command past its deadline, and nothing may move after `issued + ttl`.
+      const now = this.#o.hubNow();
+      const late = now === undefined ? clockUnknown() : judgeCommand(cmd, now, this.#o);
+      if (late) return { ok: false, ...late };
     }
     const applied: { channel: string; value: Value }[] = [];
     for (const s of sets) {

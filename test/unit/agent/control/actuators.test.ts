@@ -156,6 +156,23 @@ describe("actuators", () => {
     ).toMatchObject({ ok: false, error: "stale-seq" });
   });
 
+  it("moves nothing when recording the id took the command past its deadline", async () => {
+    const hub = { now: 1_000_000 };
+    const { actuators, seen, log, changes } = await setup(undefined, () => hub.now);
+    const add = seen.add.bind(seen);
+    seen.add = (...args: Parameters<typeof seen.add>) => {
+      add(...args);
+      hub.now += 10_000; // a slow fsync: the deadline passes while the id is recorded
+    };
+    const cmd = { id: "slow-1", issued: 1_000_000, ttl: 5_000 };
+    expect(await actuators.apply([{ channel: "relay", value: true }], { ...origin, cmd })).toMatchObject({
+      ok: false,
+      error: "expired",
+    });
+    expect(log()).toEqual([]);
+    expect(changes).toEqual([]);
+  });
+
   it("forgets ids long expired when it reopens", async () => {
     const s = await setup();
     await s.actuators.apply([{ channel: "relay", value: true }], {
