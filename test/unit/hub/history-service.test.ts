@@ -50,26 +50,31 @@ const pointsOf = (answer: Element) => {
   return parsed.value;
 };
 
+type Ask = ReturnType<typeof setup>["ask"];
+
+/** Every page of a request, following the RSM cursor (at most `most` pages); `each` sees every
+ * answer element as it comes. */
+async function everyPage(ask: Ask, r: Partial<HistoryRequest>, most: number, each?: (el: Element) => void) {
+  const pages: ReturnType<typeof pointsOf>[] = [];
+  let after: string | undefined;
+  do {
+    const el = await ask("alice@example.org", { ...r, ...(after ? { after } : {}) });
+    each?.(el);
+    const page = pointsOf(el);
+    pages.push(page);
+    after = page.next;
+  } while (after && pages.length < most);
+  return pages;
+}
+
 /** Pages through every point, each page's stanza under `budget` (and its envelope); asserts all
  * 1000 points arrive, and returns how many pages it took. */
-async function pagesUnder(
-  ask: ReturnType<typeof setup>["ask"],
-  budget: number,
-  json: boolean,
-): Promise<number> {
-  let after: string | undefined;
-  let total = 0;
-  let pages = 0;
-  do {
-    const el = await ask("alice@example.org", { json, ...(after ? { after } : {}) });
-    expect(xml("iq", {}, el).toString().length).toBeLessThan(budget + 1024);
-    const page = pointsOf(el);
-    total += page.series.reduce((n, s) => n + s.points.length, 0);
-    after = page.next;
-    pages++;
-  } while (after && pages < 500);
-  expect(total).toBe(1000);
-  return pages;
+async function pagesUnder(ask: Ask, budget: number, json: boolean): Promise<number> {
+  const pages = await everyPage(ask, { json }, 500, (el) =>
+    expect(xml("iq", {}, el).toString().length).toBeLessThan(budget + 1024),
+  );
+  expect(pages.reduce((n, p) => n + p.series.reduce((k, s) => k + s.points.length, 0), 0)).toBe(1000);
+  return pages.length;
 }
 
 describe("history queries", () => {
@@ -93,15 +98,11 @@ describe("history queries", () => {
 
   it("pages through every channel by count, every point exactly once", async () => {
     const { ask } = setup();
-    const seen: string[] = [];
-    let after: string | undefined;
-    let pages = 0;
-    do {
-      const page = pointsOf(await ask("alice@example.org", { max: 300, ...(after ? { after } : {}) }));
-      for (const s of page.series) for (const p of s.points) seen.push(`${s.channel}@${p.t}`);
-      after = page.next;
-      pages++;
-    } while (after && pages < 20);
+    const all = await everyPage(ask, { max: 300 }, 20);
+    const seen = all.flatMap((page) =>
+      page.series.flatMap((s) => s.points.map((p) => `${s.channel}@${p.t}`)),
+    );
+    const pages = all.length;
     expect(pages).toBe(4); // 1000 points, 300 a page
     expect(seen.length).toBe(1000);
     expect(new Set(seen).size).toBe(1000);
@@ -174,17 +175,9 @@ describe("history queries", () => {
 
   it("pages summaries by channel, each channel exactly once", async () => {
     const { ask } = setup();
-    const seen: string[] = [];
-    let after: string | undefined;
-    let pages = 0;
-    do {
-      const page = pointsOf(
-        await ask("alice@example.org", { summary: true, max: 1, ...(after ? { after } : {}) }),
-      );
-      for (const s of page.series) seen.push(`${s.channel}:${s.buckets[0]?.n}`);
-      after = page.next;
-      pages++;
-    } while (after && pages < 10);
+    const all = await everyPage(ask, { summary: true, max: 1 }, 10);
+    const seen = all.flatMap((page) => page.series.map((s) => `${s.channel}:${s.buckets[0]?.n}`));
+    const pages = all.length;
     expect(seen).toEqual(["humidity:500", "temperature:500"]);
     expect(pages).toBe(2);
   });
