@@ -88,7 +88,7 @@ export function hubEngine(dir: string, devices: readonly string[], retention: Re
   const unsealed = (): boolean => {
     const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
-      return db.prepare("SELECT EXISTS (SELECT 1 FROM history_chunk_head)").pluck().get() === 1;
+      return db.prepare("SELECT EXISTS (SELECT 1 FROM history_chunk_frag)").pluck().get() === 1;
     } finally {
       db.close();
     }

@@ -199,8 +199,9 @@ function readValues(r: ByteReader, n: number): ReadingValue[] {
   return out;
 }
 
-/** The bytes of a window's points, sorted by time, each time once. */
-export function encodeChunk(points: readonly RawPoint[]): Uint8Array {
+/** The bytes of a window's points, sorted by time, each time once; deflated when that is smaller,
+ * unless `deflate` is false (for bytes that live briefly, ./chunk-head.ts). */
+export function encodeChunk(points: readonly RawPoint[], options: { deflate?: boolean } = {}): Uint8Array {
   for (let i = 1; i < points.length; i++)
     if (!((points[i] as RawPoint).t > (points[i - 1] as RawPoint).t))
       throw new Error("history chunk: points must be sorted, each time once");
@@ -224,7 +225,7 @@ export function encodeChunk(points: readonly RawPoint[]): Uint8Array {
       }
     }
   const body = w.finish();
-  const packed = deflateRawSync(body);
+  const packed = options.deflate === false ? body : deflateRawSync(body);
   const out = new Uint8Array(1 + Math.min(body.length, packed.length));
   out[0] = packed.length < body.length ? DEFLATED : PLAIN;
   out.set(packed.length < body.length ? packed : body, 1);
@@ -232,7 +233,12 @@ export function encodeChunk(points: readonly RawPoint[]): Uint8Array {
 }
 
 export function decodeChunk(bytes: Uint8Array): RawPoint[] {
-  const body = bytes[0] === DEFLATED ? new Uint8Array(inflateRawSync(bytes.subarray(1))) : bytes.subarray(1);
+  // A plain Uint8Array view either way: `slice` of a Node Buffer (as SQLite returns blobs) is a
+  // view, and the readers copy with `slice` before they view bytes as float64s.
+  const body =
+    bytes[0] === DEFLATED
+      ? new Uint8Array(inflateRawSync(bytes.subarray(1)))
+      : new Uint8Array(bytes.buffer, bytes.byteOffset + 1, bytes.length - 1);
   const r = new ByteReader(body);
   const n = r.varint();
   const times = readTimes(r, n);

@@ -1,23 +1,16 @@
 /* Queries of the chunked history engine (./sqlite-chunks.ts). A window is in the head or sealed,
  * never both, and its buckets are rows only once rolled, so the sorted lists merged here never
- * hold the same time: head rows, chunks, and (for rollups) written-out bucket rows. A sealed
+ * hold the same time: head fragments (./chunk-head.ts), chunks, and (for rollups) written-out bucket rows. A sealed
  * window's hours come from its hour buckets when it has them (./chunk-hours.ts), else from its
  * readings. */
 import { bucketStart, firstTime, publicBucket } from "./buckets";
 import { decodeChunk } from "./chunk-codec";
+import { headPoints } from "./chunk-head";
 import { decodeHours } from "./chunk-hours";
 import { bucketsOf } from "./chunk-rollup";
-import type { ChunkStatements, HeadRow } from "./chunk-statements";
-import { bucketFromRow, fromColumns } from "./sqlite-values";
+import type { ChunkStatements } from "./chunk-statements";
+import { bucketFromRow } from "./sqlite-values";
 import { BUCKET_MS, type Bucket, type HistoryPage, type HistoryQuery, type RawPoint } from "./types";
-
-const ALL = -1; // LIMIT -1: no limit
-
-export const toPoint = ([t, v, k, q]: HeadRow): RawPoint => {
-  const p: RawPoint = { t, v: fromColumns(v, k) };
-  if (q !== null) p.q = q as RawPoint["q"];
-  return p;
-};
 
 function mergeSorted<T extends { t: number }>(a: readonly T[], b: readonly T[], most: number): T[] {
   const out: T[] = [];
@@ -51,7 +44,7 @@ export function queryChunks(st: ChunkStatements, windowMs: number, q: HistoryQue
   const firstWindow = bucketStart(lower, windowMs);
   if (q.tier === "raw") {
     const chunks = st.chunks.all(id, firstWindow, q.to);
-    const head = st.headRange.all(id, lower, q.to, most).map(toPoint);
+    const head = headPoints(st, id, { firstWindow, from: lower, to: q.to }, most);
     const sealed: RawPoint[] = [];
     for (const c of chunks) {
       for (const p of decodeChunk(c.data)) if (p.t >= lower && p.t < q.to) sealed.push(p);
@@ -61,8 +54,9 @@ export function queryChunks(st: ChunkStatements, windowMs: number, q: HistoryQue
     return { tier: "raw", points: points.slice(0, q.limit), more: points.length > q.limit };
   }
   const width = BUCKET_MS[q.tier];
-  const headPoints = st.headRange.all(id, ceilTo(lower, width), ceilTo(q.to, width), ALL).map(toPoint);
-  const head = bucketsOf(headPoints, width, lower, q.to).map(publicBucket);
+  const [from, to] = [ceilTo(lower, width), ceilTo(q.to, width)];
+  const inHead = headPoints(st, id, { firstWindow: bucketStart(from, windowMs), from, to }, Infinity);
+  const head = bucketsOf(inHead, width, lower, q.to).map(publicBucket);
   const rows = st.rollup[q.tier].range.all(id, lower, q.to, most).map((r) => publicBucket(bucketFromRow(r)));
   const sealed: Bucket[] = [];
   const chunks = q.tier === "1h" ? st.hours.all(id, firstWindow, q.to) : st.chunks.all(id, firstWindow, q.to);

@@ -1,6 +1,8 @@
 /* Tables of the chunked history engine (./sqlite-chunks.ts), in the item store's file, apart from
  * the row engine's (./sqlite-schema.ts). Versioned in their own row (`history_chunk_schema`).
- * - `history_chunk_head`: raw readings of windows not yet sealed, one row each.
+ * - `history_chunk_frag`: raw readings of windows not yet sealed, as fragments (./chunk-head.ts):
+ *   one per series window an `add` touched, `n` readings from `lo` to `hi` (indexed).
+ *   Version 3 replaced `history_chunk_head`, a row per reading (moved by ./chunk-head.ts).
  * - `history_chunk`: one row per sealed series window, `data` from ./chunk-codec.ts. `rolled` is
  *   1 once the window's 1-minute and 1-hour buckets were written out as rows (before retention
  *   trimmed its first raw reading); until then its buckets are computed from its readings.
@@ -46,6 +48,16 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE history_chunk_1m (${BUCKET_COLUMNS}) WITHOUT ROWID;
    CREATE TABLE history_chunk_1h (${BUCKET_COLUMNS}) WITHOUT ROWID;`,
   "ALTER TABLE history_chunk ADD COLUMN hours BLOB;",
+  `CREATE TABLE history_chunk_frag (
+     id INTEGER PRIMARY KEY,
+     series INTEGER NOT NULL,
+     start INTEGER NOT NULL,
+     lo INTEGER NOT NULL,
+     hi INTEGER NOT NULL,
+     n INTEGER NOT NULL,
+     data BLOB NOT NULL
+   );
+   CREATE INDEX history_chunk_frag_range ON history_chunk_frag (series, start, hi);`,
 ];
 
 export const CHUNK_SCHEMA_VERSION = MIGRATIONS.length;

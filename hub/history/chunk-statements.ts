@@ -1,6 +1,6 @@
 /* Prepared statements of the chunked history engine (./sqlite-chunks.ts), typed. */
-import type { Database, Statement } from "better-sqlite3";
-import type { BucketParams, BucketRow, RawRow } from "./sqlite-statements";
+import type { Database } from "better-sqlite3";
+import type { BucketParams, BucketRow } from "./sqlite-statements";
 
 export interface ChunkRow {
   id: number;
@@ -40,15 +40,43 @@ function rollup(db: Database, table: string) {
   };
 }
 
-/** A head reading as `headRange` returns it: t, v, k, q. */
-export type HeadRow = [t: number, v: RawRow["v"], k: RawRow["k"], q: RawRow["q"]];
+/** A head fragment (./chunk-head.ts). */
+export interface FragRow {
+  id: number;
+  start: number;
+  data: Uint8Array;
+}
 
-/** One bound value of a head row. */
-export type HeadParam = number | string | null;
+const frag = (db: Database) => ({
+  put: db.prepare<[series: number, start: number, lo: number, hi: number, n: number, data: Uint8Array]>(
+    "INSERT INTO history_chunk_frag (series, start, lo, hi, n, data) VALUES (?, ?, ?, ?, ?, ?)",
+  ),
+  /** The fragments of a series window holding a time in [lo, hi]. */
+  overlapping: db.prepare<[number, number, number, number], FragRow>(
+    "SELECT id, start, data FROM history_chunk_frag WHERE series = ? AND start = ? AND hi >= ? AND lo <= ?",
+  ),
+  drop: db.prepare<[number]>("DELETE FROM history_chunk_frag WHERE id = ?"),
+  /** The fragments of a series holding a time in [from, to), by window, from the window
+   * that holds `from`. */
+  range: db.prepare<[series: number, firstWindow: number, to: number, from: number, to: number], FragRow>(
+    `SELECT id, start, data FROM history_chunk_frag
+     WHERE series = ? AND start >= ? AND start < ? AND hi >= ? AND lo < ? ORDER BY start`,
+  ),
+  oldest: db.prepare<[number], { start: number | null }>(
+    "SELECT MIN(start) AS start FROM history_chunk_frag WHERE series = ?",
+  ),
+  window: db
+    .prepare<[number, number], Uint8Array>(
+      "SELECT data FROM history_chunk_frag WHERE series = ? AND start = ?",
+    )
+    .pluck(),
+  dropWindow: db.prepare<[number, number]>("DELETE FROM history_chunk_frag WHERE series = ? AND start = ?"),
+  forget: db.prepare<[number]>("DELETE FROM history_chunk_frag WHERE series = ?"),
+});
 
 export function prepareChunks(db: Database) {
-  const putHead = new Map<number, Statement<HeadParam[]>>();
   return {
+    frag: frag(db),
     series: db.prepare<[string, string], { id: number }>(
       "SELECT id FROM history_chunk_series WHERE device = ? AND channel = ?",
     ),
@@ -66,34 +94,6 @@ export function prepareChunks(db: Database) {
       "SELECT id, device FROM history_chunk_series WHERE id <= ? ORDER BY id",
     ),
     dropSeries: db.prepare<[number]>("DELETE FROM history_chunk_series WHERE id = ?"),
-    /** Inserts or replaces `rows` head readings (series, t, v, k, q each); a reading already
-     * there with the same value is no change. */
-    putHead: (rows: number): Statement<HeadParam[]> => {
-      let stmt = putHead.get(rows);
-      if (!stmt) {
-        stmt = db.prepare<HeadParam[]>(
-          `INSERT INTO history_chunk_head (series, t, v, k, q) VALUES ${Array(rows).fill("(?, ?, ?, ?, ?)").join(", ")}
-           ON CONFLICT (series, t) DO UPDATE SET v = excluded.v, k = excluded.k, q = excluded.q
-           WHERE v IS NOT excluded.v OR k IS NOT excluded.k OR q IS NOT excluded.q`,
-        );
-        putHead.set(rows, stmt);
-      }
-      return stmt;
-    },
-    headOldest: db.prepare<[number], { t: number | null }>(
-      "SELECT MIN(t) AS t FROM history_chunk_head WHERE series = ?",
-    ),
-    /** Head readings as [t, v, k, q] arrays: a window is sealed from hundreds of them, and an
-     * array per row costs half an object with named columns. */
-    headRange: db
-      .prepare<[number, number, number, number], HeadRow>(
-        "SELECT t, v, k, q FROM history_chunk_head WHERE series = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?",
-      )
-      .raw(true),
-    dropHead: db.prepare<[number, number, number]>(
-      "DELETE FROM history_chunk_head WHERE series = ? AND t >= ? AND t < ?",
-    ),
-    forgetHead: db.prepare<[number]>("DELETE FROM history_chunk_head WHERE series = ?"),
     chunk: db.prepare<[number, number], ChunkRow>(`${CHUNK} WHERE series = ? AND start = ?`),
     chunks: db.prepare<[number, number, number], ChunkRow>(
       `${CHUNK} WHERE series = ? AND start >= ? AND start < ? ORDER BY start`,

@@ -1,6 +1,6 @@
 /* The chunked SQLite history engine, on the item store's connection (`add` runs inside the
- * caller's transaction, as ./sqlite.ts does). Readings arrive in a head of plain rows, one
- * statement each; `prune` seals each series' windows (`windowMs`, whole hours) that ended
+ * caller's transaction, as ./sqlite.ts does). Readings arrive in a head of fragments, one per
+ * series window an `add` touches (./chunk-head.ts); `prune` seals each series' windows (`windowMs`, whole hours) that ended
  * `sealLagMs` ago into one compressed chunk each (./chunk-codec.ts; tables in ./chunk-schema.ts).
  *
  * - Rollups are computed from the raw readings they cover (./chunk-rollup.ts), so they agree by
@@ -13,12 +13,12 @@ import type { Database } from "better-sqlite3";
 import type { Reading } from "../../shared/model";
 import { bucketStart } from "./buckets";
 import { decodeChunk, encodeChunk } from "./chunk-codec";
+import { HeadBatch, moveRowHead, oldestHeadWindow, putHead, takeHeadWindow } from "./chunk-head";
 import { encodeHours } from "./chunk-hours";
-import { queryChunks, toPoint } from "./chunk-query";
+import { queryChunks } from "./chunk-query";
 import { mergeIntoRows, rebuildRows, writeBuckets } from "./chunk-rollup";
 import { migrateChunks } from "./chunk-schema";
-import { type ChunkRow, type ChunkStatements, type HeadParam, prepareChunks } from "./chunk-statements";
-import { toColumns } from "./sqlite-values";
+import { type ChunkRow, type ChunkStatements, prepareChunks } from "./chunk-statements";
 import {
   type AddResult,
   BUCKET_MS,
@@ -49,8 +49,6 @@ interface Open {
   dirty: boolean;
 }
 
-const ALL = -1; // LIMIT -1: no limit
-const HEAD_ROWS = 100;
 const sameValue = (p: RawPoint, r: Reading): boolean => p.v === r.v && p.q === r.q;
 const pointOf = (r: Reading): RawPoint =>
   r.q === undefined ? { t: r.t, v: r.v } : { t: r.t, v: r.v, q: r.q };
@@ -86,6 +84,7 @@ export function openChunkedHistory(
     throw new Error("history chunk window must be a whole number of hours");
   migrateChunks(db);
   const st = prepareChunks(db);
+  db.transaction(() => moveRowHead(db, st, (t) => bucketStart(t, windowMs)))();
 
   /** Writes a window's chunk, with its hour buckets while it is not rolled (./chunk-hours.ts). */
   const putChunk = (series: number, start: number, rolled: number, points: readonly RawPoint[]): void => {
@@ -118,7 +117,7 @@ export function openChunkedHistory(
     const retention = retentionOf(policy, device);
     const ids = new Map<string, number>();
     const open = new Map<string, Open | null>();
-    const head: HeadParam[] = [];
+    const head = new Map<string, HeadBatch>();
     for (const r of readings) {
       if (r.t < now - retention.raw) {
         result.tooOld++;
@@ -138,17 +137,12 @@ export function openChunkedHistory(
       }
       if (o) intoChunk(o, r, result);
       else {
-        const c = toColumns(r.v);
-        head.push(series, r.t, c.v, c.k, r.q ?? null);
+        const batch = head.get(key) ?? new HeadBatch(series, start);
+        head.set(key, batch);
+        batch.add(r, result);
       }
     }
-    // Head rows in statements of HEAD_ROWS readings: one call into SQLite for many rows.
-    for (let i = 0; i < head.length; i += 5 * HEAD_ROWS) {
-      const rows = head.slice(i, i + 5 * HEAD_ROWS);
-      const changed = st.putHead(rows.length / 5).run(...rows).changes;
-      result.added += changed;
-      result.duplicates += rows.length / 5 - changed;
-    }
+    for (const batch of head.values()) putHead(st, batch, result);
     for (const o of open.values()) {
       if (!o?.dirty) continue;
       const points = sorted(o);
@@ -163,14 +157,12 @@ export function openChunkedHistory(
     roundRobin(st, sealCursor, (series, device) => {
       const retention = retentionOf(policy, device);
       for (;;) {
-        const oldest = st.headOldest.get(series)?.t;
-        if (oldest === null || oldest === undefined) break;
-        const start = bucketStart(oldest, windowMs);
+        const start = oldestHeadWindow(st, series);
+        if (start === undefined) break;
         // Also a window retention has reached, however recent its end: `trim` needs it sealed.
         if (start + windowMs > now - lag && start >= now - retention.raw) break;
-        const points = st.headRange.all(series, start, start + windowMs, ALL).map(toPoint);
+        const points = takeHeadWindow(st, series, start);
         putChunk(series, start, 0, points);
-        st.dropHead.run(series, start, start + windowMs);
         moved += points.length;
         if (moved >= limit) return false;
       }
@@ -229,7 +221,7 @@ export function openChunkedHistory(
     }),
     forget: db.transaction((device: string) => {
       for (const { id } of st.seriesOf.all(device)) {
-        st.forgetHead.run(id);
+        st.frag.forget.run(id);
         st.forgetChunks.run(id);
         st.rollup["1m"].forget.run(id);
         st.rollup["1h"].forget.run(id);

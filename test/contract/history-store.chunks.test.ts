@@ -71,7 +71,7 @@ describe("chunked SQLite history", () => {
     expect(history.seal(t0 + 3 * HOUR, Number.POSITIVE_INFINITY)).toBe(120);
     const count = (table: string) =>
       (conn.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    const tables = ["history_chunk_head", "history_chunk_1m", "history_chunk_1h", "history_chunk"];
+    const tables = ["history_chunk_frag", "history_chunk_1m", "history_chunk_1h", "history_chunk"];
     expect(tables.map(count)).toEqual([0, 0, 0, 2]);
     const page = history.query({ ...q, tier: "raw" });
     expect(page.tier === "raw" && page.points.map((p) => p.v)).toEqual(readings.map((r) => r.v));

@@ -34,7 +34,7 @@ describe("history retention loop", () => {
     const minutes = (c: string, n: number) =>
       Array.from({ length: n }, (_, i) => ({ c, t: NOW - 2 * 24 * HOUR + i * 60_000, v: i }));
     hub.history.add("d1", [...minutes("a", 1080), ...minutes("b", 360)], NOW);
-    const head = () => db?.prepare("SELECT count(*) FROM history_chunk_head").pluck().get();
+    const head = () => db?.prepare("SELECT coalesce(sum(n), 0) FROM history_chunk_frag").pluck().get();
     expect(head()).toBe(1440);
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
     try {

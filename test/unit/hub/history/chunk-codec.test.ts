@@ -52,6 +52,21 @@ describe("chunk codec", () => {
     expect(roundTrip(gaps.map((t) => ({ t, v: 1 })))).toEqual(gaps.map((t) => ({ t, v: 1 })));
   });
 
+  it("decodes undeflated bytes inside a larger Node Buffer (as SQLite returns a blob)", () => {
+    const points: RawPoint[] = [
+      { t: 1, v: 0.1 + 0.2 },
+      { t: 2, v: true },
+      { t: 3, v: Math.PI, q: "estimate" },
+      { t: 4, v: "open" },
+    ];
+    const bytes = encodeChunk(points, { deflate: false });
+    expect(bytes[0]).toBe(0); // plain
+    for (const offset of [1, 3, 5]) {
+      const blob = Buffer.concat([Buffer.alloc(offset), bytes]).subarray(offset);
+      expect(decodeChunk(blob)).toEqual(points);
+    }
+  });
+
   it("round-trips empty and single-point chunks", () => {
     expect(roundTrip([])).toEqual([]);
     expect(roundTrip([{ t: T0, v: 21.5 }])).toEqual([{ t: T0, v: 21.5 }]);

@@ -127,7 +127,10 @@ describe("chunks sealed before hour buckets were kept", () => {
     store.seal(now, Number.POSITIVE_INFINITY);
     const want = store.query(query);
     // The tables as version 1 left them: no hours column.
-    db.exec("ALTER TABLE history_chunk DROP COLUMN hours; UPDATE history_chunk_schema SET version = 1");
+    db.exec(`ALTER TABLE history_chunk DROP COLUMN hours; DROP TABLE history_chunk_frag;
+      CREATE TABLE history_chunk_head (series INTEGER NOT NULL, t INTEGER NOT NULL, v NOT NULL,
+        k INTEGER, q TEXT, PRIMARY KEY (series, t)) WITHOUT ROWID;
+      UPDATE history_chunk_schema SET version = 1`);
     db.close();
 
     db = new Database(file);
