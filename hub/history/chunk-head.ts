@@ -18,8 +18,9 @@ import type { ChunkStatements } from "./chunk-statements";
 import { fromColumns } from "./sqlite-values";
 import type { AddResult, RawPoint } from "./types";
 
-const sameValue = (a: RawPoint, b: RawPoint): boolean => a.v === b.v && a.q === b.q;
-const pointOf = (r: Reading): RawPoint =>
+/** Whether two readings of one time hold the same value and quality (then one is a duplicate). */
+export const sameValue = (a: RawPoint, b: RawPoint): boolean => a.v === b.v && a.q === b.q;
+export const pointOf = (r: Reading): RawPoint =>
   r.q === undefined ? { t: r.t, v: r.v } : { t: r.t, v: r.v, q: r.q };
 const byTime = (a: RawPoint, b: RawPoint): number => a.t - b.t;
 

@@ -13,7 +13,15 @@ import type { Database } from "better-sqlite3";
 import type { Reading } from "../../shared/model";
 import { bucketStart } from "./buckets";
 import { decodeChunk, encodeChunk } from "./chunk-codec";
-import { HeadBatch, moveRowHead, oldestHeadWindow, putHead, takeHeadWindow } from "./chunk-head";
+import {
+  HeadBatch,
+  moveRowHead,
+  oldestHeadWindow,
+  pointOf,
+  putHead,
+  sameValue,
+  takeHeadWindow,
+} from "./chunk-head";
 import { encodeHours } from "./chunk-hours";
 import { queryChunks } from "./chunk-query";
 import { mergeIntoRows, rebuildRows, writeBuckets } from "./chunk-rollup";
@@ -49,9 +57,6 @@ interface Open {
   dirty: boolean;
 }
 
-const sameValue = (p: RawPoint, r: Reading): boolean => p.v === r.v && p.q === r.q;
-const pointOf = (r: Reading): RawPoint =>
-  r.q === undefined ? { t: r.t, v: r.v } : { t: r.t, v: r.v, q: r.q };
 const sorted = (o: Open): RawPoint[] => [...o.points.values()].sort((a, b) => a.t - b.t);
 
 /** Round-robin over every series once, from the one after the cursor, wrapping round, so every
