@@ -19,7 +19,7 @@ describe("the chunked engine's head of fragments", () => {
     dir = undefined;
   });
 
-  it("writes one fragment per series window an add touches, and reads nothing back in order", () => {
+  it("writes one fragment per series window an add touches, and answers from them in time order", () => {
     const db = new Database(":memory:");
     const store = openChunkedHistory(db, DEFAULT_RETENTION);
     const frags = () => db.prepare("SELECT series, n FROM history_chunk_frag ORDER BY id").raw().all();
