@@ -41,9 +41,27 @@ describe("base64", () => {
     }
   });
 
+  it("decodes a payload-sized text as Node does", () => {
+    const bytes = Uint8Array.from({ length: 30_001 }, (_, i) => (i * 7919 + (i >> 8)) & 0xff);
+    const text = Buffer.from(bytes).toString("base64");
+    expect(fromBase64(text)).toEqual(bytes);
+    expect(fromBase64(text.replace(/(.{76})/g, "$1\n"))).toEqual(bytes);
+  });
+
   it("ignores XML whitespace and refuses what is not base64", () => {
     expect(fromBase64(" gE\nCg\tAA== ")).toEqual(new Uint8Array([0x80, 0x40, 0xa0, 0x00]));
-    for (const bad of ["abc", "ab=c", "a===", "ab*d", "abé=", "=AAA", "AB=="]) {
+    for (const bad of [
+      "abc",
+      "ab=c",
+      "a===",
+      "ab*d",
+      "abé=",
+      "=AAA",
+      "AB==",
+      "ABD=",
+      "AAAA\u4e00AAA",
+      "AA=AAAAA",
+    ]) {
       expect(fromBase64(bad)).toBeUndefined();
     }
   });
