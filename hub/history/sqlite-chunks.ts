@@ -50,6 +50,14 @@ export interface ChunkHistoryStore extends HistoryStore {
   seal(now: number, limit: number): number;
 }
 
+/** Where the readings of one channel in one window go in an `add`: a sealed chunk or the head. */
+interface Route {
+  start: number;
+  end: number;
+  open: Open | null;
+  batch: HeadBatch | undefined;
+}
+
 interface Open {
   series: number;
   chunk: ChunkRow;
@@ -123,14 +131,11 @@ export function openChunkedHistory(
     const ids = new Map<string, number>();
     const open = new Map<string, Open | null>();
     const head = new Map<string, HeadBatch>();
-    for (const r of readings) {
-      if (r.t < now - retention.raw) {
-        result.tooOld++;
-        continue;
-      }
-      const series = ids.get(r.c) ?? seriesId(device, r.c);
-      ids.set(r.c, series);
-      const start = bucketStart(r.t, windowMs);
+    /** Where a reading of (channel, window) goes: its sealed chunk, or the head batch. */
+    const routeOf = (channel: string, t: number): Route => {
+      const series = ids.get(channel) ?? seriesId(device, channel);
+      ids.set(channel, series);
+      const start = bucketStart(t, windowMs);
       const key = `${series}/${start}`;
       let o = open.get(key);
       if (o === undefined) {
@@ -140,12 +145,28 @@ export function openChunkedHistory(
           : null;
         open.set(key, o);
       }
-      if (o) intoChunk(o, r, result);
-      else {
-        const batch = head.get(key) ?? new HeadBatch(series, start);
+      let batch: HeadBatch | undefined;
+      if (!o) {
+        batch = head.get(key) ?? new HeadBatch(series, start);
         head.set(key, batch);
-        batch.add(r, result);
       }
+      return { start, end: start + windowMs, open: o, batch };
+    };
+    // A batch holds runs of readings of one channel in one window: the last route per channel
+    // serves each run without building its key again.
+    const last = new Map<string, Route>();
+    for (const r of readings) {
+      if (r.t < now - retention.raw) {
+        result.tooOld++;
+        continue;
+      }
+      let route = last.get(r.c);
+      if (route === undefined || r.t < route.start || r.t >= route.end) {
+        route = routeOf(r.c, r.t);
+        last.set(r.c, route);
+      }
+      if (route.open) intoChunk(route.open, r, result);
+      else route.batch?.add(r, result);
     }
     for (const batch of head.values()) putHead(st, batch, result);
     for (const o of open.values()) {
