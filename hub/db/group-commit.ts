@@ -7,15 +7,18 @@
  * its own SAVEPOINT, so a failing write undoes only itself), and the whole group is committed
  * with one COMMIT, which under `synchronous=FULL` in WAL mode is one fsync of the WAL. Every
  * caller's promise settles only after that COMMIT returned, so an acknowledgement sent on it is
- * backed by a durable commit. Reads on the same connection see the group's uncommitted writes
- * (read-your-writes for the single hub process).
+ * backed by a durable commit. With a `sync` (./wal-sync.ts: `synchronous=NORMAL` and the WAL
+ * flushed off the event loop), the promises settle once the flush that follows the COMMIT is done,
+ * and the next group runs meanwhile; a failed flush rejects the group's callers (their writes are
+ * committed, but not known to be on disk, so nobody is told "stored"). Reads on the same
+ * connection see the group's uncommitted writes (read-your-writes for the single hub process).
  *
  * Nothing is half-written: when SQLite rolled the whole transaction back by itself (a full disk
  * in the middle of a write), every write of the group is gone, so every caller of the group is
  * rejected, never told "stored"; the next write opens a new group. A disk-full failure rejects
  * with a StoreError (`storage-full`); the connection stays usable once space returns. */
 import type { Database } from "better-sqlite3";
-import { toStoreError } from "./errors";
+import { isDiskFull, StoreError, toStoreError } from "./errors";
 
 interface Waiter {
   resolve: (value: unknown) => void;
@@ -28,6 +31,8 @@ export interface GroupCommitOptions {
   windowMs?: number;
   /** Called after any rollback (of one write or of a group), so that caches can be dropped. */
   onRollback?: () => void;
+  /** Makes a COMMIT durable (./wal-sync.ts); without it, the COMMIT itself must be (FULL). */
+  sync?: () => Promise<void>;
 }
 
 export interface GroupCommitter {
@@ -97,7 +102,25 @@ export function createGroupCommitter(db: Database, options: GroupCommitOptions =
     const { group, readers } = close();
     // Readers first: their continuations then run before a writer's can open the next group.
     for (const r of readers) r();
-    for (const w of group) w.resolve(w.value);
+    if (!options.sync) for (const w of group) w.resolve(w.value);
+    else
+      options.sync().then(
+        () => {
+          for (const w of group) w.resolve(w.value);
+        },
+        (error: unknown) => {
+          const failure = isDiskFull(error, db.name)
+            ? new StoreError(
+                "storage-full",
+                `storage full (${db.name}): the write was not flushed to disk, retry later`,
+                {
+                  cause: error,
+                },
+              )
+            : error;
+          for (const w of group) w.reject(failure);
+        },
+      );
   }
 
   async function idle(): Promise<void> {

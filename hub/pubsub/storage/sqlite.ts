@@ -1,13 +1,15 @@
-/* SQLite PubSub store (better-sqlite3, WAL, synchronous=FULL, group commit).
+/* SQLite PubSub store (better-sqlite3, WAL, group commit, the WAL flushed off the event loop).
  * References: https://sqlite.org/wal.html, https://sqlite.org/pragma.html#pragma_synchronous
  *
- * `synchronous=NORMAL` in WAL mode may lose the last commits on power loss; FULL syncs the WAL
- * on every COMMIT, and group commit (./group-commit.ts) makes one COMMIT cover every write of a
- * short window, so durability does not cost one flush per publish. Node records and
+ * `synchronous=NORMAL` in WAL mode alone may lose the last commits on power loss; group commit
+ * (hub/db/group-commit.ts) makes one COMMIT cover every write of a short window, and acknowledges
+ * it only after the WAL was flushed to disk (hub/db/wal-sync.ts), which runs on libuv's thread
+ * pool while the hub goes on with the next publishes: as durable as FULL, without the stall. Node records and
  * subscription lists are cached in memory (the publish hot path reads them on every publish). */
 import type Database from "better-sqlite3";
 import { createGroupCommitter, type GroupCommitter } from "../../db/group-commit";
 import { openStoreDatabase, type StorageCheck } from "../../db/open";
+import { createWalSync } from "../../db/wal-sync";
 import { prepareItems } from "./sqlite-items";
 import { migrate, SCHEMA_VERSION, SchemaVersionError } from "./sqlite-schema";
 import type {
@@ -106,8 +108,10 @@ export function openSqliteStore(
   const items = prepareItems(db);
   const nodeCache = new Map<string, NodeRecord | null>();
   const subCache = new Map<string, SubscriptionRecord[]>();
+  const walSync = createWalSync(db);
   const gc: GroupCommitter = createGroupCommitter(db, {
     windowMs: options.commitWindowMs ?? 0,
+    sync: walSync.sync,
     onRollback: () => {
       nodeCache.clear();
       subCache.clear();
@@ -242,6 +246,7 @@ export function openSqliteStore(
     trimItems: (node, maxItems) => gc.run(() => items.trim(node, maxItems)),
     close: async () => {
       gc.flush();
+      await walSync.close();
       db.close();
     },
   };
