@@ -116,6 +116,9 @@ export function renderProsodyConfig(o: ProsodyConfigOptions): string {
     // TCP_NODELAY: with Nagle on, a second small write waits ~40 ms for a delayed ACK (measured:
     // command round trips p99 60 ms with it, 12 ms without; BENCHMARKS.md "Control").
     "network_settings = { nagle = false }",
+    // Lua 5.4's generational collector: the default incremental one (pause 105 %) spent half of
+    // Prosody's CPU on 22 kB publishes (docs/design.md §4, Prosody "Advanced GC configuration").
+    'gc = { mode = "generational" }',
   ];
   if (o.tls) lines.push(`ssl = { key = ${lua(o.tls.key)}, certificate = ${lua(o.tls.certificate)} }`);
   lines.push(
