@@ -121,7 +121,7 @@ export function hubEngine(dir: string, devices: readonly string[], retention: Re
       }
       reader = await connect(READER);
     },
-    async write(batch: Batch) {
+    prepare(batch: Batch) {
       const seq = seqs.get(batch.device) ?? 0;
       seqs.set(batch.device, seq + 1);
       const doc: JsonObject = {
@@ -135,8 +135,11 @@ export function hubEngine(dir: string, devices: readonly string[], retention: Re
       const iq = makePublish(hubJid, readingsNode(batch.device), makeReadingsPayload(doc), {
         id: `${BOOT}-${seq}`,
       });
-      const answer = await (clients.get(batch.device) as ClientConnection).request(iq, IQ_TIMEOUT);
-      if (answer.attrs.type === "error") throw new Error(`publish refused: ${answer.toString()}`);
+      const client = clients.get(batch.device) as ClientConnection;
+      return async () => {
+        const answer = await client.request(iq, IQ_TIMEOUT);
+        if (answer.attrs.type === "error") throw new Error(`publish refused: ${answer.toString()}`);
+      };
     },
     async compact() {
       const deadline = Date.now() + SEAL_TIMEOUT;

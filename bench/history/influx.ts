@@ -94,11 +94,13 @@ export function influxEngine(dir: string): Engine {
       });
       if (!res.ok) throw new Error(`InfluxDB CREATE DATABASE: ${res.status}`);
     },
-    async write(batch: Batch) {
+    prepare(batch: Batch) {
       let body = "";
       for (const r of batch.readings) body += `reading,ch=${r.c},dev=${batch.device} v=${r.v} ${r.t}\n`;
-      const res = await fetch(`${base}/write?db=bench&precision=ms`, { method: "POST", body });
-      if (res.status !== 204) throw new Error(`InfluxDB write: ${res.status} ${await res.text()}`);
+      return async () => {
+        const res = await fetch(`${base}/write?db=bench&precision=ms`, { method: "POST", body });
+        if (res.status !== 204) throw new Error(`InfluxDB write: ${res.status} ${await res.text()}`);
+      };
     },
     async compact() {
       await proc?.stop();

@@ -4,6 +4,10 @@
  * queries (raw last 24 h of one channel; the whole span at 1 h of one channel; the maximum over
  * the span of 100 channels).
  *
+ * Every batch is first prepared in each engine's wire form (EXI publishes, line protocol, JSON
+ * lines), untimed, as TSBS separates generating data from loading it; ingest is the time from the
+ * first write to the last acknowledgement.
+ *
  * Engines: `hub` is xiot as users run it, fed through real publishes via Prosody to the hub and
  * queried over XMPP (./hub.ts); `chunks` and `rows` are xiot's history engines fed in-process
  * (./xiot.ts), without XMPP, to show what the engine itself costs; `victoria` and `influx` are the
@@ -104,15 +108,19 @@ async function median(run: () => Promise<number>): Promise<{ ms: number; answer:
 
 async function measure(e: Engine): Promise<Figures> {
   await e.start();
+  // Every batch in the engine's wire form first (./engine.ts), then the clock starts.
+  const prepared: { write: () => Promise<void>; readings: number }[] = [];
+  for (const batch of batches(options))
+    prepared.push({ write: e.prepare(batch), readings: batch.readings.length });
   let readings = 0;
+  let next = 0;
   const t0 = performance.now();
   // `writers` batches in flight at once, as that many devices publishing at the same time; each
   // writer waits for its batch to be acknowledged before it takes the next.
-  const source = batches(options);
   const writer = async () => {
-    for (let next = source.next(); !next.done; next = source.next()) {
-      await e.write(next.value);
-      readings += next.value.readings.length;
+    for (let p = prepared[next++]; p; p = prepared[next++]) {
+      await p.write();
+      readings += p.readings;
     }
   };
   await Promise.all(Array.from({ length: writers }, writer));

@@ -46,7 +46,7 @@ export function victoriaEngine(dir: string): Engine {
       );
       await waitFor("victoria-metrics", async () => (await fetch(`${base}/health`)).ok);
     },
-    async write(batch: Batch) {
+    prepare(batch: Batch) {
       const by = new Map<string, { values: number[]; timestamps: number[] }>();
       for (const r of batch.readings) {
         const s = by.get(r.c) ?? { values: [], timestamps: [] };
@@ -57,9 +57,12 @@ export function victoriaEngine(dir: string): Engine {
       const lines = [...by].map(([ch, s]) =>
         JSON.stringify({ metric: { __name__: "reading", dev: batch.device, ch }, ...s }),
       );
-      const res = await fetch(`${base}/api/v1/import`, { method: "POST", body: `${lines.join("\n")}\n` });
-      if (!res.ok) throw new Error(`VictoriaMetrics import: ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
+      const body = `${lines.join("\n")}\n`;
+      return async () => {
+        const res = await fetch(`${base}/api/v1/import`, { method: "POST", body });
+        if (!res.ok) throw new Error(`VictoriaMetrics import: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+      };
     },
     async compact() {
       await get("/internal/force_flush", {});

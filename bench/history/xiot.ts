@@ -68,16 +68,19 @@ export function xiotEngine(kind: XiotKind, dir: string, retention: Retention): E
         seal = chunks.seal;
       }
     },
-    async write(batch: Batch) {
-      // The engine is synchronous: let the event loop turn now and then (signals, timers).
-      if (++batches % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
-      const now = (batch.readings.at(-1)?.t ?? 0) + 1000;
-      store?.add(batch.device, batch.readings, now);
-      last = Math.max(last, now);
-      if (now >= nextPrune) {
-        store?.prune(now, PRUNE_LIMIT);
-        nextPrune = now + HOUR;
-      }
+    prepare(batch: Batch) {
+      // In process, the batch is its own wire form.
+      return async () => {
+        // The engine is synchronous: let the event loop turn now and then (signals, timers).
+        if (++batches % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
+        const now = (batch.readings.at(-1)?.t ?? 0) + 1000;
+        store?.add(batch.device, batch.readings, now);
+        last = Math.max(last, now);
+        if (now >= nextPrune) {
+          store?.prune(now, PRUNE_LIMIT);
+          nextPrune = now + HOUR;
+        }
+      };
     },
     async compact() {
       while ((store?.prune(last, PRUNE_LIMIT) ?? 0) > 0);
