@@ -27,7 +27,10 @@ const byTime = (a: RawPoint, b: RawPoint): number => a.t - b.t;
 /** Readings of one series window, one per time (a later one in the same batch replaces an
  * earlier one with another value; one with the same value is a duplicate). */
 export class HeadBatch {
+  /** The batch's last value for each time. */
   readonly points = new Map<number, RawPoint>();
+  /** Its first value for a time it gave more than one value (rare): what the head's is judged by. */
+  private firsts: Map<number, RawPoint> | undefined;
   constructor(
     readonly series: number,
     readonly start: number,
@@ -38,9 +41,18 @@ export class HeadBatch {
     const p = pointOf(r);
     if (old && sameValue(old, p)) result.duplicates++;
     else {
+      if (old && !this.firsts?.has(r.t)) {
+        this.firsts ??= new Map();
+        this.firsts.set(r.t, old);
+      }
       this.points.set(r.t, p);
       result.added++;
     }
+  }
+
+  /** The batch's first value for time `t`: the one compared with what the head already holds. */
+  first(t: number): RawPoint | undefined {
+    return this.firsts?.get(t) ?? this.points.get(t);
   }
 }
 
@@ -66,11 +78,14 @@ export function putHead(st: ChunkStatements, batch: HeadBatch, result: AddResult
     st.frag.drop.run(f.id);
   }
   for (const p of mine) {
+    // The batch counted its first value for this time as added: it is a duplicate when the head
+    // held that value already. Its last value is what stays.
     const old = merged.get(p.t);
-    if (old && sameValue(old, p)) {
+    if (old && sameValue(old, batch.first(p.t) as RawPoint)) {
       result.added--;
       result.duplicates++;
-    } else merged.set(p.t, p);
+    }
+    merged.set(p.t, p);
   }
   putFragment(st, batch.series, batch.start, [...merged.values()].sort(byTime));
 }

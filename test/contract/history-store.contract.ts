@@ -122,6 +122,24 @@ export function historyStoreContract(name: string, factory: HistoryFactory): voi
       expect(buckets("t", "1h")).toEqual([{ t: T0, n: 2, min: 10, max: 40, mean: 25, first: 10, last: 40 }]);
     });
 
+    it("counts each value a batch gives one time against the value before it, in order", () => {
+      store.add("d1", [r("t", T0, 10)], NOW);
+      // 10 → 30 changes it, 30 → 10 changes it back, 10 → 10 is the same reading again.
+      expect(store.add("d1", [r("t", T0, 30), r("t", T0, 10), r("t", T0, 10)], NOW)).toEqual({
+        added: 2,
+        duplicates: 1,
+        tooOld: 0,
+      });
+      // Resent as it first was: a duplicate, then a change.
+      expect(store.add("d1", [r("t", T0, 10), r("t", T0, 50)], NOW)).toEqual({
+        added: 1,
+        duplicates: 1,
+        tooOld: 0,
+      });
+      expect(raw("t").points.map((p) => p.v)).toEqual([50]);
+      expect(buckets("t", "1m")).toEqual([{ t: T0, n: 1, min: 50, max: 50, mean: 50, first: 50, last: 50 }]);
+    });
+
     it("keeps rollups equal to the raw data they cover, whatever order readings arrive in", () => {
       const next = random(7);
       const points = Array.from({ length: 2000 }, (_, i) => ({
