@@ -55,6 +55,7 @@ export class AgentClock {
   readonly #now: () => number;
   #system: SystemAnswer = "unknown";
   #offset: number | undefined;
+  #uncertainty = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #waiting = new Set<() => void>();
 
@@ -75,14 +76,20 @@ export class AgentClock {
     this.#timer = undefined;
   }
 
-  /** Offset to the hub's clock learnt at connect (remote − local, ms). */
-  setOffset(offsetMs: number): void {
+  /** Offset to the hub's clock learnt at connect (remote − local, ms), good to ±`uncertaintyMs`. */
+  setOffset(offsetMs: number, uncertaintyMs = 0): void {
     this.#offset = offsetMs;
+    this.#uncertainty = uncertaintyMs;
     for (const wake of [...this.#waiting]) wake();
   }
 
   get offsetMs(): number | undefined {
     return this.#offset;
+  }
+
+  /** The most `hubNow()` may be off by (agent/xmpp/time.ts). */
+  get uncertaintyMs(): number {
+    return this.#uncertainty;
   }
 
   /** The hub's time now, as well as we know it; undefined until an offset was learnt (the board's

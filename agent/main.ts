@@ -112,6 +112,7 @@ async function assembleAgent(config: AgentConfig, log: Logger): Promise<Agent> {
     seen,
     keep,
     hubNow: () => clock.hubNow(),
+    uncertaintyMs: () => clock.uncertaintyMs,
     whenClockKnown: (ms) => clock.whenKnown(ms),
     log: log.child({ module: "control" }),
     onChange: (_open, name, sample) => {

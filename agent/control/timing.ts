@@ -27,6 +27,8 @@ export interface HubTime {
   clockHoldMs?: number;
   /** Default FUTURE_TOLERANCE_MS. */
   futureToleranceMs?: number;
+  /** The most `hubNow()` may be off by (AgentClock.uncertaintyMs); default 0. */
+  uncertaintyMs?: () => number;
 }
 
 /** The hub's time once it is known, waiting for it at most `clockHoldMs`; undefined if it is not. */
@@ -51,7 +53,9 @@ export const clockUnknown = (): TimingProblem => ({
 
 /** A command's `<cmd/>` judged at the hub's time `now`: undefined when it may run. */
 export function judgeCommand(cmd: CommandMeta, now: number, t: HubTime): TimingProblem | undefined {
-  if (now > cmd.issued + cmd.ttl)
+  // Expired by the latest time the hub's clock may show: nothing may move after `issued + ttl`,
+  // so a command that may have passed it is refused.
+  if (now + (t.uncertaintyMs?.() ?? 0) > cmd.issued + cmd.ttl)
     return { error: "expired", message: `command ${cmd.id} expired (issued + ttl has passed)` };
   const ahead = cmd.issued - now;
   if (ahead > (t.futureToleranceMs ?? FUTURE_TOLERANCE_MS))

@@ -13,7 +13,7 @@ import type { AgentClock } from "../clock";
 import { type RegistrationTags, registerWithHub } from "./provisioning";
 import { ensureNode } from "./pubsub";
 import type { AgentSession } from "./session";
-import { measureOffset } from "./time";
+import { learnOffset } from "./time";
 
 export interface AnnounceOptions {
   session: AgentSession;
@@ -92,8 +92,8 @@ export class Announcer {
   async #learnTime(): Promise<void> {
     const { session, timeSource, clock, log } = this.#o;
     try {
-      const sample = await measureOffset(session.request, timeSource);
-      clock.setOffset(sample.offsetMs);
+      const sample = await learnOffset(session.request, timeSource);
+      clock.setOffset(sample.offsetMs, sample.uncertaintyMs);
       log.info(sample, "clock offset to the server learnt");
     } catch (error) {
       // Why not fatal: commands then expire by the local clock, which is all there is.

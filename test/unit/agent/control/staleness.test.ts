@@ -60,6 +60,7 @@ async function board() {
     stateDir: dir,
     seen: await SeenCommands.open(dir, HUB_NOW),
     hubNow: () => clock.hubNow(),
+    uncertaintyMs: () => clock.uncertaintyMs,
     whenClockKnown: (ms) => clock.whenKnown(ms),
     log: silentLogger(),
     onChange: (_o, name, s) => changes.push(`${name}=${s.value}`),
@@ -190,6 +191,19 @@ describe("no command is judged before the offset to the hub's clock is known", (
     expect(b.changes).toEqual([]);
     const near = await b.set({ id: "c4", issued: HUB_NOW + 500, ttl: 5000 });
     expect(near.name).toBe("setResponse");
+    expect(b.changes).toEqual(["relay=true"]);
+  });
+
+  it("XEP-0325: a command that may have expired within the offset's uncertainty is refused; one surely in time runs", async () => {
+    const b = await board();
+    // Learnt from a whole-second stamp over a 100 ms round trip: good to ±551 ms.
+    b.clock.setOffset(DAY, 551);
+    const edge = await b.set({ id: "c5", issued: HUB_NOW - 4600, ttl: 5000 });
+    expect([edge.name, edge.attrs.type, condition(edge)]).toEqual(["error", "cancel", "not-acceptable"]);
+    expect(edge.getChildText("text", NS_STANZAS)).toBe("command c5 expired (issued + ttl has passed)");
+    expect(b.changes).toEqual([]);
+    const inTime = await b.set({ id: "c6", issued: HUB_NOW - 4000, ttl: 5000 });
+    expect(inTime.name).toBe("setResponse");
     expect(b.changes).toEqual(["relay=true"]);
   });
 

@@ -1,7 +1,8 @@
+import type { Element } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { AgentClock } from "../../../../agent/clock";
 import { ensureNode, publishOutcome, readingsPublisher } from "../../../../agent/xmpp/pubsub";
-import { measureOffset, parseTimeResult } from "../../../../agent/xmpp/time";
+import { learnOffset, measureOffset, parseTimeResult } from "../../../../agent/xmpp/time";
 import { encodingOf, makeEncodedReadingsPayload } from "../../../../shared/exi/payload";
 import { silentLogger } from "../../../../shared/log";
 import { StanzaError } from "../../../../shared/xmpp/stanza-error";
@@ -111,7 +112,41 @@ describe("the hub's clock", () => {
     const ticks = [Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1) + 100];
     const now = () => ticks.shift() ?? 0;
     const sample = await measureOffset(async () => reply, "localhost", now);
-    expect(sample).toEqual({ offsetMs: 10_450, rttMs: 100 });
+    expect(sample).toEqual({ offsetMs: 10_450, rttMs: 100, uncertaintyMs: 551 });
+  });
+
+  it("centres a millisecond stamp in its millisecond and bounds the error by half the round trip", async () => {
+    const reply = parseXml(
+      `<iq type='result'><time xmlns='urn:xmpp:time'><tzo>+00:00</tzo><utc>2026-01-01T00:00:10.250Z</utc></time></iq>`,
+    );
+    const ticks = [Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1) + 8];
+    const sample = await measureOffset(
+      async () => reply,
+      "hub",
+      () => ticks.shift() ?? 0,
+    );
+    expect(sample).toEqual({ offsetMs: 10_247, rttMs: 8, uncertaintyMs: 6 });
+  });
+
+  it("keeps the sample with the shortest round trip", async () => {
+    let t = 0;
+    const rtts = [40, 4, 20];
+    const asked: string[] = [];
+    const server = async (iq: Element) => {
+      asked.push(iq.attrs.to);
+      const rtt = rtts.shift() ?? 0;
+      t += rtt;
+      return parseXml(
+        `<iq type='result'><time xmlns='urn:xmpp:time'><utc>${new Date(t - rtt / 2).toISOString()}</utc></time></iq>`,
+      );
+    };
+    const best = await learnOffset(server, "localhost", 3, () => t);
+    expect(asked).toEqual(["localhost", "localhost", "localhost"]);
+    expect(best).toMatchObject({ rttMs: 4, uncertaintyMs: 4 });
+    expect(Math.abs(best.offsetMs)).toBeLessThanOrEqual(1);
+    await expect(
+      learnOffset(async () => Promise.reject(errorReply("cancel", "service-unavailable")), "localhost"),
+    ).rejects.toThrow("service-unavailable");
   });
 
   it("decides synchronised from configuration, the system, or the learnt offset", async () => {
