@@ -9,7 +9,7 @@ import type { ActuatorChannel } from "../devices/types";
 import { agentJid, hubJid } from "../shared/jid";
 import type { Logger } from "../shared/log";
 import { readingsNode } from "../shared/model";
-import { NS_IOT_CONTROL, NS_IOT_SENSORDATA, NS_PING } from "../shared/xmpp/ns";
+import { NS_DISCO_INFO, NS_IOT_CONTROL, NS_IOT_SENSORDATA, NS_PING } from "../shared/xmpp/ns";
 import { makeMetaPayload, makeStatePayload } from "../shared/xmpp/pubsub-device";
 import { ensureAccount } from "./account";
 import { actuatorsOf, closeChannels, openChannels, planChannels } from "./channels";
@@ -30,6 +30,7 @@ import { acquireStateLock, StateLockedError } from "./state-lock";
 import { AGENT_VERSION } from "./version";
 import { Watchdog } from "./watchdog";
 import { Announcer } from "./xmpp/announce";
+import { discoInfo } from "./xmpp/disco";
 import { Keepalive } from "./xmpp/keepalive";
 import { readingsPublisher } from "./xmpp/pubsub";
 import { createSession } from "./xmpp/session";
@@ -173,6 +174,9 @@ async function assembleAgent(config: AgentConfig, log: Logger): Promise<Agent> {
   // The iqCallee context carries the stanza and its one child (`element`), which is all handlers read.
   xmpp.iqCallee.get(NS_IOT_SENSORDATA, "req", (ctx: unknown) => readout(ctx as IqContext));
   xmpp.iqCallee.set(NS_IOT_CONTROL, "set", (ctx: unknown) => control(ctx as IqContext));
+  xmpp.iqCallee.get(NS_DISCO_INFO, "query", (ctx: unknown) =>
+    discoInfo(deviceId, (ctx as IqContext).element),
+  );
   const onChat = chatHandler({
     deviceId,
     channels,

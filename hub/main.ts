@@ -12,7 +12,7 @@ import { NS_IOT_SENSORDATA, NS_PING, NS_XIOT_HISTORY } from "../shared/xmpp/ns";
 import { deviceReaders } from "./access/registry";
 import { createHubAvailability } from "./availability/wiring";
 import { createChatCommands } from "./chat/dispatch";
-import { createChatRoute } from "./chat/route";
+import { chatDisco, createChatRoute } from "./chat/route";
 import type { HubConfig } from "./config";
 import { mergeCommands } from "./control/adhoc";
 import { controlFile } from "./control/store";
@@ -173,6 +173,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     features: [NS_XIOT_HISTORY, NS_IOT_SENSORDATA],
   });
   disco.contribute(pingDisco);
+  disco.contribute(chatDisco);
   disco.contribute(pubsub.disco);
   disco.contribute(commands.disco);
   disco.provide(commands); // before PubSub, which answers item-not-found for any other node

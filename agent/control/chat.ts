@@ -6,9 +6,12 @@
  * or `headline`), XEP-0280 (carbons are copies, never commands), XEP-0203 (delayed delivery: a
  * command stored offline longer than control.chatTtlMs is refused), docs/design.md §2 (a command
  * is judged by the hub's clock, never before the offset to it is known: timing.ts; one stamped
- * in the future is refused). Authority comes from the outer, bare `from` only (authority.ts). */
+ * in the future is refused). Authority comes from the outer, bare `from` only (authority.ts).
+ * XEP-0184 receipts and XEP-0333 displayed markers (shared/chat/acknowledge.ts) go only to senders
+ * who may read the device: XEP-0184 §8, a receipt must not tell others that the device is online. */
 import type { Element } from "@xmpp/xml";
 import type { Value } from "../../devices/types";
+import { acknowledgements } from "../../shared/chat/acknowledge";
 import { type DeviceCommand, deviceShapes } from "../../shared/chat/device-grammar";
 import { helpLines, type Parsed, parse } from "../../shared/chat/grammar";
 import { delayOf, isChatCommand, makeChatReply } from "../../shared/chat/message";
@@ -81,6 +84,9 @@ const CONTROLS: ReadonlySet<string> = new Set(["switch", "set", "operation"]);
 export function chatHandler(o: ChatOptions): (stanza: Element) => Promise<void> {
   return async (stanza) => {
     if (!isChatCommand(stanza)) return;
+    const acks = acknowledgements(stanza);
+    if (acks.length > 0 && (await o.allowed.mayRead(stanza.attrs.from as string | undefined)))
+      for (const ack of acks) await o.send(ack);
     const later: Array<() => void> = [];
     const from = bareJid(String(stanza.attrs.from));
     const text = await answer({ o, stanza, from, after: (action) => later.push(action) });

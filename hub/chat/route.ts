@@ -3,12 +3,17 @@
  * forwarded copies or replies of xiot entities) is shared/chat/message.ts. A message stamped
  * (XEP-0203) longer ago than `maxDelayMs` is answered as too old and not run: a command is meant
  * for now.
+ * A command that asks for a delivery receipt (XEP-0184) or a displayed marker (XEP-0333) gets them
+ * as it arrives (shared/chat/acknowledge.ts): the hub is a public service, so anyone may see that
+ * it is there.
  * References: RFC 6121 §5.2.2 (chat type), XEP-0280 (carbons), XEP-0297, XEP-0203, XEP-0033. */
 import type { Element } from "@xmpp/xml";
+import { acknowledgements } from "../../shared/chat/acknowledge";
 import { delayOf, isChatCommand, makeChatReply } from "../../shared/chat/message";
 import { tooOld } from "../../shared/chat/replies";
+import { NS_CHAT_MARKERS, NS_RECEIPTS } from "../../shared/xmpp/ns";
 import { isStoreError } from "../db/errors";
-import type { SendStanza } from "../iq-types";
+import type { DiscoContribution, SendStanza } from "../iq-types";
 import type { ChatCommands } from "./dispatch";
 
 export interface ChatRouteDeps {
@@ -23,6 +28,7 @@ export interface ChatRouteDeps {
 export function createChatRoute({ chat, send, jid, clock = Date, maxDelayMs = 60_000 }: ChatRouteDeps) {
   return async function onChat(stanza: Element): Promise<boolean> {
     if (!isChatCommand(stanza)) return false;
+    for (const ack of acknowledgements(stanza, jid)) await send(ack);
     const delay = delayOf(stanza, clock.now());
     let failure: unknown;
     let reply: string;
@@ -42,6 +48,9 @@ export function createChatRoute({ chat, send, jid, clock = Date, maxDelayMs = 60
     return true;
   };
 }
+
+/** XEP-0184 §4 and XEP-0333 §3: the hub says that its chat answers receipts and markers. */
+export const chatDisco: DiscoContribution = { identities: [], features: [NS_RECEIPTS, NS_CHAT_MARKERS] };
 
 export const STORAGE_FULL = "The hub's storage is full, so nothing was done. Try again later.";
 export const NOT_RUN = "Something went wrong on the hub, so nothing was done.";

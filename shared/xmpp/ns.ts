@@ -31,6 +31,9 @@ export const NS_READINGS = "urn:xiot:readings:0";
 export const NS_TIME = "urn:xmpp:time";
 export const NS_CARBONS = "urn:xmpp:carbons:2";
 export const NS_FORWARD = "urn:xmpp:forward:0";
+/** XEP-0184 Message Delivery Receipts and XEP-0333 Displayed Markers, on chat commands. */
+export const NS_RECEIPTS = "urn:xmpp:receipts";
+export const NS_CHAT_MARKERS = "urn:xmpp:chat-markers:0";
 export const NS_IOT_SENSORDATA = "urn:xmpp:iot:sensordata";
 export const NS_IOT_CONTROL = "urn:xmpp:iot:control";
 export const NS_XIOT_COMMAND = "urn:xiot:command:0";

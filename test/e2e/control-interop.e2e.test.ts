@@ -1,17 +1,19 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { agentJid } from "../../shared/jid";
 import { eventually } from "../helpers/agent/e2e";
 import { PYTHON, runInteropScript } from "../helpers/interop";
 import { type Agent, hubInbox, provision, say, stack, startAgent } from "./control-setup";
 import type { Account, TestServer } from "./server";
 
 const SCRIPT = fileURLToPath(new URL("../interop/control_adhoc_slixmpp.py", import.meta.url));
+const RECEIPTS = fileURLToPath(new URL("../interop/chat_receipts_slixmpp.py", import.meta.url));
 const ID = "garden-4";
 
 const runScript = (args: string[]) => runInteropScript(SCRIPT, args);
 
-describe("ad-hoc control commands with slixmpp", () => {
+describe("ad-hoc control commands, receipts and markers with slixmpp", () => {
   let server: TestServer;
   let alice: Account;
   let agent: Agent;
@@ -76,5 +78,42 @@ describe("ad-hoc control commands with slixmpp", () => {
       fields: { device: ID, availability: "online", "channel-relay": "on" },
     });
     expect(agent.actuators().at(-1)).toMatchObject({ channel: "relay", value: true, via: "xep-0325" });
+  });
+
+  it("answers slixmpp's receipt requests and displayed markers from the hub and from the device", async () => {
+    const device = agentJid(ID, "localhost");
+    const { steps, code, stderr } = await runInteropScript(RECEIPTS, [
+      "127.0.0.1",
+      String(server.ports.c2s),
+      alice.jid,
+      alice.password,
+      "hub.localhost",
+      "help",
+      device,
+      "relay?",
+    ]);
+    const context = `steps: ${JSON.stringify(steps)}\nstderr: ${stderr}`;
+    expect(
+      steps.map((s) => `${s.step}:${s.ok}`),
+      context,
+    ).toEqual([
+      "login:true",
+      "disco hub.localhost:true",
+      "chat hub.localhost:true",
+      `disco ${device}:true`,
+      `chat ${device}:true`,
+    ]);
+    expect(code).toBe(0);
+    const byName = Object.fromEntries(steps.map((s) => [s.step, s]));
+    expect(byName["chat hub.localhost"]).toMatchObject({
+      receipt: { from: "hub.localhost", type: "chat" },
+      displayed: { from: "hub.localhost", type: "chat" },
+      body: expect.stringMatching(/^Commands:/),
+    });
+    expect(byName[`chat ${device}`]).toMatchObject({
+      receipt: { from: device, type: "chat" },
+      displayed: { from: device, type: "chat" },
+      body: expect.stringMatching(/^relay: (on|off)$/),
+    });
   });
 });

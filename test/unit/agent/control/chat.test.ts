@@ -11,7 +11,7 @@ import { findDefinition } from "../../../../devices";
 import { simulatedRelay } from "../../../../devices/simulated/drivers";
 import type { ActuatorChannel, SensorChannel } from "../../../../devices/types";
 import { silentLogger } from "../../../../shared/log";
-import { NS_DELAY, NS_XIOT_CHAT_REPLY } from "../../../../shared/xmpp/ns";
+import { NS_CHAT_MARKERS, NS_DELAY, NS_RECEIPTS, NS_XIOT_CHAT_REPLY } from "../../../../shared/xmpp/ns";
 import { manualClock } from "../../../helpers/devices/clock";
 
 const OWNER = "op@example.org";
@@ -129,6 +129,28 @@ describe("chat with a device", () => {
     expect(await d.say("relay on", "eve@example.org/x")).toBe("Refused: you have no access to kitchen-1.");
     expect(await d.say("status", "eve@example.org/x")).toBe("You have no access to kitchen-1.");
     expect(await d.say("relay?", `${READER}/x`)).toBe("relay: off");
+  });
+
+  it("sends receipts and displayed markers to those who may read it, and to nobody else", async () => {
+    const d = await device();
+    const asked = (from: string) =>
+      xml(
+        "message",
+        { from, type: "chat", id: "m-5" },
+        xml("body", {}, "relay?"),
+        xml("request", { xmlns: NS_RECEIPTS }),
+        xml("markable", { xmlns: NS_CHAT_MARKERS }),
+      );
+    await d.handle(asked(`${READER}/x`));
+    expect(d.sent.map((m) => m.getChildElements()[0]?.name)).toEqual(["received", "displayed", "body"]);
+    expect(d.sent[0]?.attrs).toMatchObject({ to: `${READER}/x`, type: "chat" });
+    expect(d.sent[0]?.getChild("received", NS_RECEIPTS)?.attrs.id).toBe("m-5");
+    expect(d.sent[1]?.getChild("displayed", NS_CHAT_MARKERS)?.attrs.id).toBe("m-5");
+    // XEP-0184 §8: a receipt would tell a stranger the device is online; the reply says no more
+    // than that it has no access.
+    d.sent.length = 0;
+    await d.handle(asked("eve@example.org/x"));
+    expect(d.sent.map((m) => m.getChildText("body"))).toEqual(["You have no access to kitchen-1."]);
   });
 
   it("lists its commands and channels; offers restart only when it can", async () => {

@@ -2,7 +2,7 @@ import xml, { type Element } from "@xmpp/xml";
 import { describe, expect, it } from "vitest";
 import { createChatRoute, NOT_RUN, STORAGE_FULL } from "../../../../hub/chat/route";
 import { StoreError } from "../../../../hub/db/errors";
-import { NS_DELAY, NS_XIOT_CHAT_REPLY } from "../../../../shared/xmpp/ns";
+import { NS_CHAT_MARKERS, NS_DELAY, NS_RECEIPTS, NS_XIOT_CHAT_REPLY } from "../../../../shared/xmpp/ns";
 import { chatMessage } from "../../../helpers/chat";
 
 const NOW = Date.parse("2026-11-21T12:00:00Z");
@@ -10,10 +10,13 @@ const NOW = Date.parse("2026-11-21T12:00:00Z");
 function route() {
   const sent: Element[] = [];
   const heard: Array<[string, string]> = [];
+  /** How many stanzas had been sent when each command ran. */
+  const acked: number[] = [];
   const onChat = createChatRoute({
     chat: {
       handle: async (from, text) => {
         heard.push([from, text]);
+        acked.push(sent.length);
         return `ok ${text}`;
       },
     },
@@ -21,7 +24,7 @@ function route() {
     jid: "hub.example.org",
     clock: { now: () => NOW },
   });
-  return { sent, heard, onChat };
+  return { sent, heard, acked, onChat };
 }
 
 const message = chatMessage;
@@ -36,6 +39,31 @@ describe("chat route", () => {
     expect(reply.getChildText("body")).toBe("ok kitchen relay on");
     expect(reply.getChildText("thread")).toBe("t1");
     expect(reply.getChild("reply", NS_XIOT_CHAT_REPLY)).toBeDefined();
+  });
+
+  it("sends the receipt and displayed marker a command asks for before running it, then the reply", async () => {
+    const r = route();
+    const asked = message(
+      { type: "chat", id: "m-1" },
+      xml("request", { xmlns: NS_RECEIPTS }),
+      xml("markable", { xmlns: NS_CHAT_MARKERS }),
+    );
+    expect(await r.onChat(asked)).toBe(true);
+    expect(r.acked).toEqual([2]);
+    const [receipt, marker, reply] = r.sent;
+    expect(receipt?.getChild("received", NS_RECEIPTS)?.attrs.id).toBe("m-1");
+    expect(marker?.getChild("displayed", NS_CHAT_MARKERS)?.attrs.id).toBe("m-1");
+    for (const ack of [receipt, marker])
+      expect(ack?.attrs).toMatchObject({ to: "eve@example.org/x", from: "hub.example.org", type: "chat" });
+    expect(reply?.getChildText("body")).toBe("ok kitchen relay on");
+    // A receipt request on what is not a command (an xiot reply) is not answered.
+    const other = message(
+      { type: "chat", id: "m-2" },
+      xml("reply", { xmlns: NS_XIOT_CHAT_REPLY }),
+      xml("request", { xmlns: NS_RECEIPTS }),
+    );
+    expect(await r.onChat(other)).toBe(false);
+    expect(r.sent).toHaveLength(3);
   });
 
   it("ignores groupchat, headline, errors, carbons, forwards and replies of xiot entities", async () => {
