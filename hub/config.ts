@@ -10,7 +10,7 @@ import {
 } from "../shared/config/common";
 import { DEVICE_ID_RE } from "../shared/model";
 import { parseDuration } from "../shared/time-range";
-import { DEFAULT_MAX_REPLY_BYTES } from "../shared/xmpp/budget";
+import { DEFAULT_MAX_REPLY_BYTES, REPLY_ENVELOPE_BYTES } from "../shared/xmpp/budget";
 import { checkRetention, DEFAULT_RETENTION, type Retention } from "./history/types";
 
 /** The tiers a device sets itself (zod leaves the others as undefined keys). */
@@ -34,7 +34,6 @@ const durationSchema = z.union([positive, z.string()]).transform((value, ctx) =>
   return ms;
 });
 /** Room kept for the <iq/>, <pubsub/>, <items/> and RSM around the largest item. */
-const REPLY_ENVELOPE_BYTES = 16 * 1024;
 
 export const hubSchema = z.object({
   dir: z.string().min(1).default(".xiot/hub"),

@@ -13,7 +13,9 @@
  * - Every item published to a readings node must be a valid readings document of that device
  *   (shared/readings/validate.ts, by the hub's clock); anything else is refused `bad-request` +
  *   `invalid-payload` with a text naming what is wrong (XEP-0060 §7.1.3.6), before it is stored
- *   or notified. */
+ *   or notified.
+ * - A subscriber of a readings node may ask for its items in JSON or EXI4JSON, whatever the device
+ *   published (readings-render.ts). */
 import { deviceJid } from "../../shared/jid";
 import { parseDeviceNode, parseDeviceNodePath } from "../../shared/model";
 import { validateReadingsPayload } from "../../shared/readings/validate";
@@ -21,6 +23,7 @@ import type { HistoryStore } from "../history/types";
 import type { ItemVerdict, NodeRules } from "../pubsub/rules";
 import type { NodeConfig, StoredItem } from "../pubsub/storage/types";
 import { PayloadParseError, parseElement } from "../pubsub/xml";
+import { READINGS_RENDERINGS, renderReadings } from "./readings-render";
 
 export interface DeviceNodeRulesDeps {
   /** The users' domain: device JIDs are `<id>@<domain>`. */
@@ -66,6 +69,9 @@ export function createDeviceNodeRules({ domain, history }: DeviceNodeRulesDeps):
       const device = isReadingsNode(node.id) ? deviceOfNode(node.id) : undefined;
       return device === undefined ? "replace" : readingsVerdict(device, item, history);
     },
+    encodings: (node) => (isReadingsNode(node) ? READINGS_RENDERINGS : []),
+    render: (node, payload, encoding, maxBytes) =>
+      isReadingsNode(node) ? renderReadings(payload, encoding, maxBytes) : undefined,
   };
 }
 

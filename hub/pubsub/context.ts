@@ -3,6 +3,7 @@
  * pubsub#item_expire (§16.4.3). */
 import { randomUUID } from "node:crypto";
 import { type Jid, normalizeJid } from "../../shared/jid";
+import { askedEncoding } from "./encodings";
 import { createServiceEmitter, type ServiceEmitter, type ServiceEvent } from "./events";
 import { createRateLimiter, type RateLimiter } from "./rate-limit";
 import { type NodeRules, withGenericRules } from "./rules";
@@ -104,7 +105,11 @@ export async function recipientsOf(
   if (!config.deliverNotifications) return [];
   const subs = await ctx.store.getSubscriptions(node);
   const out: Recipient[] = [];
-  for (const sub of subs) if (wantsDelivery(sub)) out.push({ jid: sub.jid, subid: sub.subid });
+  for (const sub of subs) {
+    if (!wantsDelivery(sub)) continue;
+    const encoding = askedEncoding(ctx.rules, node, sub.options);
+    out.push({ jid: sub.jid, subid: sub.subid, ...(encoding !== undefined && { encoding }) });
+  }
   return out;
 }
 

@@ -3,9 +3,10 @@
  * XEP-0059 §2 (the lists are paged by bytes, docs/design.md §6). */
 import xml, { type Element } from "@xmpp/xml";
 import { makeError } from "../../shared/xmpp/errors";
-import { findForm, makeForm, parseForm } from "../../shared/xmpp/forms";
+import { type FormField, findForm, makeForm, parseForm } from "../../shared/xmpp/forms";
 import { NS_PUBSUB_SUBSCRIBE_OPTIONS } from "../../shared/xmpp/ns";
 import { attr, attrs, type PubsubHandler, pagedList, pubsub, replyWith } from "./handler-types";
+import { ENCODING_OPTION, PUBLISHED } from "./rules";
 import type { SubscriptionOptions } from "./service-subscriptions";
 import type { SubscriptionRecord } from "./storage/types";
 
@@ -48,31 +49,33 @@ export const getOptions: PubsubHandler = async ({ iq, action, service }) => {
   const jid = attr(action, "jid");
   const subid = attr(action, "subid");
   const result = await service.getOptions(iq.from, node, jid, subid);
-  return replyWith(result, (options) =>
-    pubsub(
-      xml(
-        "options",
-        attrs({ node, jid, subid }),
-        makeForm({
-          type: "form",
-          formType: NS_PUBSUB_SUBSCRIBE_OPTIONS,
-          fields: [
-            {
-              var: "pubsub#deliver",
-              type: "boolean",
-              label: "Enable delivery?",
-              values: [
-                options["pubsub#deliver"]?.[0] === "false" || options["pubsub#deliver"]?.[0] === "0"
-                  ? "0"
-                  : "1",
-              ],
-            },
-          ],
-        }),
-      ),
-    ),
+  return replyWith(result, ({ options, encodings }) =>
+    pubsub(xml("options", attrs({ node, jid, subid }), optionsForm(options, encodings))),
   );
 };
+
+/** §6.3.2: the options form, with ENCODING_OPTION where the node offers encodings (its first
+ * value, `published`, is the default: payloads as they were published). */
+function optionsForm(options: Record<string, string[]>, encodings: readonly string[]): Element {
+  const deliver = options["pubsub#deliver"]?.[0];
+  const fields: FormField[] = [
+    {
+      var: "pubsub#deliver",
+      type: "boolean",
+      label: "Enable delivery?",
+      values: [deliver === "false" || deliver === "0" ? "0" : "1"],
+    },
+  ];
+  if (encodings.length > 0)
+    fields.push({
+      var: ENCODING_OPTION,
+      type: "list-single",
+      label: "Encoding of the payloads",
+      values: options[ENCODING_OPTION] ?? [PUBLISHED],
+      options: [PUBLISHED, ...encodings].map((value) => ({ value })),
+    });
+  return makeForm({ type: "form", formType: NS_PUBSUB_SUBSCRIBE_OPTIONS, fields });
+}
 
 export const setOptions: PubsubHandler = async ({ iq, action, service }) => {
   const node = attr(action, "node");

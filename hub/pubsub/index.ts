@@ -15,11 +15,13 @@ import { findForm, parseBoolean, parseForm } from "../../shared/xmpp/forms";
 import { NS_PUBSUB, NS_PUBSUB_SUBSCRIBE_AUTHORIZATION } from "../../shared/xmpp/ns";
 import { type AccessRule, createAccessRule, type DeviceReaders } from "../access/rule";
 import type { DiscoContribution, IqRoute, SendStanza } from "../iq-types";
+import { classifyBounce } from "./bounce";
 import { createPubsubDisco, PUBSUB_DISCO } from "./disco";
+import { renderLimit } from "./encodings";
 import { errorOf } from "./handler-types";
-import { classifyBounce, createNotifier } from "./notify";
+import { createNotifier } from "./notify";
 import { createPubsubRoutes } from "./protocol";
-import type { NodeRules } from "./rules";
+import { type NodeRules, withGenericRules } from "./rules";
 import { createPubsubService, type PubsubService } from "./service";
 import type { PubsubStore } from "./storage/types";
 import type { Clock, PubsubServiceConfig } from "./types";
@@ -67,6 +69,13 @@ export interface Pubsub {
   stop(): void;
 }
 
+/** The rule's render, bounded as every rendered payload is (encodings.ts). */
+function renderer(rules: NodeRules, limits: PubsubServiceConfig["limits"]) {
+  const max = renderLimit(limits);
+  const render = withGenericRules(rules).render;
+  return (node: string, payload: string, encoding: string) => render(node, payload, encoding, max);
+}
+
 export function createPubsub(deps: PubsubDeps): Pubsub {
   const jid = deps.jid ?? hubJid(deps.config.domain);
   const log = deps.log;
@@ -83,6 +92,7 @@ export function createPubsub(deps: PubsubDeps): Pubsub {
     ...(deps.newId && { newId: deps.newId }),
     ...(deps.sliceSize !== undefined && { sliceSize: deps.sliceSize }),
     ...(deps.settle && { settle: deps.settle }),
+    ...(deps.rules?.render && { render: renderer(deps.rules, deps.config.limits) }),
   });
   const service = createPubsubService({
     store: deps.store,

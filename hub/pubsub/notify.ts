@@ -1,12 +1,13 @@
 /* Notifications: broadcaster events → <message/> stanzas sent through the component link, in
- * paced slices, each recipient checked by the one access rule at the moment of sending; and what
- * a bounced notification means for the subscription.
+ * paced slices, each recipient checked by the one access rule at the moment of sending (what a
+ * bounced notification means for the subscription: bounce.ts).
  * References: XEP-0060 §7.1.2 (item notifications with payload and id), §7.2.2 (retract),
  * §8.2.5.3 and pubsub#notify_config (configuration notifications, with the node_config form as
  * payload when pubsub#deliver_payloads is set), §8.4.2 (delete with redirect), §8.5.2 (purge),
  * §8.6 (authorization form to owners), §8.8.4 (subscription state), §13.2 (only authorized
  * entities receive notifications); XEP-0203 (delay on late items); RFC 6120 §8.3; hub/access/rule.ts.
- * One subscription per JID, so no SubID headers are needed.
+ * One subscription per JID, so no SubID headers are needed. A recipient whose subscription asks
+ * for another encoding (encodings.ts) gets the items rendered in it, built once per encoding.
  *
  * Pacing: events go out in order, one queue; after every `sliceSize` stanzas the notifier yields
  * a turn of the event loop (setImmediate) so that incoming stanzas (pings, IQs) are served during
@@ -15,12 +16,7 @@
 import xml, { type Element } from "@xmpp/xml";
 import type { Logger } from "../../shared/log";
 import { makeForm } from "../../shared/xmpp/forms";
-import {
-  NS_DELAY,
-  NS_PUBSUB_EVENT,
-  NS_PUBSUB_SUBSCRIBE_AUTHORIZATION,
-  NS_STANZAS,
-} from "../../shared/xmpp/ns";
+import { NS_DELAY, NS_PUBSUB_EVENT, NS_PUBSUB_SUBSCRIBE_AUTHORIZATION } from "../../shared/xmpp/ns";
 import type { AccessRule, Decider } from "../access/rule";
 import type { SendStanza } from "../iq-types";
 import { makeConfigForm } from "./config-form";
@@ -47,6 +43,9 @@ export interface NotifierDeps {
    * ever waits at the server ahead of a reply the hub sends meanwhile. Default: none.
    */
   settle?: () => Promise<void>;
+  /** A stored payload of `node` in `encoding`, or undefined to send it as stored (rules.ts
+   * NodeRules.render, bounded by encodings.ts renderLimit). Default: always as stored. */
+  render?: (node: string, payload: string, encoding: string) => string | undefined;
 }
 
 export interface Notifier extends Broadcaster {
@@ -61,11 +60,20 @@ const GATED: ReadonlySet<PubsubEvent["type"]> = new Set(["items", "retract", "pu
 
 const event = (child: Element): Element => xml("event", { xmlns: NS_PUBSUB_EVENT }, child);
 
-/** The <event/> payload of one broadcaster event, for all its recipients. */
-export function makeEventChild(e: PubsubEvent, serviceJid: string, config?: NodeConfig): Element | undefined {
+/** The <event/> payload of one broadcaster event, for all its recipients (of one encoding:
+ * `render` gives an item's payload in it, undefined for as stored). */
+export function makeEventChild(
+  e: PubsubEvent,
+  serviceJid: string,
+  config?: NodeConfig,
+  render?: (payload: string) => string | undefined,
+): Element | undefined {
   switch (e.type) {
     case "items": {
-      const items = e.items.map((i) => makeItem(i, e.payloads));
+      const items = e.items.map((i) => {
+        const payload = render && e.payloads && i.payload !== "" ? render(i.payload) : undefined;
+        return makeItem(payload === undefined ? i : { ...i, payload }, e.payloads);
+      });
       return event(xml("items", { node: e.node }, ...items));
     }
     case "retract":
@@ -168,9 +176,15 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     return msg;
   }
 
-  function childOf(e: PubsubEvent, gate: Decider | undefined): Element | undefined {
+  function childOf(e: PubsubEvent, gate: Decider | undefined, encoding?: string): Element | undefined {
+    const render = deps.render;
     try {
-      return makeEventChild(e, deps.jid, gate?.facts.node.config);
+      return makeEventChild(
+        e,
+        deps.jid,
+        gate?.facts.node.config,
+        encoding === undefined || !render ? undefined : (payload) => render(e.node, payload, encoding),
+      );
     } catch (error) {
       // A stored payload that no longer parses must not stop the service; subscribers can
       // still retrieve the item ids. Logged at error level: it means corrupted storage.
@@ -186,11 +200,18 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     if (GATED.has(e.type) && !gate) return false; // the node is gone: nothing of it goes out
     const child = childOf(e, gate);
     if (!child) return false;
+    // One child per encoding asked for, built at its first recipient.
+    const children = new Map<string, Element | undefined>();
+    const childFor = (encoding: string | undefined): Element => {
+      if (encoding === undefined || e.type !== "items") return child;
+      if (!children.has(encoding)) children.set(encoding, childOf(e, gate, encoding));
+      return children.get(encoding) ?? child;
+    };
     const writes: Promise<void>[] = [];
     for (const target of part) {
       if (gate && !(await gate.allows(target.jid))) continue;
       writes.push(
-        deps.send(build(e, target.jid, child)).catch((error: unknown) => {
+        deps.send(build(e, target.jid, childFor(target.encoding))).catch((error: unknown) => {
           // A lost notification is recoverable: subscribers catch up with <items/>.
           deps.log.warn({ err: error, node: e.node, to: target.jid }, "pubsub notification not sent");
         }),
@@ -245,29 +266,4 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     started: () => lastStarted,
     idle: () => lastDone,
   };
-}
-
-/** Conditions that say the address will never accept a notification (RFC 6120 §8.3.3). */
-const PERMANENT = new Set(["remote-server-not-found", "jid-malformed", "gone", "item-not-found"]);
-
-export interface BounceDecision {
-  action: "keep" | "drop";
-  type: string | undefined;
-  condition: string | undefined;
-}
-
-/**
- * What a bounced notification means for the subscription. `wait` errors and
- * recipient-unavailable never remove it: the subscriber is only away and catches up with
- * <items/> when back. Only permanent `cancel` errors about the address itself drop it.
- */
-export function classifyBounce(stanza: Element): BounceDecision {
-  const error = stanza.getChild("error");
-  const type = error?.attrs.type as string | undefined;
-  const condition = error?.getChildElements().find((c) => c.attrs.xmlns === NS_STANZAS)?.name;
-  if (type === "wait" || condition === "recipient-unavailable") return { action: "keep", type, condition };
-  if (type === "cancel" && condition !== undefined && PERMANENT.has(condition)) {
-    return { action: "drop", type, condition };
-  }
-  return { action: "keep", type, condition };
 }

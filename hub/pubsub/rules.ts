@@ -33,7 +33,19 @@ export interface NodeRules {
   initialAffiliations?(node: string, owner: string): Array<{ jid: string; affiliation: Affiliation }>;
   /** Consulted for every item before it is stored (Prosody's itemcheck). */
   itemcheck?(node: NodeRecord, item: StoredItem): ItemVerdict;
+  /** The encodings a subscriber may ask for a node's payloads in (the ENCODING_OPTION
+   * subscription option), [] when its payloads are delivered only as published. */
+  encodings?(node: string): readonly string[];
+  /** A stored payload in `encoding`, at most `maxBytes` of UTF-8; undefined: deliver it as
+   * stored (already in that encoding, too large in it, or not a payload the rule knows). */
+  render?(node: string, payload: string, encoding: string, maxBytes: number): string | undefined;
 }
+
+/** The subscription option (XEP-0060 §6.3) that asks for a node's payloads in another encoding;
+ * `x-` as XEP-0068 §3.3 asks of a field the registry does not hold (docs/protocol.md). */
+export const ENCODING_OPTION = "x-xiot#encoding";
+/** Its default value: payloads as they were published. */
+export const PUBLISHED = "published";
 
 /** The generic service's rules: nothing beyond XEP-0060. */
 export const GENERIC_RULES: Required<NodeRules> = {
@@ -41,6 +53,8 @@ export const GENERIC_RULES: Required<NodeRules> = {
   nodeDefaults: (_node, defaults) => defaults,
   initialAffiliations: () => [],
   itemcheck: () => "replace",
+  encodings: () => [],
+  render: () => undefined,
 };
 
 /** Fills the rules a composition root left out with the generic ones. */
@@ -49,4 +63,6 @@ export const withGenericRules = (rules: NodeRules = {}): Required<NodeRules> => 
   nodeDefaults: rules.nodeDefaults ?? GENERIC_RULES.nodeDefaults,
   initialAffiliations: rules.initialAffiliations ?? GENERIC_RULES.initialAffiliations,
   itemcheck: rules.itemcheck ?? GENERIC_RULES.itemcheck,
+  encodings: rules.encodings ?? GENERIC_RULES.encodings,
+  render: rules.render ?? GENERIC_RULES.render,
 });

@@ -18,6 +18,7 @@ import {
   type ServiceContext,
   subscriptionFor,
 } from "./context";
+import { askedEncoding, renderItems } from "./encodings";
 import { effectiveMaxItems } from "./node-config";
 import type { NodeConfig, NodeRecord, StoredItem } from "./storage/types";
 import { type Fail, fail, ok, type Result } from "./types";
@@ -209,15 +210,15 @@ export function createItemOps(ctx: ServiceContext) {
     const node = await loadNode(ctx, nodeId);
     if (!node.ok) return node; // §6.5.9.11
     const affiliation = await affiliationOf(ctx, node.value.id, actor.value.bare);
-    const refused = retrieveFailure(
-      node.value,
-      affiliation,
-      await subscriptionFor(ctx, node.value.id, actor.value),
-    );
+    const sub = await subscriptionFor(ctx, node.value.id, actor.value);
+    const refused = retrieveFailure(node.value, affiliation, sub);
     if (refused) return refused;
+    // Payloads in the encoding the requester's subscription asks for, measured as sent.
+    const encoding = askedEncoding(ctx.rules, node.value.id, sub?.options);
+    const view = (list: StoredItem[]) => renderItems(ctx.rules, limits, node.value.id, list, encoding);
     const cutoff = expiryCutoff(ctx, node.value.config);
     const budget = limits.maxReplyBytes - (req.overheadBytes ?? 0);
-    if (req.ids !== undefined) return ok(await itemsById(node.value.id, req.ids, cutoff, budget));
+    if (req.ids !== undefined) return ok(await itemsById(node.value.id, req.ids, cutoff, budget, view));
     const limit = Math.max(
       0,
       Math.min(
@@ -230,7 +231,7 @@ export function createItemOps(ctx: ServiceContext) {
     if (!page.cursorFound) return fail("item-not-found"); // XEP-0059 §2.5: unknown cursor
     // max_items (§6.5.7): only the newest `max` items are in this result set.
     const total = req.max === undefined ? page.total : Math.min(page.total, req.max);
-    let list = page.items.slice(0, Math.max(0, total - page.firstIndex));
+    let list = view(page.items.slice(0, Math.max(0, total - page.firstIndex)));
     // A page backwards keeps the items next to its cursor; any other keeps the first ones.
     const backwards = req.before !== undefined;
     const n = fitting(list, budget, backwards);
@@ -284,12 +285,14 @@ export function createItemOps(ctx: ServiceContext) {
     ids: string[],
     cutoff: number | undefined,
     budget: number,
+    view: (items: StoredItem[]) => StoredItem[],
   ): Promise<ItemsResult> {
-    const found: StoredItem[] = [];
+    let found: StoredItem[] = [];
     for (const id of ids.slice(0, limits.maxItemsPerPage)) {
       const item = await ctx.store.getItem(node, id);
       if (item && (cutoff === undefined || item.published >= cutoff)) found.push(item);
     }
+    found = view(found);
     // Cut by bytes like any page; the RSM count tells the client that some were left out.
     return { items: found.slice(0, fitting(found, budget, false)), total: found.length, firstIndex: 0 };
   }

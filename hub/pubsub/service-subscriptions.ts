@@ -5,6 +5,8 @@
 import { type Jid, normalizeJid } from "../../shared/jid";
 import { subscribeDecision } from "./access";
 import { actorOf, affiliationOf, loadNode, type ServiceContext } from "./context";
+import { askedEncoding, encodingAllowed } from "./encodings";
+import { ENCODING_OPTION, type NodeRules } from "./rules";
 import type { Affiliation, NodeRecord, SubscriptionRecord } from "./storage/types";
 import { type Fail, fail, ok, type Result } from "./types";
 
@@ -13,12 +15,19 @@ export type SubscriptionOptions = Record<string, string[]>;
 const DEFAULT_OPTIONS: SubscriptionOptions = { "pubsub#deliver": ["true"] };
 const BOOLEAN = new Set(["true", "false", "1", "0"]);
 
-/** Only pubsub#deliver is supported (§6.3); anything else is an invalid options form. */
-export function validateOptions(options: SubscriptionOptions): Fail | undefined {
+/** pubsub#deliver (§6.3), and ENCODING_OPTION on a node whose rule offers encodings
+ * (encodings.ts); anything else is an invalid options form. */
+export function validateOptions(
+  options: SubscriptionOptions,
+  rules: Required<NodeRules>,
+  node: string,
+): Fail | undefined {
   for (const [key, values] of Object.entries(options)) {
-    if (key !== "pubsub#deliver" || values.length !== 1 || !BOOLEAN.has(values[0] as string)) {
-      return fail("invalid-options"); // §6.3.6.2
-    }
+    const good =
+      key === "pubsub#deliver"
+        ? values.length === 1 && BOOLEAN.has(values[0] as string)
+        : key === ENCODING_OPTION && encodingAllowed(rules, node, values);
+    if (!good) return fail("invalid-options"); // §6.3.6.2
   }
   return undefined;
 }
@@ -59,7 +68,7 @@ export function createSubscriptionOps(ctx: ServiceContext) {
     if (!subscriber.ok) return subscriber;
     const node = await loadNode(ctx, nodeId);
     if (!node.ok) return node; // §6.1.3.11
-    const badOptions = validateOptions(options);
+    const badOptions = validateOptions(options, ctx.rules, node.value.id);
     if (badOptions) return badOptions;
     const current = await ctx.store.getSubscription(node.value.id, subscriber.value.full);
     if (current?.state === "pending") return fail("pending-subscription"); // §6.1.3.7
@@ -110,13 +119,14 @@ export function createSubscriptionOps(ctx: ServiceContext) {
     if (node.config.sendLastPublishedItem !== "on_sub" || sub.options["pubsub#deliver"]?.[0] === "false")
       return;
     const last = await ctx.store.lastItem(node.id);
+    const encoding = askedEncoding(ctx.rules, node.id, sub.options);
     const cutoff = node.config.itemExpire > 0 ? ctx.clock.now() - node.config.itemExpire * 1000 : undefined;
     if (!last || (cutoff !== undefined && last.published < cutoff)) return;
     ctx.broadcaster.broadcast({
       type: "items",
       node: node.id,
       items: [last],
-      recipients: [{ jid: sub.jid, subid: sub.subid }],
+      recipients: [{ jid: sub.jid, subid: sub.subid, ...(encoding !== undefined && { encoding }) }],
       payloads: node.config.deliverPayloads,
       delayed: true,
       messageType: node.config.notificationType,
@@ -142,7 +152,9 @@ export function createSubscriptionOps(ctx: ServiceContext) {
     subid?: string,
   ) {
     const sub = await existing(from, nodeId, jid, subid);
-    return sub.ok ? ok({ ...DEFAULT_OPTIONS, ...sub.value.options }) : sub;
+    if (!sub.ok) return sub;
+    const options = { ...DEFAULT_OPTIONS, ...sub.value.options };
+    return ok({ options, encodings: ctx.rules.encodings(sub.value.node) });
   }
 
   async function setOptions(
@@ -154,7 +166,7 @@ export function createSubscriptionOps(ctx: ServiceContext) {
   ): Promise<Result<void>> {
     const sub = await existing(from, nodeId, jid, subid);
     if (!sub.ok) return sub;
-    const bad = validateOptions(options);
+    const bad = validateOptions(options, ctx.rules, sub.value.node);
     if (bad) return bad;
     await ctx.store.putSubscription({ ...sub.value, options: { ...sub.value.options, ...options } });
     return ok(undefined);

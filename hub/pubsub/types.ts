@@ -19,6 +19,8 @@ export type { Clock } from "../../shared/clock";
 export interface Recipient {
   jid: string;
   subid: string;
+  /** The encoding its options ask payloads in (encodings.ts); absent: as published. */
+  encoding?: string;
 }
 
 export type PubsubEvent =

@@ -9,6 +9,10 @@ import type { RsmRequest, RsmResult } from "./rsm";
 /** The default reply budget: half of Prosody's default component stanza limit (512 KiB). */
 export const DEFAULT_MAX_REPLY_BYTES = 256 * 1024;
 
+/** What a reply's envelope may take beside its one largest entry: an entry up to the reply budget
+ * less this always fits one reply. */
+export const REPLY_ENVELOPE_BYTES = 16 * 1024;
+
 /** UTF-8 bytes of a string (no Buffer: shared/ also runs in the browser). */
 export function utf8Bytes(text: string): number {
   let n = 0;

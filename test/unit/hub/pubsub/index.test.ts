@@ -88,6 +88,6 @@ describe("createPubsub", () => {
       ),
     );
     const options = await pubsub.service.getOptions(bob, "n", bob);
-    expect(options).toEqual({ ok: true, value: { "pubsub#deliver": ["false"] } });
+    expect(options).toEqual({ ok: true, value: { options: { "pubsub#deliver": ["false"] }, encodings: [] } });
   });
 });

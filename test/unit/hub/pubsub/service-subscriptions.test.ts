@@ -90,7 +90,10 @@ describe("pubsub service: subscriptions", () => {
     const { service, events } = setup();
     value(await service.create(ALICE, "n"));
     value(await service.subscribe(BOB, "n", BOB));
-    expect(value(await service.getOptions(BOB, "n", BOB))).toEqual({ "pubsub#deliver": ["true"] });
+    expect(value(await service.getOptions(BOB, "n", BOB))).toEqual({
+      options: { "pubsub#deliver": ["true"] },
+      encodings: [],
+    });
     expect(await service.setOptions(BOB, "n", BOB, { "pubsub#digest": ["true"] })).toEqual({
       ok: false,
       error: "invalid-options",
