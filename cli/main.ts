@@ -7,6 +7,7 @@ import { exportCommand } from "./commands/export";
 import { flashCommand } from "./commands/flash";
 import { getCommand } from "./commands/get";
 import { hubCommand } from "./commands/hub";
+import { inviteCommand } from "./commands/invite";
 import { provisionCommand } from "./commands/provision";
 import { serverCommand } from "./commands/server";
 import { setCommand } from "./commands/set";
@@ -19,6 +20,7 @@ const commands: Command[] = [
   agentCommand,
   upCommand,
   provisionCommand,
+  inviteCommand,
   devicesCommand,
   setCommand,
   getCommand,

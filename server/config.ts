@@ -19,6 +19,10 @@ export const serverSchema = z.object({
   httpsPort: portSchema.optional(),
   s2sPort: portSchema.optional(),
   public: z.boolean().default(false),
+  /** Who may register an account in-band (XEP-0077): anyone (`open`), or only with an invitation
+   * (`invite`, XEP-0401; `xiot invite` makes one). Default `open` on loopback, `invite` with
+   * --public, where anyone on the network could otherwise make accounts. */
+  registration: z.enum(["open", "invite"]).optional(),
   smacksHibernation: z.number().int().min(1).default(600),
   /** Server administrators (Prosody's `admins`): may create invites and run admin commands. */
   admins: jidListSchema.default([]),

@@ -15,6 +15,8 @@ export interface ProsodyConfigOptions {
   /** The component listener stays on loopback unless told otherwise (XEP-0114 has no TLS). */
   componentInterfaces: string[];
   requireEncryption: boolean;
+  /** In-band registration only with an invitation (mod_invites_register); default false. */
+  inviteOnly?: boolean;
   tls?: { key: string; certificate: string };
   runAsRoot: boolean;
   logLevel: "debug" | "info" | "warn" | "error";
@@ -103,7 +105,7 @@ export function renderProsodyConfig(o: ProsodyConfigOptions): string {
     'storage = "internal"',
     "allow_registration = true",
     // mod_invites_register turns invite-only registration on unless told otherwise (docs/design.md §4).
-    "registration_invite_only = false",
+    `registration_invite_only = ${o.inviteOnly === true}`,
     "consider_websocket_secure = true",
     "consider_bosh_secure = true",
     "cross_domain_websocket = true",

@@ -81,6 +81,7 @@ export async function runServer(config: ServerConfig, log: Logger): Promise<Runn
         interfaces: config.public ? ["*"] : ["127.0.0.1"],
         componentInterfaces: ["127.0.0.1"],
         requireEncryption: config.public,
+        inviteOnly: (config.registration ?? (config.public ? "invite" : "open")) === "invite",
         tls: tls && { key: tls.key, certificate: tls.certificate },
         runAsRoot: process.getuid?.() === 0,
         logLevel: config.prosodyLogLevel,

@@ -22,7 +22,15 @@ export const serverCommand: Command = {
     { flag: "--http-port N", description: "WebSocket and BOSH port (default 5280; 0 picks, kept)" },
     { flag: "--https-port N", description: "also serve HTTPS on this port (default: none)" },
     { flag: "--s2s-port N", description: "enable server-to-server on this port (default: off)" },
-    { flag: "--public", description: "listen on all interfaces, require TLS, make a private CA" },
+    {
+      flag: "--public",
+      description: "listen on all interfaces, require TLS, make a private CA, register only by invitation",
+    },
+    {
+      flag: "--registration open|invite",
+      description:
+        "in-band registration for anyone, or only with an invitation (default: invite with --public)",
+    },
     { flag: "--smacks-hibernation S", description: "seconds a broken client session is kept (default 600)" },
     { flag: "--admins JID,...", description: "server administrators (may create invites)" },
     { flag: "--invite-expiry S", description: "seconds an invitation stays valid (default 604800)" },

@@ -36,6 +36,11 @@ describe("the generated Prosody configuration", () => {
     expect(config).not.toContain("/etc/prosody");
   });
 
+  it("takes registrations only with an invitation when told to (--public's default)", () => {
+    expect(renderProsodyConfig({ ...base, inviteOnly: true })).toContain("registration_invite_only = true");
+    expect(renderProsodyConfig({ ...base, inviteOnly: false })).toContain("registration_invite_only = false");
+  });
+
   it("turns Nagle's algorithm off (small stanzas would wait for delayed ACKs)", () => {
     expect(config).toContain("network_settings = { nagle = false }");
   });
