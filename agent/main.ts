@@ -30,6 +30,7 @@ import { acquireStateLock, StateLockedError } from "./state-lock";
 import { AGENT_VERSION } from "./version";
 import { Watchdog } from "./watchdog";
 import { Announcer } from "./xmpp/announce";
+import { createContacts, NS_ROSTER } from "./xmpp/contacts";
 import { discoInfo } from "./xmpp/disco";
 import { Keepalive } from "./xmpp/keepalive";
 import { readingsPublisher } from "./xmpp/pubsub";
@@ -155,7 +156,17 @@ async function assembleAgent(config: AgentConfig, log: Logger): Promise<Agent> {
   // The state item counts the quarantine: publish it again when a document joins it.
   pipeline.outbox.onQuarantined(() => void announcer.publishState());
   const controlLog = log.child({ module: "control" });
-  const allowed = createAuthority({ allow: config.allow, hub, request: session.request, log: controlLog });
+  const allowed = createAuthority({
+    allow: config.allow,
+    hub,
+    request: session.request,
+    log: controlLog,
+    onRevoked: (jid, left) => {
+      if (left === "none")
+        contacts.revoked(jid).catch((err) => controlLog.warn({ err }, "unsubscribed not sent"));
+    },
+  });
+  const contacts = createContacts({ allowed, send: session.send, log: controlLog });
   const xmpp = session.connection.xmpp;
   const readout = readoutHandler({ deviceId, channels, allowed, send: session.send, log: controlLog });
   // restart / reload (control/operations.ts): stop gracefully, then exit for the service manager
@@ -174,6 +185,8 @@ async function assembleAgent(config: AgentConfig, log: Logger): Promise<Agent> {
   // The iqCallee context carries the stanza and its one child (`element`), which is all handlers read.
   xmpp.iqCallee.get(NS_IOT_SENSORDATA, "req", (ctx: unknown) => readout(ctx as IqContext));
   xmpp.iqCallee.set(NS_IOT_CONTROL, "set", (ctx: unknown) => control(ctx as IqContext));
+  // RFC 6121 §2.1.6: a roster push (from the account's own server) is acknowledged.
+  xmpp.iqCallee.set(NS_ROSTER, "query", () => true);
   xmpp.iqCallee.get(NS_DISCO_INFO, "query", (ctx: unknown) =>
     discoInfo(deviceId, (ctx as IqContext).element),
   );
@@ -200,6 +213,10 @@ async function assembleAgent(config: AgentConfig, log: Logger): Promise<Agent> {
     operate,
   });
   xmpp.on("stanza", (stanza) => {
+    if (stanza.is("presence")) {
+      contacts.onPresence(stanza).catch((err) => controlLog.warn({ err }, "presence request not answered"));
+      return;
+    }
     if (!stanza.is("message") || allowed.onMessage(stanza)) return;
     onChat(stanza).catch((err) => controlLog.warn({ err }, "chat command failed"));
   });

@@ -32,11 +32,20 @@ export interface AuthorityOptions {
   request?: (iq: Element) => Promise<Element>;
   log?: Logger;
   now?: () => number;
+  /** Told of every revocation the hub pushes: who, and what is left to them. */
+  onRevoked?: (jid: string, left: "read" | "none") => void;
 }
 
 type Kind = "canRead" | "canControl";
 
-export function createAuthority({ allow, hub, request, log, now = Date.now }: AuthorityOptions): Authority {
+export function createAuthority({
+  allow,
+  hub,
+  request,
+  log,
+  now = Date.now,
+  onRevoked,
+}: AuthorityOptions): Authority {
   const hubBare = bareJid(hub);
   const allowed = new Set([...allow.map(bareJid), hubBare]);
   const cache = new Map<string, { result: boolean; until: number }>();
@@ -76,6 +85,7 @@ export function createAuthority({ allow, hub, request, log, now = Date.now }: Au
       cache.delete(`canControl ${jid}`);
       if (revoked.attrs.left !== "read") cache.delete(`canRead ${jid}`);
       log?.info({ jid, left: revoked.attrs.left }, "access revoked by the hub");
+      onRevoked?.(jid, revoked.attrs.left === "read" ? "read" : "none");
       return true;
     },
   };

@@ -10,6 +10,7 @@ import { makePublish } from "../../shared/xmpp/pubsub";
 import { CURRENT_ITEM_ID } from "../../shared/xmpp/pubsub-device";
 import { makeNodeAffiliations } from "../../shared/xmpp/pubsub-owner";
 import type { AgentClock } from "../clock";
+import { makeRosterGet } from "./contacts";
 import { type RegistrationTags, registerWithHub } from "./provisioning";
 import { ensureNode } from "./pubsub";
 import type { AgentSession } from "./session";
@@ -47,6 +48,10 @@ export class Announcer {
   /** Runs the online sequence; throws if the nodes could not be made ready (retry later). */
   async online(): Promise<void> {
     const { session, hub, log } = this.#o;
+    // RFC 6121 §2.2, §3.1.3: a resource that asked for its roster before its initial presence is
+    // "interested": people's subscription requests reach it (agent/xmpp/contacts.ts).
+    // Why not fatal: without it only presence subscriptions go unanswered.
+    await session.request(makeRosterGet()).catch((err) => log.warn({ err }, "roster not fetched"));
     await session.sendPresence(hub);
     const { registration } = this.#o;
     if (registration && !this.#registered) {
