@@ -1,7 +1,7 @@
 /* `xiot server`: the embedded default XMPP server. Writes a Prosody config into the data folder,
  * picks ports, runs Prosody, and describes the running server in server.json. */
 
-import { randomBytes } from "node:crypto";
+import { randomBytes, X509Certificate } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { hubJid } from "../shared/jid";
@@ -23,6 +23,9 @@ export interface ServerInfo {
   hub: string;
   hubSecret: string;
   ca?: string;
+  /** SHA-256 fingerprint of the CA certificate (colon-separated hex, as `openssl x509
+   * -fingerprint -sha256` prints it): what a person compares before trusting the CA. */
+  caSha256?: string;
 }
 
 export class PortInUseError extends Error {}
@@ -157,7 +160,7 @@ function describe(
     websocket: `ws://${host}:${ports.http}/xmpp-websocket`,
     hub: hubJid(config.domain),
     hubSecret,
-    ...(ca ? { ca } : {}),
+    ...(ca ? { ca, caSha256: new X509Certificate(readFileSync(ca)).fingerprint256 } : {}),
   };
 }
 

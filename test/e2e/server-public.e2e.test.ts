@@ -3,7 +3,7 @@
  * (XEP-0401) registers with a client that trusts the CA (NODE_EXTRA_CA_CERTS, as the agent's
  * xmpp.ca applies it), logs in over TLS and changes the password from the client (XEP-0077 §3.3);
  * a client that does not trust the CA is refused by certificate verification. */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -72,8 +72,16 @@ describe("xiot server --public", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("names its CA in the ready line and keeps the keys private", () => {
+  it("names its CA and the CA's SHA-256 fingerprint in the ready line and keeps the keys private", () => {
     expect(info.ca).toBe(join(dir, "certs", "ca.crt"));
+    const openssl = spawnSync(
+      "openssl",
+      ["x509", "-in", info.ca as string, "-noout", "-fingerprint", "-sha256"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(openssl.stdout.trim()).toBe(`sha256 Fingerprint=${info.caSha256}`);
     expect(readFileSync(info.ca as string, "utf8")).toContain("BEGIN CERTIFICATE");
     expect(statSync(join(dir, "certs", "ca.key")).mode & 0o777).toBe(0o600);
     expect(existsSync(join(dir, "certs", "localhost.crt"))).toBe(true);
