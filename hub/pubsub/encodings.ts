@@ -43,8 +43,16 @@ export function renderItems(
 ): StoredItem[] {
   if (encoding === undefined) return items;
   const max = renderLimit(limits);
+  return withPayloads(items, (payload) => rules.render(node, payload, encoding, max));
+}
+
+/** `items` with each payload `render` gives (undefined: that item as stored). */
+export function withPayloads(
+  items: StoredItem[],
+  render: (payload: string) => string | undefined,
+): StoredItem[] {
   return items.map((item) => {
-    const payload = item.payload === "" ? undefined : rules.render(node, item.payload, encoding, max);
+    const payload = item.payload === "" ? undefined : render(item.payload);
     return payload === undefined ? item : { ...item, payload };
   });
 }

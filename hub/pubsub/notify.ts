@@ -20,6 +20,7 @@ import { NS_DELAY, NS_PUBSUB_EVENT, NS_PUBSUB_SUBSCRIBE_AUTHORIZATION } from "..
 import type { AccessRule, Decider } from "../access/rule";
 import type { SendStanza } from "../iq-types";
 import { makeConfigForm } from "./config-form";
+import { withPayloads } from "./encodings";
 import { makeItem } from "./handlers-items";
 import type { NodeConfig } from "./storage/types";
 import type { Broadcaster, PubsubEvent, Recipient } from "./types";
@@ -70,11 +71,8 @@ export function makeEventChild(
 ): Element | undefined {
   switch (e.type) {
     case "items": {
-      const items = e.items.map((i) => {
-        const payload = render && e.payloads && i.payload !== "" ? render(i.payload) : undefined;
-        return makeItem(payload === undefined ? i : { ...i, payload }, e.payloads);
-      });
-      return event(xml("items", { node: e.node }, ...items));
+      const shown = render && e.payloads ? withPayloads(e.items, render) : e.items;
+      return event(xml("items", { node: e.node }, ...shown.map((i) => makeItem(i, e.payloads))));
     }
     case "retract":
       return event(xml("items", { node: e.node }, ...e.ids.map((id) => xml("retract", { id }))));
