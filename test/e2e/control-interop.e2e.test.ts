@@ -2,9 +2,8 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentJid } from "../../shared/jid";
-import { eventually } from "../helpers/agent/e2e";
 import { PYTHON, runInteropScript } from "../helpers/interop";
-import { type Agent, hubInbox, provision, say, stack, startAgent } from "./control-setup";
+import { type Agent, claimedDevice } from "./control-setup";
 import type { Account, TestServer } from "./server";
 
 const SCRIPT = fileURLToPath(new URL("../interop/control_adhoc_slixmpp.py", import.meta.url));
@@ -19,21 +18,7 @@ describe("ad-hoc control commands, receipts and markers with slixmpp", () => {
   let agent: Agent;
 
   beforeAll(async () => {
-    const s = await stack();
-    server = s.server;
-    await server.hub(s.hubArgs);
-    const device = await provision(server, s.admin, ID);
-    alice = await server.register("alice");
-    const client = await server.client(alice);
-    const inbox = hubInbox(client);
-    expect(await say(client, inbox, `claim ${ID} ${device.claimKey}`)).toBe(`${ID} is yours now.`);
-    agent = startAgent(server, device.account);
-    await agent.proc.ready(30_000);
-    await eventually(
-      async () => (await say(client, inbox, `status ${ID}`)).startsWith(`${ID}: online`),
-      15_000,
-      300,
-    );
+    ({ server, aliceAccount: alice, agent } = await claimedDevice(ID));
   });
   afterAll(async () => {
     await agent?.proc.stop();

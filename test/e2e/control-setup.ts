@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import type { ControlLogEntry } from "../../hub/control/types";
 import { runCommand } from "../../shared/xmpp/adhoc";
 import type { ClientConnection } from "../../shared/xmpp/client";
-import { EXAMPLE, readJsonLines } from "../helpers/agent/e2e";
+import { EXAMPLE, eventually, readJsonLines } from "../helpers/agent/e2e";
 import { type CliProcess, runXiot } from "../helpers/cli";
 import { type Account, startServer, type TestServer } from "./server";
 
@@ -124,6 +124,27 @@ export async function stack(hubArgs: string[] = []) {
   const hubArgsAll = ["--hub.admins", "admin@localhost", ...hubArgs];
   const admin = await server.client(adminAccount);
   return { server, admin, adminAccount, hubArgs: hubArgsAll };
+}
+
+/** Waits until the hub says `id` is online, asked by chat. */
+export const untilOnline = (client: ClientConnection, inbox: Inbox, id: string) =>
+  eventually(async () => (await say(client, inbox, `status ${id}`)).startsWith(`${id}: online`), 15_000, 300);
+
+/** A stack whose device `id` alice has claimed by chat, with its agent online: where most tests
+ * of a device in use start. */
+export async function claimedDevice(id: string) {
+  const s = await stack();
+  await s.server.hub(s.hubArgs);
+  const device = await provision(s.server, s.admin, id);
+  const aliceAccount = await s.server.register("alice");
+  const alice = await s.server.client(aliceAccount);
+  const inbox = hubInbox(alice);
+  const claimed = await say(alice, inbox, `claim ${id} ${device.claimKey}`);
+  if (claimed !== `${id} is yours now.`) throw new Error(`claim ${id}: ${claimed}`);
+  const agent = startAgent(s.server, device.account);
+  await agent.proc.ready(30_000);
+  await untilOnline(alice, inbox, id);
+  return { ...s, device: device.account, aliceAccount, alice, inbox, agent };
 }
 
 /** A loopback TCP proxy that can hold every byte (sockets stay open) and later let it through. */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deviceJid } from "../../shared/jid";
 import type { ClientConnection } from "../../shared/xmpp/client";
 import { eventually } from "../helpers/agent/e2e";
-import { type Agent, hubInbox, type Inbox, provision, say, stack, startAgent } from "./control-setup";
+import { type Agent, claimedDevice, type Inbox, say, startAgent } from "./control-setup";
 import type { Account, TestServer } from "./server";
 
 const ID = "hall-3";
@@ -53,25 +53,11 @@ describe("a device in people's rosters", () => {
   let inbox: Inbox;
 
   beforeAll(async () => {
-    const s = await stack();
-    server = s.server;
-    await server.hub(s.hubArgs);
-    const provisioned = await provision(server, s.admin, ID);
-    device = provisioned.account;
-    alice = await server.client(await server.register("alice"));
+    ({ server, device, agent, alice, inbox } = await claimedDevice(ID));
     bob = await server.client(await server.register("bob"));
     eve = await server.client(await server.register("eve"));
-    inbox = hubInbox(alice);
-    expect(await say(alice, inbox, `claim ${ID} ${provisioned.claimKey}`)).toBe(`${ID} is yours now.`);
     expect(await say(alice, inbox, `share ${ID} with bob@localhost read`)).toBe(
       `bob@localhost may now read ${ID}.`,
-    );
-    agent = startAgent(server, device);
-    await agent.proc.ready(30_000);
-    await eventually(
-      async () => (await say(alice, inbox, `status ${ID}`)).startsWith(`${ID}: online`),
-      15_000,
-      300,
     );
   });
   afterAll(async () => {

@@ -11,9 +11,8 @@ import { parseReadingsPayload } from "../../shared/exi/payload";
 import { readingsNode } from "../../shared/model";
 import type { ClientConnection } from "../../shared/xmpp/client";
 import { NS_PUBSUB } from "../../shared/xmpp/ns";
-import { eventually } from "../helpers/agent/e2e";
 import { PYTHON, runInteropScript } from "../helpers/interop";
-import { type Agent, HUB, hubInbox, provision, say, stack, startAgent } from "./control-setup";
+import { type Agent, claimedDevice, HUB } from "./control-setup";
 import type { Account, TestServer } from "./server";
 
 const SCRIPT = fileURLToPath(new URL("../interop/readings_json_slixmpp.py", import.meta.url));
@@ -26,22 +25,7 @@ describe("readings in JSON for a standard client", () => {
   let admin: ClientConnection;
 
   beforeAll(async () => {
-    const s = await stack();
-    server = s.server;
-    admin = s.admin;
-    await server.hub(s.hubArgs);
-    const device = await provision(server, s.admin, ID);
-    alice = await server.register("alice");
-    const client = await server.client(alice);
-    const inbox = hubInbox(client);
-    expect(await say(client, inbox, `claim ${ID} ${device.claimKey}`)).toBe(`${ID} is yours now.`);
-    agent = startAgent(server, device.account);
-    await agent.proc.ready(30_000);
-    await eventually(
-      async () => (await say(client, inbox, `status ${ID}`)).startsWith(`${ID}: online`),
-      15_000,
-      300,
-    );
+    ({ server, admin, aliceAccount: alice, agent } = await claimedDevice(ID));
   });
   afterAll(async () => {
     await agent?.proc.stop();

@@ -16,10 +16,10 @@ Run it with Debian's interpreter (/usr/bin/python3, package python3-slixmpp):
 """
 
 import asyncio
-import json
 import sys
 
 import slixmpp
+from slix_common import Session, report
 
 TIMEOUT = 20
 RECEIPTS = "urn:xmpp:receipts"
@@ -30,32 +30,13 @@ def seen(msg):
     return {"from": str(msg["from"]), "type": msg["type"]}
 
 
-def report(step, ok=True, **details):
-    print(json.dumps({"step": step, "ok": ok, **details}), flush=True)
-
-
-class Client(slixmpp.ClientXMPP):
+class Client(Session):
     def __init__(self, jid, password):
-        super().__init__(jid, password)
-        self.register_plugin("xep_0030")
-        self.register_plugin("xep_0184")
-        self.register_plugin("xep_0333")
-        self.online = asyncio.get_event_loop().create_future()
+        super().__init__(jid, password, ["xep_0030", "xep_0184", "xep_0333"])
         self.waiting = {}
-        self.add_event_handler("session_start", self.on_start)
-        self.add_event_handler("failed_auth", lambda _e: self.fail_start("authentication failed"))
         self.add_event_handler("receipt_received", lambda m: self.heard("receipt", m["receipt"], seen(m)))
         self.add_event_handler("marker_displayed", lambda m: self.heard("displayed", m["displayed"]["id"], seen(m)))
         self.add_event_handler("message", self.on_message)
-
-    async def on_start(self, _event):
-        self.send_presence()
-        if not self.online.done():
-            self.online.set_result(True)
-
-    def fail_start(self, why):
-        if not self.online.done():
-            self.online.set_exception(RuntimeError(why))
 
     def expect(self, kind, key):
         future = asyncio.get_event_loop().create_future()

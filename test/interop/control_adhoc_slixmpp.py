@@ -14,18 +14,13 @@ Run it with Debian's interpreter (/usr/bin/python3, package python3-slixmpp):
 """
 
 import asyncio
-import json
 import sys
 
-import slixmpp
+from slix_common import Session, report
 
 CMD_CONTROL = "urn:xiot:control:set"
 CMD_STATUS = "urn:xiot:control:status"
 TIMEOUT = 20
-
-
-def report(step, ok=True, **details):
-    print(json.dumps({"step": step, "ok": ok, **details}), flush=True)
 
 
 def options_of(form, var):
@@ -37,24 +32,9 @@ def fields_of(form):
     return {var: value for var, value in form.get_values().items()} if form is not None else {}
 
 
-class Client(slixmpp.ClientXMPP):
+class Client(Session):
     def __init__(self, jid, password):
-        super().__init__(jid, password)
-        self.register_plugin("xep_0004")
-        self.register_plugin("xep_0030")
-        self.register_plugin("xep_0050")
-        self.online = asyncio.get_event_loop().create_future()
-        self.add_event_handler("session_start", self.on_start)
-        self.add_event_handler("failed_auth", lambda _e: self.fail_start("authentication failed"))
-
-    async def on_start(self, _event):
-        self.send_presence()
-        if not self.online.done():
-            self.online.set_result(True)
-
-    def fail_start(self, why):
-        if not self.online.done():
-            self.online.set_exception(RuntimeError(why))
+        super().__init__(jid, password, ["xep_0004", "xep_0030", "xep_0050"])
 
     def submit(self, values):
         form = self["xep_0004"].make_form(ftype="submit")

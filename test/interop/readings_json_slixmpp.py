@@ -18,15 +18,11 @@ import asyncio
 import json
 import sys
 
-import slixmpp
+from slix_common import Session, report
 
 NS_READINGS = "urn:xiot:readings:0"
 NS_OPTIONS = "http://jabber.org/protocol/pubsub#subscribe_options"
 TIMEOUT = 30
-
-
-def report(step, ok=True, **details):
-    print(json.dumps({"step": step, "ok": ok, **details}), flush=True)
 
 
 def readings_of(item):
@@ -38,25 +34,11 @@ def readings_of(item):
     return encoding, json.loads(payload.text) if encoding == "json" else None
 
 
-class Client(slixmpp.ClientXMPP):
+class Client(Session):
     def __init__(self, jid, password):
-        super().__init__(jid, password)
-        self.register_plugin("xep_0004")
-        self.register_plugin("xep_0060")
-        self.online = asyncio.get_event_loop().create_future()
+        super().__init__(jid, password, ["xep_0004", "xep_0060"])
         self.published = asyncio.get_event_loop().create_future()
-        self.add_event_handler("session_start", self.on_start)
-        self.add_event_handler("failed_auth", lambda _e: self.fail_start("authentication failed"))
         self.add_event_handler("pubsub_publish", self.on_publish)
-
-    async def on_start(self, _event):
-        self.send_presence()
-        if not self.online.done():
-            self.online.set_result(True)
-
-    def fail_start(self, why):
-        if not self.online.done():
-            self.online.set_exception(RuntimeError(why))
 
     def on_publish(self, msg):
         if not self.published.done():
