@@ -119,6 +119,9 @@ export const hubSchema = z.object({
       host: z.string().min(1).default("127.0.0.1"),
       /** The XMPP server's WebSocket (RFC 7395) URL the dashboard logs in through. */
       websocket: serviceSchema.optional(),
+      /** PEM files to serve HTTPS with (--server-dir of a --public server fills them with the
+       * server's certificate). Without them the listener stays on loopback. */
+      tls: z.object({ certificate: z.string().min(1), key: z.string().min(1) }).optional(),
       enabled: z.boolean().default(true),
     })
     .prefault({}),

@@ -30,6 +30,9 @@ export interface ServerInfo {
 
 export class PortInUseError extends Error {}
 
+/** Prosody's usual HTTPS port, taken by --public when --https-port is not given. */
+export const DEFAULT_PUBLIC_HTTPS_PORT = 5281;
+
 const FLAG: Record<PortName, string> = {
   c2s: "--c2s-port",
   component: "--component-port",
@@ -61,7 +64,8 @@ export async function runServer(config: ServerConfig, log: Logger): Promise<Runn
     c2s: config.c2sPort,
     component: config.componentPort,
     http: config.httpPort,
-    https: config.httpsPort,
+    // A public server serves WebSocket over HTTPS too: a dashboard page on HTTPS may only use WSS.
+    https: config.httpsPort ?? (config.public ? DEFAULT_PUBLIC_HTTPS_PORT : undefined),
     s2s: config.s2sPort,
   };
   for (let attempt = 1; ; attempt++) {
@@ -157,7 +161,11 @@ function describe(
     domain: config.domain,
     c2s: `xmpp://${host}:${ports.c2s}`,
     component: `xmpp://127.0.0.1:${ports.component}`,
-    websocket: `ws://${host}:${ports.http}/xmpp-websocket`,
+    // Over the network the page is on HTTPS, and the browser then allows only a WSS socket.
+    websocket:
+      config.public && ports.https !== undefined
+        ? `wss://${host}:${ports.https}/xmpp-websocket`
+        : `ws://${host}:${ports.http}/xmpp-websocket`,
     hub: hubJid(config.domain),
     hubSecret,
     ...(ca ? { ca, caSha256: new X509Certificate(readFileSync(ca)).fingerprint256 } : {}),

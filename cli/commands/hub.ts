@@ -1,9 +1,13 @@
 /* `xiot hub`: runs the hub component until SIGINT/SIGTERM. */
+
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { HubConfig, HubConfigInput } from "../../hub/config";
 import { hubSchema } from "../../hub/config";
 import { createHub } from "../../hub/main";
-import { readServerInfo } from "../../server/run";
+import { readServerInfo, type ServerInfo } from "../../server/run";
 import { ConfigError } from "../../shared/config/load";
+import { isLoopbackHost } from "../../shared/xmpp/hosts";
 import { type Command, printReady, reportFailure, startCommand, untilSignal } from "../command";
 
 export const hubCommand: Command = {
@@ -65,7 +69,15 @@ export const hubCommand: Command = {
       description: "check of the store files at start: quick_check, or the full integrity_check",
     },
     { flag: "--http.port N", description: "dashboard, /metrics and /healthz (default 8080; 0 picks)" },
-    { flag: "--http.host H", description: "address the HTTP listener binds (default 127.0.0.1)" },
+    {
+      flag: "--http.host H",
+      description: "address the HTTP listener binds (default 127.0.0.1; another needs HTTPS)",
+    },
+    { flag: "--http.tls.certificate FILE", description: "serve HTTPS with this certificate (PEM)" },
+    {
+      flag: "--http.tls.key FILE",
+      description: "and this key (--server-dir of a --public server fills both)",
+    },
     {
       flag: "--http.websocket URL",
       description: "the server's XMPP WebSocket for the dashboard (--server-dir fills it)",
@@ -102,6 +114,30 @@ export function resolveHubConfig(input: HubConfigInput): HubConfig {
   if (!domain) throw new ConfigError("xmpp.domain", `required (${hint})`);
   if (!password) throw new ConfigError("xmpp.password", `required (${hint})`);
   const { serverDir: _serverDir, xmpp, ...rest } = input;
-  const http = { ...rest.http, websocket: rest.http.websocket ?? fromServer?.websocket };
+  const tls =
+    rest.http.tls ??
+    (input.serverDir && fromServer ? publicCertificate(input.serverDir, fromServer) : undefined);
+  const http = {
+    ...rest.http,
+    websocket: rest.http.websocket ?? fromServer?.websocket,
+    ...(tls !== undefined && { tls }),
+  };
+  // The dashboard's login (a password) and /metrics never cross a network in the clear.
+  if (!tls && !isLoopbackHost(http.host))
+    throw new ConfigError(
+      "http.host",
+      `${http.host} is not loopback: plain HTTP stays on this machine (give http.tls, or --server-dir of an xiot server --public)`,
+    );
   return { ...rest, http, xmpp: { service, domain, password, reconnect: xmpp.reconnect } };
+}
+
+/** The certificate of a server that serves the network (`--public`: its WebSocket is WSS, so the
+ * page that uses it must come over HTTPS). */
+function publicCertificate(dir: string, info: ServerInfo): { certificate: string; key: string } | undefined {
+  if (info.ca === undefined || !info.websocket.startsWith("wss:")) return undefined;
+  const files = {
+    certificate: join(dir, "certs", `${info.domain}.crt`),
+    key: join(dir, "certs", `${info.domain}.key`),
+  };
+  return existsSync(files.certificate) && existsSync(files.key) ? files : undefined;
 }

@@ -1,9 +1,12 @@
 /* The hub's HTTP listener: the dashboard's static files, `/config.json` (what the page needs to
  * log in: the server's WebSocket URL, the domain, the hub's JID), `/metrics` (Prometheus text)
  * and `/healthz` (200 while the component link is online, 503 otherwise). GET and HEAD only.
+ * With a certificate it serves HTTPS (RFC 9110 §4.2.2), as it must off loopback (hub/config.ts).
  * References: RFC 9110 §9.3.1–9.3.2 (GET, HEAD), §15.5.6 (405 with Allow), §15.6.4 (503);
  * RFC 7395 (the WebSocket URL the page connects to). */
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../../shared/log";
 import type { HubMetrics } from "../metrics";
@@ -28,6 +31,8 @@ export interface HttpDeps {
   /** True while the component link is online. */
   healthy: () => boolean;
   log: Logger;
+  /** Serve HTTPS with these PEM files; `name` is the host the certificate is for. */
+  tls?: { certificate: string; key: string; name?: string };
 }
 
 export interface HttpListener {
@@ -108,13 +113,19 @@ export async function startHttp(deps: HttpDeps): Promise<HttpListener> {
     return files.get(path);
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       deps.log.error({ err: error, url: req.url }, "HTTP request failed");
       if (!res.headersSent) send(res, 500, text, "internal error\n", false);
       else res.destroy();
     });
-  });
+  };
+  const server = deps.tls
+    ? createHttpsServer(
+        { cert: readFileSync(deps.tls.certificate), key: readFileSync(deps.tls.key) },
+        onRequest,
+      )
+    : createServer(onRequest);
   await new Promise<void>((resolve, reject) => {
     const fail = (error: Error) => reject(error);
     server.once("error", fail);
@@ -125,9 +136,15 @@ export async function startHttp(deps: HttpDeps): Promise<HttpListener> {
   });
   server.on("error", (error) => deps.log.error({ err: error }, "HTTP listener error"));
   const { port } = server.address() as AddressInfo;
-  const host = deps.host.includes(":") ? `[${deps.host}]` : deps.host === "0.0.0.0" ? "127.0.0.1" : deps.host;
+  // Over HTTPS the name is the certificate's (the server's domain), as a browser checks it.
+  const local = deps.host.includes(":")
+    ? `[${deps.host}]`
+    : deps.host === "0.0.0.0"
+      ? "127.0.0.1"
+      : deps.host;
+  const host = deps.tls ? (deps.tls.name ?? local) : local;
   return {
-    url: `http://${host}:${port}/`,
+    url: `${deps.tls ? "https" : "http"}://${host}:${port}/`,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -48,6 +48,7 @@ export function createHubHttp(deps: HubHttpDeps): HubHttp {
           metrics: deps.metrics,
           healthy: deps.healthy,
           log: deps.log,
+          ...(deps.config.tls && { tls: { ...deps.config.tls, name: deps.domain } }),
         });
         deps.log.info({ url: listener.url }, `dashboard at ${listener.url}`);
       } catch (error) {

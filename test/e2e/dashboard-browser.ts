@@ -30,8 +30,12 @@ export interface DashboardBrowser {
 export async function openDashboard(
   url: string,
   viewport = { width: 1200, height: 760 },
+  extraArgs: string[] = [],
 ): Promise<DashboardBrowser> {
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ARGS });
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [...ARGS, ...extraArgs],
+  });
   const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on("pageerror", (error) => errors.push(error.message));

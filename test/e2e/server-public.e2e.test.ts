@@ -64,6 +64,8 @@ describe("xiot server --public", () => {
       "0",
       "--http-port",
       "0",
+      "--https-port",
+      "0",
     ]);
     info = await server.ready(60_000);
   });
