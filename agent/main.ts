@@ -165,6 +165,9 @@ async function assembleAgent(config: AgentConfig, log: Logger): Promise<Agent> {
       if (left === "none")
         contacts.revoked(jid).catch((err) => controlLog.warn({ err }, "unsubscribed not sent"));
     },
+    onGranted: (jid) => {
+      contacts.granted(jid).catch((err) => controlLog.warn({ err }, "subscribe not sent"));
+    },
   });
   const contacts = createContacts({ allowed, send: session.send, log: controlLog });
   const xmpp = session.connection.xmpp;

@@ -21,7 +21,8 @@ export function bareJid(jid: string): string {
 export interface Authority {
   mayRead(from: string | undefined): Promise<boolean>;
   mayControl(from: string | undefined): Promise<boolean>;
-  /** A `<revoked/>` message from the hub: forget what it revokes. True when it was one. */
+  /** A `<revoked/>` message from the hub: forget what it revokes; a `<granted/>` one: pass it on.
+   * True when it was one. */
   onMessage(stanza: Element): boolean;
 }
 
@@ -34,6 +35,8 @@ export interface AuthorityOptions {
   now?: () => number;
   /** Told of every revocation the hub pushes: who, and what is left to them. */
   onRevoked?: (jid: string, left: "read" | "none") => void;
+  /** Told of every grant the hub pushes: who gained access. */
+  onGranted?: (jid: string) => void;
 }
 
 type Kind = "canRead" | "canControl";
@@ -45,6 +48,7 @@ export function createAuthority({
   log,
   now = Date.now,
   onRevoked,
+  onGranted,
 }: AuthorityOptions): Authority {
   const hubBare = bareJid(hub);
   const allowed = new Set([...allow.map(bareJid), hubBare]);
@@ -79,6 +83,12 @@ export function createAuthority({
     mayControl: (from) => decide("canControl", from),
     onMessage(stanza) {
       if (stanza.attrs.from === undefined || bareJid(String(stanza.attrs.from)) !== hubBare) return false;
+      const granted = stanza.getChild("granted", NS_XIOT_PROVISIONING);
+      if (granted) {
+        const jid = bareJid(String(granted.attrs.jid ?? ""));
+        if (jid !== "") onGranted?.(jid);
+        return true;
+      }
       const revoked = stanza.getChild("revoked", NS_XIOT_PROVISIONING);
       if (!revoked) return false;
       const jid = bareJid(String(revoked.attrs.jid ?? ""));

@@ -10,6 +10,8 @@ import {
   DEFAULT_LOCKOUT,
   type DeviceRecord,
   fail,
+  type GrantEvent,
+  type GrantListener,
   type LockoutPolicy,
   ok,
   type RandomSource,
@@ -48,6 +50,7 @@ export interface DeviceContext {
   admins: ReadonlySet<string>;
   lockout: LockoutPolicy;
   listeners: Set<RevocationListener>;
+  grantListeners: Set<GrantListener>;
 }
 
 export function createDeviceContext(deps: DeviceServiceDeps): DeviceContext {
@@ -62,6 +65,7 @@ export function createDeviceContext(deps: DeviceServiceDeps): DeviceContext {
     admins: new Set(deps.config.admins.map((a) => normalizeJid(a)?.bare ?? a)),
     lockout: { ...DEFAULT_LOCKOUT, ...deps.config.lockout },
     listeners: new Set(),
+    grantListeners: new Set(),
   };
 }
 
@@ -117,4 +121,8 @@ export async function setNodeAccess(
 
 export function emitRevoked(ctx: DeviceContext, event: RevocationEvent): void {
   for (const listener of ctx.listeners) listener(event);
+}
+
+export function emitGranted(ctx: DeviceContext, event: GrantEvent): void {
+  for (const listener of ctx.grantListeners) listener(event);
 }

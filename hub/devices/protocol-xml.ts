@@ -110,6 +110,21 @@ export function makeRevokedMessage(r: {
   );
 }
 
+/** The hub's push to a device when a JID gained access (the device offers itself as a contact). */
+export function makeGrantedMessage(r: {
+  from: string;
+  to: string;
+  deviceId: string;
+  jid: string;
+  level: "owner" | "read" | "control";
+}): Element {
+  return xml(
+    "message",
+    { from: r.from, to: r.to, type: "normal" },
+    xml("granted", { xmlns: NS_XIOT_PROVISIONING, device: r.deviceId, jid: r.jid, level: r.level }),
+  );
+}
+
 /** The `<error/>` of a refused request: the text carries the detail and the retry time (without
  * xml:lang, as the registry has always sent it). */
 export function errorOf(failure: Fail): Element {

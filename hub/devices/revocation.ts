@@ -1,5 +1,6 @@
 /* Tells a device's agent that a JID lost access, so it drops its cached canRead/canControl
- * decision at once instead of at the decision's expiry.
+ * decision at once instead of at the decision's expiry; and that a JID gained access, so it offers
+ * itself as a contact (agent/xmpp/contacts.ts).
  * References: XEP-0324 §3.6 (clearCache: the provisioning server tells the device to forget
  * decisions; deferred, used as a guide; docs/provisioning.md), docs/design.md §2 (agents use the
  * resource `agent`). A message, not an IQ: the agent may be offline, and a hibernating
@@ -7,7 +8,7 @@
 import { agentJid } from "../../shared/jid";
 import type { Logger } from "../../shared/log";
 import type { SendStanza } from "../iq-types";
-import { makeRevokedMessage } from "./protocol-xml";
+import { makeGrantedMessage, makeRevokedMessage } from "./protocol-xml";
 import type { DeviceService } from "./service";
 
 export function pushRevocations(deps: {
@@ -23,6 +24,22 @@ export function pushRevocations(deps: {
     deps.send(message).catch((error) => {
       // The link is down: the agent's cached decision still expires after its lifetime.
       deps.log.warn({ err: error, device: event.deviceId }, "could not push a revocation");
+    });
+  });
+}
+
+export function pushGrants(deps: {
+  devices: Pick<DeviceService, "onGranted">;
+  send: SendStanza;
+  hubJid: string;
+  domain: string;
+  log: Logger;
+}): () => void {
+  return deps.devices.onGranted((event) => {
+    const to = agentJid(event.deviceId, deps.domain);
+    deps.send(makeGrantedMessage({ from: deps.hubJid, to, ...event })).catch((error) => {
+      // The link is down: the person can still add the device as a contact.
+      deps.log.warn({ err: error, device: event.deviceId }, "could not push a grant");
     });
   });
 }

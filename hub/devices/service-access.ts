@@ -10,6 +10,7 @@ import {
   bareOf,
   type DeviceContext,
   deviceJid,
+  emitGranted,
   emitRevoked,
   loadDevice,
   ownedDevice,
@@ -65,6 +66,7 @@ export function createAccessOps(ctx: DeviceContext) {
       detail: `${target.value} ${level}`,
     });
     if (before?.level === "control") emitRevoked(ctx, { deviceId, jid: target.value, left: "read" });
+    if (before === undefined) emitGranted(ctx, { deviceId, jid: target.value, level });
     return ok(record);
   }
 

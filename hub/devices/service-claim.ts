@@ -7,7 +7,7 @@
  * count as failures of the claimant (and of the device, when it exists). Success makes the
  * claimant the owner and erases the key hash in one compare-and-set, so a key works once.
  * Claims run one at a time (a serial queue), so parallel guesses cannot race the counters. */
-import { audit, bareOf, type DeviceContext, loadDevice, setNodeAccess } from "./context";
+import { audit, bareOf, type DeviceContext, emitGranted, loadDevice, setNodeAccess } from "./context";
 import { claimantScope, createSerialQueue, deviceScope, lockedUntil, recordFailure } from "./lockout";
 import { type DeviceNodeNames, nodesOf } from "./nodes";
 import { hashSecret, MAX_KEY_TEXT, sameHash } from "./secrets";
@@ -61,6 +61,7 @@ export function createClaimOps(ctx: DeviceContext) {
     await ctx.store.clearAttempts(deviceScope(device.id));
     await setNodeAccess(ctx, device.id, claimant, "member");
     await audit(ctx, { device: device.id, actor: claimant, action: "claim", outcome: "ok", detail: "owner" });
+    emitGranted(ctx, { deviceId: device.id, jid: claimant, level: "owner" });
     return ok({ deviceId: device.id, nodes: nodesOf(device.id), alreadyOwner: false });
   }
 

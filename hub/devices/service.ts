@@ -8,6 +8,7 @@ import { createAccessOps } from "./service-access";
 import { createClaimOps } from "./service-claim";
 import { createProvisionOps } from "./service-provision";
 import { createUnregisterOps } from "./service-unregister";
+import type { GrantListener } from "./types";
 
 export type { DeviceServiceConfig, DeviceServiceDeps, RevocationListener } from "./context";
 
@@ -28,6 +29,11 @@ export function createDeviceService(deps: DeviceServiceDeps) {
     onRevoked(listener: RevocationListener): () => void {
       ctx.listeners.add(listener);
       return () => void ctx.listeners.delete(listener);
+    },
+    /** Called after a JID gained access it did not have (a claim, a new share). */
+    onGranted(listener: GrantListener): () => void {
+      ctx.grantListeners.add(listener);
+      return () => void ctx.grantListeners.delete(listener);
     },
   };
 }

@@ -117,6 +117,16 @@ export const DEFAULT_LOCKOUT: LockoutPolicy = {
   resetAfterMs: 24 * 3_600_000,
 };
 
+/** A JID gained access to a device it had none to: it claimed it, or it was shared with it. */
+export interface GrantEvent {
+  deviceId: string;
+  /** Bare JID. */
+  jid: string;
+  level: "owner" | "read" | "control";
+}
+
+export type GrantListener = (event: GrantEvent) => void;
+
 /** A JID lost some or all of its access to a device (`left` is what remains). */
 export interface RevocationEvent {
   deviceId: string;

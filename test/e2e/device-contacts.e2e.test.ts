@@ -16,15 +16,17 @@ const DEVICE = deviceJid(ID, "localhost");
 const NS_ROSTER = "jabber:iq:roster";
 
 /** Presence stanzas from the device to a client, in arrival order. The client becomes what a chat
- * client is: it asks for its roster and sends its initial presence (RFC 6121 §2.2, §4.2), so the
- * server gives it subscription answers and its contacts' presence. */
+ * client is: it asks for its roster and sends its initial presence (RFC 6121 §2.2, §4.2; after an
+ * unavailable one, since the harness's session was already available), so the server gives it
+ * subscription answers, requests still pending (§3.1.3) and its contacts' presence. */
 async function presences(client: ClientConnection) {
   const seen: Element[] = [];
-  await client.request(xml("iq", { type: "get" }, xml("query", { xmlns: NS_ROSTER })));
-  await client.send(xml("presence"));
   client.xmpp.on("stanza", (s: Element) => {
     if (s.is("presence") && String(s.attrs.from ?? "").split("/")[0] === DEVICE) seen.push(s);
   });
+  await client.request(xml("iq", { type: "get" }, xml("query", { xmlns: NS_ROSTER })));
+  await client.send(xml("presence", { type: "unavailable" }));
+  await client.send(xml("presence"));
   return {
     seen,
     /** Waits for the next presence from the device matching `type` (undefined: available). */
@@ -65,12 +67,16 @@ describe("a device in people's rosters", () => {
     await server?.stop();
   });
 
-  it("approves the owner's subscription; she sees the device go offline and come back", async () => {
+  it("asks its owner and its sharer to add it; approves the owner's subscription; she sees it go offline and come back", async () => {
     const seen = await presences(alice);
+    // The claim and the share made the device ask (held by the server until each was online).
+    await seen.next("subscribe", 0);
+    await (await presences(bob)).next("subscribe", 0);
+    await alice.send(xml("presence", { to: DEVICE, type: "subscribed" }));
     await alice.send(xml("presence", { to: DEVICE, type: "subscribe" }));
     await seen.next("subscribed", 0);
     await seen.next(undefined, 0); // the device's presence follows the approval (§3.1.5)
-    await eventually(async () => (await rosterItem(alice))?.subscription === "to", 10_000, 100);
+    await eventually(async () => (await rosterItem(alice))?.subscription === "both", 10_000, 100);
 
     const before = seen.seen.length;
     await agent.proc.stop();
@@ -81,11 +87,11 @@ describe("a device in people's rosters", () => {
     await seen.next(undefined, again);
   });
 
-  it("refuses a stranger's subscription", async () => {
+  it("refuses a stranger's subscription, and never asked to be her contact", async () => {
     const seen = await presences(eve);
     await eve.send(xml("presence", { to: DEVICE, type: "subscribe" }));
     await seen.next("unsubscribed", 0);
-    expect(seen.seen.filter((p) => p.attrs.type === undefined)).toEqual([]);
+    expect(seen.seen.filter((p) => p.attrs.type === undefined || p.attrs.type === "subscribe")).toEqual([]);
     expect((await rosterItem(eve))?.subscription ?? "none").toBe("none");
   });
 

@@ -64,6 +64,31 @@ describe("the agent's authority with the hub's decisions", () => {
     expect(await authority.mayRead("bob@example.org/x")).toBe(false);
   });
 
+  it("passes on grants and revocations of the hub's own messages, and no one else's", () => {
+    const told: string[] = [];
+    const authority = createAuthority({
+      allow: [],
+      hub: "hub.example.org",
+      onGranted: (jid) => told.push(`granted ${jid}`),
+      onRevoked: (jid, left) => told.push(`revoked ${jid} ${left}`),
+    });
+    const granted = (from: string) =>
+      xml(
+        "message",
+        { from },
+        xml("granted", { xmlns: NS, device: "d", jid: "Bob@Example.org", level: "read" }),
+      );
+    expect(authority.onMessage(granted("mallory@example.org/x"))).toBe(false);
+    expect(authority.onMessage(granted("hub.example.org"))).toBe(true);
+    expect(authority.onMessage(revoked("bob@example.org", "read"))).toBe(true);
+    expect(authority.onMessage(revoked("bob@example.org", "none"))).toBe(true);
+    expect(told).toEqual([
+      "granted bob@example.org",
+      "revoked bob@example.org read",
+      "revoked bob@example.org none",
+    ]);
+  });
+
   it("refuses when the hub does not answer", async () => {
     const authority = createAuthority({
       allow: ["owner@example.org"],

@@ -36,5 +36,7 @@ describe("the device's contacts", () => {
     expect(said()).toEqual([]);
     await c.revoked("Op@Example.org/phone");
     expect(said()).toEqual(["unsubscribed op@example.org"]);
+    await c.granted("new@example.org/x");
+    expect(said().at(-1)).toBe("subscribe new@example.org");
   });
 });

@@ -18,6 +18,23 @@ const affiliations = (jid: string, affiliation: string) =>
     affiliation,
   }));
 
+describe("grants pushed to the device", () => {
+  it("tells of a claim and of a new share, not of a share's level changing", async () => {
+    const s = setup();
+    const { claimKey } = await s.provision("kitchen");
+    value(await s.service.claim(ALICE, "kitchen", claimKey));
+    value(await s.service.share(ALICE, "kitchen", BOB, "read"));
+    value(await s.service.share(ALICE, "kitchen", BOB, "control"));
+    value(await s.service.share(ALICE, "kitchen", BOB, "read"));
+    value(await s.service.share(ALICE, "kitchen", CAROL, "control"));
+    expect(s.granted).toEqual([
+      { deviceId: "kitchen", jid: "alice@example.org", level: "owner" },
+      { deviceId: "kitchen", jid: "bob@example.org", level: "read" },
+      { deviceId: "kitchen", jid: "carol@example.org", level: "control" },
+    ]);
+  });
+});
+
 describe("share and unshare", () => {
   it("shares with read or control, making the JID a member of the nodes", async () => {
     const s = await owned();

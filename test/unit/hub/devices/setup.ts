@@ -5,7 +5,7 @@ import { createMemoryDeviceStore } from "../../../../hub/devices/memory";
 import type { DeviceNodes } from "../../../../hub/devices/nodes";
 import { createDeviceService, type DeviceService } from "../../../../hub/devices/service";
 import type { DeviceStore } from "../../../../hub/devices/store";
-import type { LockoutPolicy, RevocationEvent } from "../../../../hub/devices/types";
+import type { GrantEvent, LockoutPolicy, RevocationEvent } from "../../../../hub/devices/types";
 
 export const ADMIN = "admin@example.org/cli";
 export const ALICE = "alice@example.org/phone";
@@ -38,6 +38,7 @@ export interface Setup {
   store: DeviceStore;
   calls: NodeCall[];
   revoked: RevocationEvent[];
+  granted: GrantEvent[];
   now(): number;
   advance(ms: number): void;
   /** Provisions a device as the admin and returns its claim key and secret. */
@@ -76,11 +77,14 @@ export function setup(options: SetupOptions = {}): Setup {
     },
   });
   service.onRevoked((e) => revoked.push(e));
+  const granted: GrantEvent[] = [];
+  service.onGranted((e) => granted.push(e));
   return {
     service,
     store,
     calls,
     revoked,
+    granted,
     now: () => now,
     advance: (ms) => {
       now += ms;
