@@ -114,6 +114,11 @@ export function resolveHubConfig(input: HubConfigInput): HubConfig {
   if (!domain) throw new ConfigError("xmpp.domain", `required (${hint})`);
   if (!password) throw new ConfigError("xmpp.password", `required (${hint})`);
   const { serverDir: _serverDir, xmpp, ...rest } = input;
+  for (const key of ["certificate", "key"] as const) {
+    const file = rest.http.tls?.[key];
+    if (file !== undefined && !existsSync(file))
+      throw new ConfigError(`http.tls.${key}`, `${file} does not exist`);
+  }
   const tls =
     rest.http.tls ??
     (input.serverDir && fromServer ? publicCertificate(input.serverDir, fromServer) : undefined);

@@ -1,7 +1,8 @@
 /* The hub's HTTP listener: the dashboard's static files, `/config.json` (what the page needs to
  * log in: the server's WebSocket URL, the domain, the hub's JID), `/metrics` (Prometheus text)
  * and `/healthz` (200 while the component link is online, 503 otherwise). GET and HEAD only.
- * With a certificate it serves HTTPS (RFC 9110 §4.2.2), as it must off loopback (hub/config.ts).
+ * With a certificate it serves HTTPS (RFC 9110 §4.2.2), as it must off loopback (resolveHubConfig
+ * in cli/commands/hub.ts).
  * References: RFC 9110 §9.3.1–9.3.2 (GET, HEAD), §15.5.6 (405 with Allow), §15.6.4 (503);
  * RFC 7395 (the WebSocket URL the page connects to). */
 import { readFileSync } from "node:fs";

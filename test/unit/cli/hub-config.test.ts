@@ -38,7 +38,14 @@ describe("the hub's HTTP listener configuration", () => {
   });
 
   it("serves HTTPS with given files anywhere, and with a --public server's certificate", () => {
-    const tls = { certificate: "/c.pem", key: "/k.pem" };
+    const files = serverDir("ws://127.0.0.1:5280/xmpp-websocket");
+    const tls = {
+      certificate: join(files, "certs", "localhost.crt"),
+      key: join(files, "certs", "localhost.key"),
+    };
+    expect(() =>
+      resolveHubConfig(hubSchema.parse({ xmpp: XMPP, http: { tls: { ...tls, key: "/nowhere.pem" } } })),
+    ).toThrow(/http\.tls\.key.*\/nowhere\.pem does not exist/);
     expect(
       resolveHubConfig(hubSchema.parse({ xmpp: XMPP, http: { host: "0.0.0.0", tls } })).http.tls,
     ).toEqual(tls);
