@@ -22,7 +22,7 @@ import { createDeviceCommands } from "./devices/commands";
 import { createDeviceNodeRules } from "./devices/node-rules";
 import { createProvisioningRoutes } from "./devices/protocol";
 import { createPubsubDeviceNodes } from "./devices/pubsub-nodes";
-import { pushGrants, pushRevocations } from "./devices/revocation";
+import { pushAccessChanges } from "./devices/revocation";
 import { createDeviceService } from "./devices/service";
 import { deviceFile, openSqliteDeviceStore } from "./devices/sqlite";
 import { createDisco } from "./disco";
@@ -159,8 +159,7 @@ export function createHub({ config, log, backoff = config.xmpp.reconnect }: HubD
     history: { store: telemetry.history, access: pubsub.access },
   });
   const commands = mergeCommands(createDeviceCommands({ devices, jid: hubJid }), control.commands);
-  pushRevocations({ devices, send: component.send, hubJid, domain: userDomain, log });
-  pushGrants({ devices, send: component.send, hubJid, domain: userDomain, log });
+  pushAccessChanges({ devices, send: component.send, hubJid, domain: userDomain, log });
   const onChat = createChatRoute({
     chat: createChatCommands({ devices, control: control.chat, clock: { now: () => Date.now() } }),
     send: component.send,

@@ -5,41 +5,36 @@
  * decisions; deferred, used as a guide; docs/provisioning.md), docs/design.md §2 (agents use the
  * resource `agent`). A message, not an IQ: the agent may be offline, and a hibernating
  * session would hold an IQ for minutes. */
+
+import type { Element } from "@xmpp/xml";
 import { agentJid } from "../../shared/jid";
 import type { Logger } from "../../shared/log";
 import type { SendStanza } from "../iq-types";
 import { makeGrantedMessage, makeRevokedMessage } from "./protocol-xml";
 import type { DeviceService } from "./service";
 
-export function pushRevocations(deps: {
-  devices: Pick<DeviceService, "onRevoked">;
+/** Pushes every access change of the device service to the device's agent, as it happens. */
+export function pushAccessChanges(deps: {
+  devices: Pick<DeviceService, "onRevoked" | "onGranted">;
   send: SendStanza;
   hubJid: string;
   domain: string;
   log: Logger;
 }): () => void {
-  return deps.devices.onRevoked((event) => {
-    const to = agentJid(event.deviceId, deps.domain);
-    const message = makeRevokedMessage({ from: deps.hubJid, to, ...event });
-    deps.send(message).catch((error) => {
-      // The link is down: the agent's cached decision still expires after its lifetime.
-      deps.log.warn({ err: error, device: event.deviceId }, "could not push a revocation");
+  const push = (deviceId: string, message: (to: string) => Element, what: string) =>
+    deps.send(message(agentJid(deviceId, deps.domain))).catch((error) => {
+      // The link is down: a revoked decision still expires after its lifetime, and a person can
+      // still add the device as a contact.
+      deps.log.warn({ err: error, device: deviceId }, `could not push a ${what}`);
     });
-  });
-}
-
-export function pushGrants(deps: {
-  devices: Pick<DeviceService, "onGranted">;
-  send: SendStanza;
-  hubJid: string;
-  domain: string;
-  log: Logger;
-}): () => void {
-  return deps.devices.onGranted((event) => {
-    const to = agentJid(event.deviceId, deps.domain);
-    deps.send(makeGrantedMessage({ from: deps.hubJid, to, ...event })).catch((error) => {
-      // The link is down: the person can still add the device as a contact.
-      deps.log.warn({ err: error, device: event.deviceId }, "could not push a grant");
-    });
-  });
+  const stopRevoked = deps.devices.onRevoked((event) =>
+    push(event.deviceId, (to) => makeRevokedMessage({ from: deps.hubJid, to, ...event }), "revocation"),
+  );
+  const stopGranted = deps.devices.onGranted((event) =>
+    push(event.deviceId, (to) => makeGrantedMessage({ from: deps.hubJid, to, ...event }), "grant"),
+  );
+  return () => {
+    stopRevoked();
+    stopGranted();
+  };
 }

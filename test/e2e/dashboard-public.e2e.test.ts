@@ -8,25 +8,16 @@ import { spawn } from "node:child_process";
 import { createHash, createPublicKey } from "node:crypto";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerInfo } from "../../server/run";
-import { type CliProcess, ROOT, runXiot } from "../helpers/cli";
+import { type CliProcess, jsonLogLines, ROOT, runXiot } from "../helpers/cli";
 import { type DashboardBrowser, logIn, openDashboard } from "./dashboard-browser";
 
 const LOGIN = fileURLToPath(new URL("../helpers/tls-login.ts", import.meta.url));
 const PORTS = ["--c2s-port", "0", "--component-port", "0", "--http-port", "0", "--https-port", "0"];
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 /** The certificate's public key hash, as Chromium's --ignore-certificate-errors-spki-list takes it. */
 const spkiHash = (pem: string) =>
@@ -46,9 +37,22 @@ describe("the dashboard of a --public server", () => {
   beforeAll(async () => {
     server = runXiot(["server", "--public", "--dir", serverDir, ...PORTS]);
     info = await server.ready(60_000);
-    port = await freePort();
-    hub = runXiot(["hub", "--server-dir", serverDir, "--http.port", String(port), "--http.host", "0.0.0.0"]);
+    hub = runXiot([
+      "hub",
+      "--server-dir",
+      serverDir,
+      "--http.port",
+      "0",
+      "--http.host",
+      "0.0.0.0",
+      "--log.format",
+      "json",
+    ]);
     await hub.ready(30_000);
+    await hub.waitForLine("stderr", (t) => t.includes("dashboard at"), 10_000);
+    const url = new URL(String(jsonLogLines(hub.stderr).find((l) => typeof l.url === "string")?.url));
+    expect(url.protocol).toBe("https:");
+    port = Number(url.port);
   });
   afterAll(async () => {
     await dash?.close();
